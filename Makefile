@@ -30,6 +30,7 @@ LIB_OBJS := $(patsubst %.c,$(OBJ)/%.o,$(LIB_SRCS)) $(OBJ)/gen/onnx.pb-c.o
 LIB      := $(BUILD)/libatoll.a
 
 TEST_SRCS := $(wildcard tests/test_*.c)
+TEST_SCRIPTS := $(wildcard tests/t_*.sh)
 TEST_BINS := $(patsubst tests/%.c,$(BUILD)/tests/%,$(TEST_SRCS))
 TOOL_SRCS := $(wildcard tests/tool_*.c)
 TOOL_BINS := $(patsubst tests/%.c,$(BUILD)/tests/%,$(TOOL_SRCS))
@@ -98,7 +99,7 @@ tests: $(TEST_BINS) $(TOOL_BINS) $(BIN)/atoll
 
 test: deps
 	@$(MAKE) --no-print-directory tests
-	@sh tests/run_all.sh $(BUILD) $(TEST_BINS)
+	@sh tests/run_all.sh $(BUILD) $(TEST_BINS) $(TEST_SCRIPTS)
 
 run: deps
 	@$(MAKE) --no-print-directory all $(TOOL_BINS)

@@ -117,4 +117,20 @@ void atoll_tensor_clear(atoll_tensor *t);
 int atoll_graph_bind_const(atoll_graph *g, const char *name,
 	const atoll_tensor *value, atoll_diag *d);
 
+/* Read the whole file "path" into a fresh buffer, its size in "*len".
+ * Returns NULL and fills "d" (message naming "path") if the file cannot
+ * be read or is empty.
+ */
+void *atoll_file_read(const char *path, size_t *len, atoll_diag *d);
+
+/* Convert the ONNX TensorProto "pb" (onnx.pb-c.h) into "t": name,
+ * dtype, dims and packed little-endian data from raw_data or the typed
+ * fields.  Returns -1 and fills "d" (naming the tensor) on an encoding
+ * atoll does not support or data inconsistent with the dims; "t" is
+ * then left cleared.
+ */
+struct Onnx__TensorProto;
+int atoll_tensor_pb_decode(const struct Onnx__TensorProto *pb,
+	atoll_tensor *t, atoll_diag *d);
+
 #endif

@@ -5,7 +5,10 @@ build="$1"; shift
 tp=0; tf=0; status=0
 for t in "$@"; do
 	name=$(basename "$t")
-	out=$("$t" 2>&1); rc=$?
+	case "$t" in
+	*.sh) out=$(sh "$t" "$build" 2>&1); rc=$? ;;
+	*) out=$("$t" 2>&1); rc=$? ;;
+	esac
 	printf '%s\n' "$out" | grep -E "FAIL|passed, " | sed "s/^/[$name] /"
 	line=$(printf '%s\n' "$out" | grep -E '^[0-9]+ passed, [0-9]+ failed' | tail -n 1)
 	if [ -z "$line" ]; then

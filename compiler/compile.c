@@ -1,0 +1,421 @@
+/*
+ * The compiler driver: checks the graph, places tensors in device memory,
+ * lowers every node through isl and assembles the bundle.
+ *
+ * Device memory map: activations (graph inputs, outputs, intermediate
+ * tensors) from address 0, then the constant pool, then the commands.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <isl/ctx.h>
+#include <isl/options.h>
+
+#include "compile.h"
+#include "isa.h"
+#include "lower_node.h"
+#include "predict.h"
+
+struct compile_state {
+	atoll_graph *g;
+	const atoll_compile_opts *o;
+	atoll_diag *d;
+	atoll_emit em;
+	int64_t *addr;			/* per tensor: DRAM address, -1 none */
+	int64_t *const_off;		/* per tensor: pool offset, -1 none */
+	atoll_buf *bufs;		/* per tensor DRAM buffer */
+	float *scale;
+	int *zp;
+	size_t *first_cmd;		/* per node: its first command */
+	int64_t act_end;
+};
+
+static int64_t align64(int64_t v)
+{
+	return (v + 63) / 64 * 64;
+}
+
+static int tensor_addr(struct atoll_lower *L, const atoll_tensor *t,
+	int64_t *addr, atoll_buf **buf)
+{
+	struct compile_state *s = L->user;
+	int i = (int) (t - s->g->tensors);
+
+	*buf = &s->bufs[i];
+	if (t->data) {
+		if (s->const_off[i] < 0)
+			s->const_off[i] = atoll_emit_const(&s->em, t->data,
+				t->nbytes, 64);
+		if (s->const_off[i] < 0)
+			return -1;
+		*addr = s->em.const_base + s->const_off[i];
+		return 0;
+	}
+	if (s->addr[i] < 0) {
+		atoll_diag_error(s->d, NULL, "tensor '%s' has no device "
+			"address", t->name);
+		return -1;
+	}
+	*addr = s->addr[i];
+	return 0;
+}
+
+static int64_t tensor_bytes(const atoll_tensor *t)
+{
+	int64_t n = atoll_tensor_numel(t);
+
+	return n < 0 ? -1 : n * (int64_t) atoll_dtype_size(t->dtype);
+}
+
+/* Every graph input needs a static shape and a supported type. */
+static int check_inputs(struct compile_state *s)
+{
+	int i, k;
+
+	for (i = 0; i < s->g->ninputs; i++) {
+		const atoll_tensor *t = &s->g->tensors[s->g->inputs[i]];
+
+		if (t->data)
+			continue;
+		if (t->rank < 0)
+			goto dynamic;
+		for (k = 0; k < t->rank; k++)
+			if (t->dims[k] <= 0)
+				goto dynamic;
+		continue;
+dynamic:
+		atoll_diag_error(s->d, NULL, "graph input '%s' has a dynamic "
+			"or unknown shape; atoll needs static shapes",
+			t->name);
+		return -1;
+	}
+	return 0;
+}
+
+static int place(struct compile_state *s, int ti)
+{
+	atoll_tensor *t = &s->g->tensors[ti];
+	int64_t n = tensor_bytes(t);
+
+	if (t->data || s->addr[ti] >= 0)
+		return 0;
+	if (n <= 0) {
+		atoll_diag_error(s->d, NULL, "tensor '%s' has no static size",
+			t->name);
+		return -1;
+	}
+	s->addr[ti] = s->act_end;
+	s->act_end = align64(s->act_end + n);
+	return 0;
+}
+
+static void lower_init(struct compile_state *s, struct atoll_lower *L,
+	atoll_node *n, char *where, size_t len)
+{
+	snprintf(where, len, "node '%s' (%s)", n->name, n->op_type);
+	memset(L, 0, sizeof(*L));
+	L->graph = s->g;
+	L->node = n;
+	L->where = where;
+	L->diag = s->d;
+	L->em = &s->em;
+	L->user = s;
+	L->tensor_addr = tensor_addr;
+}
+
+/* Shape inference: lower every node far enough to know its output type
+ * and shape, so that activations can be placed before any command.
+ */
+static int infer_shapes(struct compile_state *s)
+{
+	int i;
+
+	for (i = 0; i < s->g->nnodes; i++) {
+		atoll_node *n = &s->g->nodes[i];
+		struct atoll_lower L;
+		atoll_conv c;
+		char where[600];
+
+		lower_init(s, &L, n, where, sizeof(where));
+		L.shapes_only = 1;
+		if (atoll_lower_node(&L, &c) < 0)
+			return -1;
+		if (s->g->tensors[n->outputs[0]].data) {
+			atoll_diag_error(s->d, where, "output '%s' is also a "
+				"constant", s->g->tensors[n->outputs[0]].name);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static int place_all(struct compile_state *s)
+{
+	int i;
+
+	for (i = 0; i < s->g->ninputs; i++)
+		if (place(s, s->g->inputs[i]) < 0)
+			return -1;
+	for (i = 0; i < s->g->noutputs; i++)
+		if (place(s, s->g->outputs[i]) < 0)
+			return -1;
+	for (i = 0; i < s->g->nnodes; i++)
+		if (place(s, s->g->nodes[i].outputs[0]) < 0)
+			return -1;
+	return 0;
+}
+
+static int lower_all(struct compile_state *s, isl_ctx *ctx)
+{
+	FILE *dump = (s->o->dump & ATOLL_DUMP_DOMAINS) ? s->o->dump_file : NULL;
+	int i;
+
+	for (i = 0; i < s->g->nnodes; i++) {
+		atoll_node *n = &s->g->nodes[i];
+		struct atoll_lower L;
+		atoll_conv c;
+		char where[600];
+
+		lower_init(s, &L, n, where, sizeof(where));
+		if (atoll_lower_node(&L, &c) < 0)
+			return -1;
+		s->scale[n->outputs[0]] = L.out_scale;
+		s->zp[n->outputs[0]] = L.out_zp;
+		s->first_cmd[i] = s->em.ncmds;
+		if (i > 0 && atoll_emit_barrier(&s->em) < 0)
+			return -1;
+		if (atoll_conv_codegen(ctx, &s->em, &c, dump) < 0) {
+			if (!s->d->failed)
+				atoll_diag_error(s->d, where, "code generation "
+					"failed");
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static int add_tensor(struct compile_state *s, atoll_bundle *b, int ti,
+	int role)
+{
+	const atoll_tensor *t = &s->g->tensors[ti];
+	atoll_btensor *bt = &b->tensors[b->ntensors++];
+	int k;
+
+	memset(bt, 0, sizeof(*bt));
+	snprintf(bt->name, sizeof(bt->name), "%s", t->name);
+	bt->role = role;
+	bt->dtype = t->dtype;
+	bt->rank = t->rank;
+	for (k = 0; k < t->rank; k++)
+		bt->dims[k] = t->dims[k];
+	bt->dram_addr = (uint32_t) s->addr[ti];
+	bt->nbytes = (uint32_t) tensor_bytes(t);
+	bt->scale = s->scale[ti];
+	bt->zero_point = s->zp[ti];
+	return 0;
+}
+
+/* Per-layer groups of commands; predicted counters are filled in by
+ * atoll_predict (predict.c).
+ */
+static int assemble(struct compile_state *s, atoll_bundle *b)
+{
+	int64_t cmd_addr = align64(s->em.const_base + (int64_t) s->em.nconsts);
+	int i, n = s->g->ninputs + s->g->noutputs;
+
+	b->version = ATOLL_BUNDLE_VERSION;
+	b->config_id = s->o->hw->id;
+	b->const_addr = (uint32_t) s->em.const_base;
+	b->const_bytes = (uint32_t) s->em.nconsts;
+	b->consts = s->em.consts;
+	s->em.consts = NULL;
+	b->cmd_addr = (uint32_t) cmd_addr;
+	b->ncmds = (uint32_t) s->em.ncmds;
+	b->cmds = s->em.cmds;
+	s->em.cmds = NULL;
+	b->dram_bytes = (uint32_t) (cmd_addr + (int64_t) b->ncmds *
+		ATOLL_CMD_BYTES);
+	if (cmd_addr + (int64_t) b->ncmds * ATOLL_CMD_BYTES >
+	    s->o->hw->dram_bytes) {
+		atoll_diag_error(s->d, NULL, "the program needs %lld bytes of "
+			"device memory, the target has %u", (long long)
+			(cmd_addr + (int64_t) b->ncmds * ATOLL_CMD_BYTES),
+			s->o->hw->dram_bytes);
+		return -1;
+	}
+	b->tensors = calloc(n ? n : 1, sizeof(*b->tensors));
+	b->groups = calloc(s->g->nnodes ? s->g->nnodes : 1,
+		sizeof(*b->groups));
+	if (!b->tensors || !b->groups)
+		return -1;
+	for (i = 0; i < s->g->ninputs; i++)
+		if (!s->g->tensors[s->g->inputs[i]].data)
+			add_tensor(s, b, s->g->inputs[i], ATOLL_ROLE_INPUT);
+	for (i = 0; i < s->g->noutputs; i++)
+		add_tensor(s, b, s->g->outputs[i], ATOLL_ROLE_OUTPUT);
+	for (i = 0; i < s->g->nnodes; i++) {
+		atoll_bgroup *gr = &b->groups[b->ngroups++];
+		size_t end = i + 1 < s->g->nnodes ? s->first_cmd[i + 1] :
+			s->em.ncmds - 1;
+
+		snprintf(gr->name, sizeof(gr->name), "%s",
+			s->g->nodes[i].name);
+		gr->first_cmd = (uint32_t) s->first_cmd[i];
+		gr->ncmds = (uint32_t) (end - s->first_cmd[i]);
+	}
+	return 0;
+}
+
+static void dump_commands(struct compile_state *s, FILE *f)
+{
+	char line[1024];
+	size_t i;
+
+	for (i = 0; i < s->em.ncmds; i++) {
+		atoll_cmd_disasm(s->em.cmds + i * ATOLL_CMD_WORDS, line,
+			sizeof(line));
+		fprintf(f, "%5zu  %s\n", i, line);
+	}
+}
+
+static void dump_graph(struct compile_state *s, FILE *f)
+{
+	int i, k;
+
+	for (i = 0; i < s->g->ntensors; i++) {
+		const atoll_tensor *t = &s->g->tensors[i];
+
+		fprintf(f, "tensor %-24s %-6s [", t->name,
+			atoll_dtype_name(t->dtype));
+		for (k = 0; k < t->rank; k++)
+			fprintf(f, "%s%lld", k ? "," : "",
+				(long long) t->dims[k]);
+		fprintf(f, "]%s%s%s", t->data ? " const" : "",
+			t->is_input ? " input" : "",
+			t->is_output ? " output" : "");
+		if (s->addr[i] >= 0)
+			fprintf(f, " @0x%llx", (long long) s->addr[i]);
+		fprintf(f, "\n");
+	}
+	for (i = 0; i < s->g->nnodes; i++) {
+		const atoll_node *n = &s->g->nodes[i];
+
+		fprintf(f, "node %s (%s):", n->name, n->op_type);
+		for (k = 0; k < n->ninputs; k++)
+			fprintf(f, " %s", n->inputs[k] < 0 ? "-" :
+				s->g->tensors[n->inputs[k]].name);
+		fprintf(f, " ->");
+		for (k = 0; k < n->noutputs; k++)
+			fprintf(f, " %s", n->outputs[k] < 0 ? "-" :
+				s->g->tensors[n->outputs[k]].name);
+		fprintf(f, "\n");
+	}
+}
+
+static int state_init(struct compile_state *s, atoll_graph *g,
+	const atoll_compile_opts *o, atoll_diag *d)
+{
+	int i, nt = g->ntensors ? g->ntensors : 1;
+
+	memset(s, 0, sizeof(*s));
+	s->g = g;
+	s->o = o;
+	s->d = d;
+	atoll_emit_init(&s->em, o->hw, d);
+	s->addr = malloc(nt * sizeof(*s->addr));
+	s->const_off = malloc(nt * sizeof(*s->const_off));
+	s->bufs = calloc(nt, sizeof(*s->bufs));
+	s->scale = calloc(nt, sizeof(*s->scale));
+	s->zp = calloc(nt, sizeof(*s->zp));
+	s->first_cmd = calloc(g->nnodes + 1, sizeof(*s->first_cmd));
+	if (!s->addr || !s->const_off || !s->bufs || !s->scale || !s->zp ||
+	    !s->first_cmd) {
+		atoll_diag_error(d, NULL, "out of memory");
+		return -1;
+	}
+	for (i = 0; i < g->ntensors; i++) {
+		s->addr[i] = -1;
+		s->const_off[i] = -1;
+		atoll_buf_init(&s->bufs[i], g->tensors[i].name);
+	}
+	return 0;
+}
+
+static void state_clear(struct compile_state *s)
+{
+	atoll_emit_clear(&s->em);
+	free(s->addr);
+	free(s->const_off);
+	free(s->bufs);
+	free(s->scale);
+	free(s->zp);
+	free(s->first_cmd);
+}
+
+static int check_target(struct compile_state *s)
+{
+	const atoll_hwcfg *hw = s->o->hw;
+
+	if (hw->cols > hw->rows) {
+		atoll_diag_error(s->d, NULL, "the compiler needs cols <= rows "
+			"(requantisation records live in SPM partitions)");
+		return -1;
+	}
+	if (hw->semaphores < ATOLL_ENGINES) {
+		atoll_diag_error(s->d, NULL, "the compiler needs at least %d "
+			"semaphores", ATOLL_ENGINES);
+		return -1;
+	}
+	return 0;
+}
+
+atoll_bundle *atoll_compile(atoll_graph *g, const atoll_compile_opts *o,
+	atoll_diag *d)
+{
+	struct compile_state s;
+	atoll_bundle *b = NULL;
+	isl_ctx *ctx;
+
+	if (state_init(&s, g, o, d) < 0) {
+		state_clear(&s);
+		return NULL;
+	}
+	ctx = isl_ctx_alloc();
+	if (!ctx) {
+		state_clear(&s);
+		return NULL;
+	}
+	isl_options_set_on_error(ctx, ISL_ON_ERROR_CONTINUE);
+	isl_ctx_set_max_operations(ctx, o->isl_max_ops ? o->isl_max_ops :
+		200000000ul);
+	if (check_target(&s) < 0 || check_inputs(&s) < 0 ||
+	    infer_shapes(&s) < 0 || place_all(&s) < 0)
+		goto done;
+	s.em.const_base = align64(s.act_end);
+	if (o->dump & ATOLL_DUMP_GRAPH)
+		dump_graph(&s, o->dump_file);
+	if (lower_all(&s, ctx) < 0 || atoll_emit_end(&s.em) < 0)
+		goto done;
+	if (o->dump & ATOLL_DUMP_COMMANDS)
+		dump_commands(&s, o->dump_file);
+	b = calloc(1, sizeof(*b));
+	if (!b || assemble(&s, b) < 0) {
+		if (!d->failed)
+			atoll_diag_error(d, NULL, "out of memory");
+		atoll_bundle_free(b);
+		b = NULL;
+		goto done;
+	}
+	if (atoll_predict(b, o->hw) < 0) {
+		atoll_bundle_free(b);
+		b = NULL;
+		atoll_diag_error(d, NULL, "prediction failed");
+	}
+done:
+	if (isl_ctx_last_error(ctx) == isl_error_quota && !d->failed)
+		atoll_diag_error(d, NULL, "isl operation budget exhausted");
+	isl_ctx_free(ctx);
+	state_clear(&s);
+	return b;
+}
