@@ -508,13 +508,15 @@ static int lower_qlinear(struct atoll_lower *L, atoll_conv *c, int is_conv)
 		dims[3] = c->ow;
 	}
 	ydt = yz ? yz->dtype : ATOLL_DT_UINT8;
-	if (check_scale(L, xs, "x_scale", 1) < 0 ||
-	    check_scale(L, ws, "w_scale", c->co) < 0 ||
+	if (check_scale(L, xs, is_conv ? "x_scale" : "a_scale", 1) < 0 ||
+	    check_scale(L, ws, is_conv ? "w_scale" : "b_scale", c->co) < 0 ||
 	    check_scale(L, ys, "y_scale", 1) < 0 ||
-	    zp_operand(L, xz, "x_zero_point", x->dtype, 1) < 0 ||
-	    zp_operand(L, wz, "w_zero_point", w->dtype, c->co) < 0 ||
-	    same_type_zp(L, xz, x, "x_zero_point") < 0 ||
-	    same_type_zp(L, wz, w, "w_zero_point") < 0)
+	    zp_operand(L, xz, is_conv ? "x_zero_point" : "a_zero_point",
+		       x->dtype, 1) < 0 ||
+	    zp_operand(L, wz, is_conv ? "w_zero_point" : "b_zero_point",
+		       w->dtype, c->co) < 0 ||
+	    same_type_zp(L, xz, x, "zero point") < 0 ||
+	    same_type_zp(L, wz, w, "zero point") < 0)
 		return -1;
 	if (yz && (check_param(L, yz, "y_zero_point", yz->dtype, 1) < 0 ||
 		   !is_q8(yz->dtype)))

@@ -20,6 +20,25 @@ enum atoll_tensor_role {
 #define ATOLL_BUNDLE_MAX_RANK 8
 #define ATOLL_BUNDLE_NAME_MAX 256
 
+/* Section types and flags (docs/bundle.md). */
+enum atoll_bundle_section {
+	ATOLL_SECT_META = 1,
+	ATOLL_SECT_COMMANDS = 2,
+	ATOLL_SECT_CONSTANTS = 3,
+	ATOLL_SECT_TENSORS = 4,
+	ATOLL_SECT_GROUPS = 5,
+	ATOLL_SECT_REPORT = 6,
+};
+#define ATOLL_SECT_FLAG_ZLIB 1u
+
+#define ATOLL_BUNDLE_HEADER_BYTES 28	/* fixed header, before the table */
+#define ATOLL_BUNDLE_ENTRY_BYTES 36	/* one section-table entry */
+#define ATOLL_BUNDLE_META_BYTES 20	/* META payload */
+#define ATOLL_BUNDLE_MAX_SECTIONS 16
+#define ATOLL_BUNDLE_MAX_TENSORS 65536
+#define ATOLL_BUNDLE_MAX_GROUPS 65536
+#define ATOLL_BUNDLE_COUNTERS 32
+
 /* One tensor of the table: where it lives in device memory and how its
  * bytes are laid out (dense, row-major, little-endian).
  */
@@ -60,6 +79,17 @@ typedef struct atoll_bundle {
 	char *report_json;		/* compiler report text, may be NULL */
 } atoll_bundle;
 
+/* A new, zeroed bundle (every count 0, every pointer NULL), or NULL if
+ * out of memory.  Free with atoll_bundle_free.
+ */
+atoll_bundle *atoll_bundle_new(void);
+/* Serialise "b" into a new buffer: *out (free with free()) of *outlen
+ * bytes.  "b" is checked with the rules the reader applies, so whatever
+ * the writer accepts the reader accepts; b->version is ignored and
+ * ATOLL_BUNDLE_VERSION written.  Returns 0, or -1 with a message in err.
+ */
+int atoll_bundle_encode(const atoll_bundle *b, uint8_t **out,
+	size_t *outlen, char *err, size_t errlen);
 /* Serialise "b" to "path".  Returns 0, or -1 with a message in err. */
 int atoll_bundle_write(const atoll_bundle *b, const char *path, char *err,
 	size_t errlen);
@@ -70,6 +100,7 @@ int atoll_bundle_write(const atoll_bundle *b, const char *path, char *err,
 atoll_bundle *atoll_bundle_parse(const uint8_t *buf, size_t len, char *err,
 	size_t errlen);
 atoll_bundle *atoll_bundle_read(const char *path, char *err, size_t errlen);
+/* Free "b" and everything it points to; NULL is allowed. */
 void atoll_bundle_free(atoll_bundle *b);
 
 #endif

@@ -619,6 +619,7 @@ static int cmd_run(int argc, char **argv)
 	}
 	printf("ran %s on %s: %u commands\n", a.bundle, a.backend, b->ncmds);
 	print_counters(st.counters);
+	fflush(stdout);
 	if (write_outputs(dev, b, a.out, a.nout) < 0)
 		goto done;
 	for (k = 0; k < a.nexp; k++)

@@ -174,7 +174,8 @@ static FILE *open_vh(void)
 	char path[1024];
 	FILE *f;
 
-	snprintf(path, sizeof(path), "%s/atoll_isa.vh", dir ? dir : "build/gen");
+	snprintf(path, sizeof(path), "%s/atoll_isa.vh",
+		dir ? dir : "build/gen");
 	f = fopen(path, "r");
 	if (!f)
 		fprintf(stderr, "  cannot open %s (run from the repository "
