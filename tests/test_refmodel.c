@@ -522,8 +522,8 @@ MODEL_TEST(t_dma_fill, 4)
 	CHECK(run(m, &p, &st) == 0);
 	for (r = 0; r < ROWS; r++)
 		for (a = 0; a < 16; a++)
-			CHECK(*spm_at(m, r, a) ==
-				(r >= 2 && r < 5 && a >= 5 && a < 9 ? 0xab : 0));
+			CHECK(*spm_at(m, r, a) == (r >= 2 && r < 5 &&
+				a >= 5 && a < 9 ? 0xab : 0));
 	for (a = 0x1ff0; a < 0x2010; a++)
 		CHECK(atoll_ref_dram(m)[a] == (a > 0x2000 - 10 && a <= 0x2000 ?
 			0x5c : 0));
@@ -1053,7 +1053,8 @@ static int pool_check(atoll_ref *m, const struct pool_desc *d)
 	atoll_run_status st;
 	unsigned i, oy, ox;
 	uint64_t inside = 0;
-	int64_t r, lo = d->dst_signed ? -128 : 0, hi = d->dst_signed ? 127 : 255;
+	int64_t r, lo = d->dst_signed ? -128 : 0;
+	int64_t hi = d->dst_signed ? 127 : 255;
 	uint8_t got;
 
 	pool(&p, d);
@@ -1063,8 +1064,8 @@ static int pool_check(atoll_ref *m, const struct pool_desc *d)
 		for (oy = 0; oy < d->n1; oy++)
 			for (ox = 0; ox < d->n0; ox++) {
 				r = pool_naive(m, d, i, oy, ox, &inside);
-				r = clamp(clamp(r + d->dst_zp, d->cmin, d->cmax),
-					lo, hi);
+				r = clamp(clamp(r + d->dst_zp, d->cmin,
+					d->cmax), lo, hi);
 				got = *spm_at(m, d->dst_part + i, (unsigned)
 					(d->dst_addr + oy * d->ds1 +
 					ox * d->ds0));
