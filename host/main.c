@@ -64,6 +64,9 @@ static const char usage_run[] =
 "                       exit status 1 on any difference\n"
 "  --report FILE        measured and predicted counters as JSON\n"
 "  --hw FILE            hardware configuration of the device\n"
+"  --check-traffic      fail unless every measured traffic counter (all\n"
+"                       but cycles, busy_*, stall_*) equals the\n"
+"                       compiler's prediction\n"
 "  --cycle-budget N     stop with a timeout error after N cycles\n"
 "                       (default 4000000000)\n";
 
@@ -499,6 +502,38 @@ done:
 	return r;
 }
 
+static int is_timing_counter(int i)
+{
+	return i == ATOLL_CNT_CYCLES || (i >= ATOLL_CNT_BUSY_DMAIN &&
+		i <= ATOLL_CNT_STALL_ACT);
+}
+
+/* Compare every traffic counter measured by the backend with the
+ * compiler's prediction recorded in the bundle.
+ */
+static int check_traffic(const atoll_bundle *b, const uint64_t *measured)
+{
+	uint64_t pred[32];
+	int i, bad = 0;
+
+	bundle_totals(b, pred);
+	printf("traffic check (predicted = measured):\n");
+	for (i = 0; i < ATOLL_CNT_COUNT; i++) {
+		if (is_timing_counter(i))
+			continue;
+		printf("  %-18s %12llu %12llu %s\n", atoll_counter_key(i),
+			(unsigned long long) pred[i],
+			(unsigned long long) measured[i],
+			pred[i] == measured[i] ? "ok" : "MISMATCH");
+		bad += pred[i] != measured[i];
+	}
+	fflush(stdout);
+	if (bad)
+		fprintf(stderr, "atoll run: %d traffic counters differ from the "
+			"prediction\n", bad);
+	return bad ? -1 : 0;
+}
+
 static void print_counters(const uint64_t *c)
 {
 	int i;
@@ -512,6 +547,7 @@ struct run_args {
 	const char *bundle, *backend, *hwpath, *report;
 	struct binding in[MAX_BINDINGS], out[MAX_BINDINGS], exp[MAX_BINDINGS];
 	int nin, nout, nexp;
+	int check_traffic;
 	unsigned long long budget;
 };
 
@@ -545,6 +581,8 @@ static int parse_run(int argc, char **argv, struct run_args *a)
 
 			a->budget = strtoull(argv[++i], &end, 0);
 			bad = *end || !a->budget;
+		} else if (!strcmp(s, "--check-traffic")) {
+			a->check_traffic = 1;
 		} else if (!strcmp(s, "--input") && i + 1 < argc) {
 			bad = add_binding(a->in, &a->nin, argv[++i]) < 0;
 		} else if (!strcmp(s, "--output") && i + 1 < argc) {
@@ -625,6 +663,8 @@ static int cmd_run(int argc, char **argv)
 	for (k = 0; k < a.nexp; k++)
 		if (expect_output(dev, b, &a.exp[k]) < 0)
 			failed = 1;
+	if (a.check_traffic && check_traffic(b, st.counters) < 0)
+		failed = 1;
 	if (a.report && write_report(a.report,
 			report_json(b, st.counters, a.backend)) < 0)
 		goto done;

@@ -30,7 +30,7 @@ for dir in "$@"; do
 	if "$atoll" compile "$dir/model.onnx" -o "$tmp/$name.atb" $consts \
 			>"$log" 2>&1 &&
 	   "$atoll" run "$tmp/$name.atb" --backend "$backend" \
-			--input "$first=$data/input_0.pb" $expects >>"$log" 2>&1
+			--input "$first=$data/input_0.pb" $expects --check-traffic >>"$log" 2>&1
 	then
 		echo "ok   $name ($backend)"; pass=$((pass + 1))
 	else
