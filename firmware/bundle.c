@@ -1173,22 +1173,6 @@ static uint8_t *read_all(FILE *f, size_t *len)
 	return buf;
 }
 
-/* Turn the message "bundle: X" in "err" into "bundle: PATH: X". */
-static void err_add_path(char *err, size_t errlen, const char *path)
-{
-	const char *rest;
-	char *copy;
-
-	if (!err || errlen == 0)
-		return;
-	copy = strdup(err);
-	if (!copy)
-		return;
-	rest = strncmp(copy, "bundle: ", 8) ? copy : copy + 8;
-	bundle_err(err, errlen, "%s: %s", path, rest);
-	free(copy);
-}
-
 atoll_bundle *atoll_bundle_read(const char *path, char *err, size_t errlen)
 {
 	atoll_bundle *b;
@@ -1198,19 +1182,16 @@ atoll_bundle *atoll_bundle_read(const char *path, char *err, size_t errlen)
 
 	f = fopen(path, "rb");
 	if (!f) {
-		bundle_err(err, errlen, "%s: %s", path, strerror(errno));
+		bundle_err(err, errlen, "cannot open: %s", strerror(errno));
 		return NULL;
 	}
 	buf = read_all(f, &len);
 	fclose(f);
 	if (!buf) {
-		bundle_err(err, errlen, "%s: read failed or out of memory",
-			path);
+		bundle_err(err, errlen, "read failed or out of memory");
 		return NULL;
 	}
 	b = atoll_bundle_parse(buf, len, err, errlen);
 	free(buf);
-	if (!b)
-		err_add_path(err, errlen, path);
 	return b;
 }

@@ -99,6 +99,9 @@ int atoll_bundle_write(const atoll_bundle *b, const char *path, char *err,
  */
 atoll_bundle *atoll_bundle_parse(const uint8_t *buf, size_t len, char *err,
 	size_t errlen);
+/* Read the file at "path" and parse it as atoll_bundle_parse does.  The
+ * message does not repeat the path: callers prefix it.
+ */
 atoll_bundle *atoll_bundle_read(const char *path, char *err, size_t errlen);
 /* Free "b" and everything it points to; NULL is allowed. */
 void atoll_bundle_free(atoll_bundle *b);

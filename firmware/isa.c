@@ -167,7 +167,7 @@ const char *atoll_error_name(uint32_t code)
 #define ATOLL_ERROR(n, v, t) case v: return #n;
 #include "isa.def"
 	default:
-		return NULL;
+		return "UNKNOWN";
 	}
 }
 

@@ -50,7 +50,9 @@ uint32_t atoll_cmd_reserved_check(const uint32_t *w);
  */
 int atoll_cmd_disasm(const uint32_t *w, char *buf, size_t len);
 
-/* Name ("ILLEGAL_OP") of fault code "code", or NULL if undefined. */
+/* Name ("ILLEGAL_OP") of fault code "code"; "UNKNOWN" if undefined, so
+ * the result can always be printed.
+ */
 const char *atoll_error_name(uint32_t code);
 /* Description of fault code "code"; "unknown error" if undefined. */
 const char *atoll_error_text(uint32_t code);

@@ -8,6 +8,8 @@
 // COLS - 1 - c cycles (output deskew).  Bubbles (valid_i = 0) must carry
 // zero activations; the array never stalls.
 //
+// active_o is set while any vector is in flight.
+//
 // Weights: w_clear_i zeroes every weight; w_we_i writes column w_col_i
 // from w_data_i (row r at [9*r +: 9]).  Load only while the array is empty.
 `include "atoll_config.vh"
@@ -33,6 +35,7 @@ module atoll_array #(
   // column sums out
   output logic                valid_o,
   output logic [TAG_W-1:0]    tag_o,
+  output logic                active_o,
   output logic [COLS*32-1:0]  psum_o
 );
   // a_h: activation entering PE (r, c) at [9*(r*(COLS+1) + c) +: 9]
@@ -56,7 +59,8 @@ module atoll_array #(
     tag_q <= {tag_q[(LAT-1)*TAG_W-1:0], tag_i};
   end
 
-  assign valid_o = vld_q[LAT-1];
+  assign valid_o  = vld_q[LAT-1];
+  assign active_o = |vld_q;
   assign tag_o   = tag_q[(LAT-1)*TAG_W +: TAG_W];
 
   genvar r, c;

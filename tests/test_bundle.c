@@ -147,8 +147,9 @@ static int bundle_equal(const atoll_bundle *a, const atoll_bundle *b)
 	    a->dram_bytes != b->dram_bytes || a->ntensors != b->ntensors ||
 	    a->ngroups != b->ngroups)
 		return 0;
-	if (memcmp(a->cmds, b->cmds, (size_t) a->ncmds * ATOLL_CMD_BYTES) ||
-	    memcmp(a->consts, b->consts, a->const_bytes))
+	if ((a->ncmds && memcmp(a->cmds, b->cmds,
+			(size_t) a->ncmds * ATOLL_CMD_BYTES)) ||
+	    (a->const_bytes && memcmp(a->consts, b->consts, a->const_bytes)))
 		return 0;
 	for (i = 0; i < a->ntensors; i++)
 		if (!tensor_equal(&a->tensors[i], &b->tensors[i]))
@@ -264,7 +265,7 @@ static int test_file(void)
 	CHECKF(ok, "%s", err);
 	CHECK(atoll_bundle_read("/nonexistent/x.atb", err, sizeof(err)) ==
 		NULL);
-	CHECKF(strstr(err, "/nonexistent/x.atb"), "%s", err);
+	CHECKF(strstr(err, "cannot open"), "%s", err);
 	return 0;
 }
 

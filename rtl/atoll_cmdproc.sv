@@ -1,0 +1,380 @@
+// Command processor: fetches commands from device memory (AXI4 reads,
+// single-beat, ID chosen by the core), checks each with atoll_cmd_check,
+// and dispatches it to the queue of its engine (atoll_eng_seq, in-order,
+// blocking when the queue is full).  END stops fetching; the run is done
+// when every queue is empty and every engine idle.  On a fault the CP
+// records code and command index, discards queued commands, lets the
+// engines finish the command they hold, and then reports the error.
+//
+// Engines: 0 DMA-in, 1 DMA-out, 2 PE, 3 ACT.
+`include "atoll_config.vh"
+`include "atoll_isa.vh"
+`include "atoll_defs.vh"
+
+module atoll_cmdproc #(
+  parameter int ROWS        = `ATOLL_CFG_ROWS,
+  parameter int COLS        = `ATOLL_CFG_COLS,
+  parameter int SPM_BYTES   = `ATOLL_CFG_SPM_BYTES,
+  parameter int PSUM_DEPTH  = `ATOLL_CFG_PSUM_DEPTH,
+  parameter int SEMS        = `ATOLL_CFG_SEMAPHORES,
+  parameter int QUEUE_DEPTH = `ATOLL_CFG_QUEUE_DEPTH,
+  parameter int BUS_BYTES   = `ATOLL_CFG_DRAM_BUS_BYTES,
+  localparam int DMA_W      = 14 * 32,
+  localparam int PE_W       = 10 * 32,
+  localparam int ACT_W      = 15 * 32,
+  localparam int DW         = BUS_BYTES * 8,
+  localparam int LW         = (BUS_BYTES > 1) ? $clog2(BUS_BYTES) : 1,
+  localparam int NBEATS     = 64 / BUS_BYTES + 1
+) (
+  input  logic               clk_i,
+  input  logic               rst_ni,
+  // control and status (atoll_csr)
+  input  logic               start_i,
+  input  logic [31:0]        cmd_base_i,
+  input  logic [31:0]        cmd_count_i,
+  input  logic [31:0]        win_lo_i,
+  input  logic [31:0]        win_hi_i,
+  output logic               running_o,
+  output logic               done_o,
+  output logic               error_o,
+  output logic [31:0]        error_word_o,
+  // command fetch (AXI4 read; r_valid_i only for the CP's ID)
+  output logic               ar_valid_o,
+  input  logic               ar_ready_i,
+  output logic [31:0]        ar_addr_o,
+  input  logic               r_valid_i,
+  output logic               r_ready_o,
+  input  logic [DW-1:0]      r_data_i,
+  // engines
+  output logic               dmain_valid_o,
+  input  logic               dmain_ready_i,
+  output logic [DMA_W-1:0]   dmain_cmd_o,
+  input  logic               dmain_idle_i,
+  output logic               dmaout_valid_o,
+  input  logic               dmaout_ready_i,
+  output logic [DMA_W-1:0]   dmaout_cmd_o,
+  input  logic               dmaout_idle_i,
+  output logic               pe_valid_o,
+  input  logic               pe_ready_i,
+  output logic [PE_W-1:0]    pe_cmd_o,
+  input  logic               pe_idle_i,
+  output logic               act_valid_o,
+  input  logic               act_ready_i,
+  output logic [ACT_W-1:0]   act_cmd_o,
+  input  logic               act_idle_i,
+  // counter events
+  output logic               cnt_fetch_o,
+  output logic [3:0]         busy_o,
+  output logic [3:0]         stall_o
+);
+  localparam logic [2:0] ST_IDLE  = 3'd0;
+  localparam logic [2:0] ST_NEXT  = 3'd1;
+  localparam logic [2:0] ST_FETCH = 3'd2;
+  localparam logic [2:0] ST_CHECK = 3'd3;
+  localparam logic [2:0] ST_DISP  = 3'd4;
+  localparam logic [2:0] ST_DRAIN = 3'd5;
+  localparam logic [2:0] ST_HALT  = 3'd6;
+
+  logic [2:0]          st_d, st_q;
+  logic [31:0]         idx_d, idx_q;
+  logic [39:0]         faddr_d, faddr_q;
+  logic [LW-1:0]       off_q;
+  logic [3:0]          ar_cnt_d, ar_cnt_q, r_cnt_d, r_cnt_q;
+  logic [3:0]          nbeats;
+  logic [NBEATS*DW-1:0] buf_q;
+  logic [511:0]        cmd;
+  logic                done_d, done_q, error_d, error_q;
+  logic [31:0]         errw_d, errw_q;
+  logic                chk_start, chk_done;
+  logic [7:0]          chk_err;
+  logic                all_idle;
+  logic [3:0]          seq_idle, push_valid, push_ready, sig;
+  logic [1:0]          target;
+  logic                fetch_ok;
+
+  assign nbeats = (off_q == '0) ? 4'(NBEATS - 1) : 4'(NBEATS);
+  assign cmd    = 512'(buf_q >> (8 * off_q));
+
+  // the 64 bytes at faddr_q lie inside [win_lo, win_hi)
+  assign fetch_ok = (faddr_q >= {8'd0, win_lo_i}) &&
+                    (faddr_q + 40'd64 <= {8'd0, win_hi_i});
+
+  assign ar_valid_o = (st_q == ST_FETCH) && (ar_cnt_q != nbeats);
+  assign ar_addr_o  = {faddr_q[31:LW], {LW{1'b0}}} + 32'({ar_cnt_q, {LW{1'b0}}});
+  assign r_ready_o  = (st_q == ST_FETCH);
+
+  always_ff @(posedge clk_i) begin
+    if (r_valid_i && r_ready_o) begin
+      buf_q[DW*r_cnt_q +: DW] <= r_data_i;
+    end
+  end
+
+  // ------------------------------------------------------------ checker
+  atoll_cmd_check #(
+    .ROWS       (ROWS),
+    .COLS       (COLS),
+    .SPM_BYTES  (SPM_BYTES),
+    .PSUM_DEPTH (PSUM_DEPTH),
+    .SEMS       (SEMS)
+  ) u_check (
+    .clk_i    (clk_i),
+    .rst_ni   (rst_ni),
+    .start_i  (chk_start),
+    .cmd_i    (cmd),
+    .win_lo_i (win_lo_i),
+    .win_hi_i (win_hi_i),
+    .done_o   (chk_done),
+    .err_o    (chk_err)
+  );
+
+  // ------------------------------------------------------ dispatch target
+  always_comb begin
+    case (cmd[7:0])
+      `ATOLL_OP_DMA_IN:  target = 2'd0;
+      `ATOLL_OP_DMA_OUT: target = 2'd1;
+      `ATOLL_OP_LDW:     target = 2'd2;
+      `ATOLL_OP_MM:      target = 2'd2;
+      `ATOLL_OP_ACT:     target = 2'd3;
+      `ATOLL_OP_ADD:     target = 2'd3;
+      `ATOLL_OP_POOL:    target = 2'd3;
+      default:           target = `ATOLL_FLD(cmd, `ATOLL_SEM_ENGINE_WORD, `ATOLL_SEM_ENGINE_LSB, `ATOLL_SEM_ENGINE_WIDTH);
+    endcase
+  end
+
+  always_comb begin
+    push_valid = 4'd0;
+    if (st_q == ST_DISP) begin
+      push_valid[target] = 1'b1;
+    end
+  end
+
+  assign all_idle = &seq_idle;
+
+  // ---------------------------------------------------------------- FSM
+  always_comb begin
+    st_d      = st_q;
+    idx_d     = idx_q;
+    faddr_d   = faddr_q;
+    ar_cnt_d  = ar_cnt_q;
+    r_cnt_d   = r_cnt_q;
+    done_d    = done_q;
+    error_d   = error_q;
+    errw_d    = errw_q;
+    chk_start = 1'b0;
+    case (st_q)
+      ST_IDLE: begin
+        if (start_i) begin
+          st_d    = ST_NEXT;
+          idx_d   = 32'd0;
+          faddr_d = {8'd0, cmd_base_i};
+          done_d  = 1'b0;
+          error_d = 1'b0;
+          errw_d  = 32'd0;
+        end
+      end
+      ST_NEXT: begin
+        ar_cnt_d = 4'd0;
+        r_cnt_d  = 4'd0;
+        if (idx_q == cmd_count_i) begin
+          errw_d = {idx_q[23:0], `ATOLL_ERR_NO_END};
+          st_d   = ST_HALT;
+        end else if (!fetch_ok) begin
+          errw_d = {idx_q[23:0], `ATOLL_ERR_FETCH_WINDOW};
+          st_d   = ST_HALT;
+        end else begin
+          st_d = ST_FETCH;
+        end
+      end
+      ST_FETCH: begin
+        if (ar_valid_o && ar_ready_i) begin
+          ar_cnt_d = ar_cnt_q + 4'd1;
+        end
+        if (r_valid_i) begin
+          r_cnt_d = r_cnt_q + 4'd1;
+          if (r_cnt_q == nbeats - 4'd1) begin
+            st_d      = ST_CHECK;
+            chk_start = 1'b1;
+          end
+        end
+      end
+      ST_CHECK: begin
+        if (chk_done) begin
+          if (chk_err != `ATOLL_ERR_NONE) begin
+            errw_d = {idx_q[23:0], chk_err};
+            st_d   = ST_HALT;
+          end else if (cmd[7:0] == `ATOLL_OP_END) begin
+            st_d = ST_DRAIN;
+          end else begin
+            st_d = ST_DISP;
+          end
+        end
+      end
+      ST_DISP: begin
+        if (push_ready[target]) begin
+          idx_d   = idx_q + 32'd1;
+          faddr_d = faddr_q + 40'd64;
+          st_d    = ST_NEXT;
+        end
+      end
+      ST_DRAIN: begin
+        if (all_idle) begin
+          done_d = 1'b1;
+          st_d   = ST_IDLE;
+        end
+      end
+      ST_HALT: begin
+        if (all_idle) begin
+          error_d = 1'b1;
+          st_d    = ST_IDLE;
+        end
+      end
+      default: begin
+        st_d = ST_IDLE;
+      end
+    endcase
+  end
+
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      st_q     <= ST_IDLE;
+      idx_q    <= 32'd0;
+      faddr_q  <= 40'd0;
+      off_q    <= '0;
+      ar_cnt_q <= 4'd0;
+      r_cnt_q  <= 4'd0;
+      done_q   <= 1'b0;
+      error_q  <= 1'b0;
+      errw_q   <= 32'd0;
+    end else begin
+      st_q     <= st_d;
+      idx_q    <= idx_d;
+      faddr_q  <= faddr_d;
+      off_q    <= faddr_d[LW-1:0];
+      ar_cnt_q <= ar_cnt_d;
+      r_cnt_q  <= r_cnt_d;
+      done_q   <= done_d;
+      error_q  <= error_d;
+      errw_q   <= errw_d;
+    end
+  end
+
+  assign running_o    = (st_q != ST_IDLE);
+  assign done_o       = done_q;
+  assign error_o      = error_q;
+  assign error_word_o = errw_q;
+  assign cnt_fetch_o  = (st_q == ST_FETCH) && r_valid_i &&
+                        (r_cnt_q == nbeats - 4'd1);
+
+  // -------------------------------------------- queues and semaphores
+  logic        clear, halt;
+  logic [4*8-1:0]  sem_idx;
+  logic [4*32-1:0] sem_val;
+
+  assign clear = (st_q == ST_IDLE) && start_i;
+  assign halt  = (st_q == ST_HALT);
+
+  atoll_sem #(
+    .SEMS (SEMS),
+    .NENG (4)
+  ) u_sem (
+    .clk_i     (clk_i),
+    .rst_ni    (rst_ni),
+    .clear_i   (clear),
+    .sig_i     (sig),
+    .sig_idx_i (sem_idx),
+    .rd_idx_i  (sem_idx),
+    .rd_val_o  (sem_val)
+  );
+
+  atoll_eng_seq #(
+    .WORDS       (14),
+    .QUEUE_DEPTH (QUEUE_DEPTH)
+  ) u_seq_dmain (
+    .clk_i        (clk_i),
+    .rst_ni       (rst_ni),
+    .clear_i      (clear),
+    .halt_i       (halt),
+    .push_valid_i (push_valid[0]),
+    .push_ready_o (push_ready[0]),
+    .push_data_i  (cmd[DMA_W-1:0]),
+    .sem_idx_o    (sem_idx[0 +: 8]),
+    .sem_val_i    (sem_val[0 +: 32]),
+    .sig_o        (sig[0]),
+    .eng_valid_o  (dmain_valid_o),
+    .eng_ready_i  (dmain_ready_i),
+    .eng_cmd_o    (dmain_cmd_o),
+    .eng_idle_i   (dmain_idle_i),
+    .idle_o       (seq_idle[0]),
+    .busy_o       (busy_o[0]),
+    .stall_o      (stall_o[0])
+  );
+
+  atoll_eng_seq #(
+    .WORDS       (14),
+    .QUEUE_DEPTH (QUEUE_DEPTH)
+  ) u_seq_dmaout (
+    .clk_i        (clk_i),
+    .rst_ni       (rst_ni),
+    .clear_i      (clear),
+    .halt_i       (halt),
+    .push_valid_i (push_valid[1]),
+    .push_ready_o (push_ready[1]),
+    .push_data_i  (cmd[DMA_W-1:0]),
+    .sem_idx_o    (sem_idx[8 +: 8]),
+    .sem_val_i    (sem_val[32 +: 32]),
+    .sig_o        (sig[1]),
+    .eng_valid_o  (dmaout_valid_o),
+    .eng_ready_i  (dmaout_ready_i),
+    .eng_cmd_o    (dmaout_cmd_o),
+    .eng_idle_i   (dmaout_idle_i),
+    .idle_o       (seq_idle[1]),
+    .busy_o       (busy_o[1]),
+    .stall_o      (stall_o[1])
+  );
+
+  atoll_eng_seq #(
+    .WORDS       (10),
+    .QUEUE_DEPTH (QUEUE_DEPTH)
+  ) u_seq_pe (
+    .clk_i        (clk_i),
+    .rst_ni       (rst_ni),
+    .clear_i      (clear),
+    .halt_i       (halt),
+    .push_valid_i (push_valid[2]),
+    .push_ready_o (push_ready[2]),
+    .push_data_i  (cmd[PE_W-1:0]),
+    .sem_idx_o    (sem_idx[16 +: 8]),
+    .sem_val_i    (sem_val[64 +: 32]),
+    .sig_o        (sig[2]),
+    .eng_valid_o  (pe_valid_o),
+    .eng_ready_i  (pe_ready_i),
+    .eng_cmd_o    (pe_cmd_o),
+    .eng_idle_i   (pe_idle_i),
+    .idle_o       (seq_idle[2]),
+    .busy_o       (busy_o[2]),
+    .stall_o      (stall_o[2])
+  );
+
+  atoll_eng_seq #(
+    .WORDS       (15),
+    .QUEUE_DEPTH (QUEUE_DEPTH)
+  ) u_seq_act (
+    .clk_i        (clk_i),
+    .rst_ni       (rst_ni),
+    .clear_i      (clear),
+    .halt_i       (halt),
+    .push_valid_i (push_valid[3]),
+    .push_ready_o (push_ready[3]),
+    .push_data_i  (cmd[ACT_W-1:0]),
+    .sem_idx_o    (sem_idx[24 +: 8]),
+    .sem_val_i    (sem_val[96 +: 32]),
+    .sig_o        (sig[3]),
+    .eng_valid_o  (act_valid_o),
+    .eng_ready_i  (act_ready_i),
+    .eng_cmd_o    (act_cmd_o),
+    .eng_idle_i   (act_idle_i),
+    .idle_o       (seq_idle[3]),
+    .busy_o       (busy_o[3]),
+    .stall_o      (stall_o[3])
+  );
+endmodule : atoll_cmdproc
