@@ -38,6 +38,8 @@ TEST_HELPER_SRCS := $(filter-out $(TEST_SRCS) $(TOOL_SRCS), \
 	$(wildcard tests/*.c))
 TEST_HELPER_OBJS := $(patsubst %.c,$(OBJ)/%.o,$(TEST_HELPER_SRCS))
 
+.SECONDARY:
+
 .PHONY: all deps run test lint bench clean help gen tests
 
 all: $(BIN)/atoll

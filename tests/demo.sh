@@ -8,7 +8,7 @@ build="$1"
 atoll="$build/bin/atoll"
 out="$build/demo"
 case=qlinearconv_20to37_17x19_s2_pads
-rm -rf "$out"
+rm -rf "$out"; mkdir -p "$out"
 "$build/tests/tool_gen_cases" "$out/cases" >/dev/null
 d="$out/cases/$case"
 set --
@@ -25,5 +25,5 @@ echo "== atoll run --backend ref"
 "$atoll" run "$out/demo.atb" --backend ref \
 	--input "$first=$d/test_data_set_0/input_0.pb" \
 	--output "$y=$out/y.pb" --expect "$y=$d/test_data_set_0/output_0.pb" \
-	--report "$out/run.json"
+	--report "$out/run.json" --check-traffic
 echo "== report: $out/run.json"
