@@ -29,6 +29,7 @@ struct compile_state {
 	int *zp;
 	size_t *first_cmd;		/* per node: its first command */
 	int64_t act_end;
+	isl_ctx *ctx;
 };
 
 static int64_t align64(int64_t v)
@@ -110,6 +111,22 @@ static int place(struct compile_state *s, int ti)
 	return 0;
 }
 
+static int gen_conv(struct atoll_lower *L, const atoll_conv *c)
+{
+	struct compile_state *s = L->user;
+	FILE *dump = (s->o->dump & ATOLL_DUMP_DOMAINS) ? s->o->dump_file : NULL;
+
+	return atoll_conv_codegen(s->ctx, &s->em, c, dump);
+}
+
+static int gen_vec(struct atoll_lower *L, const atoll_vec *v)
+{
+	struct compile_state *s = L->user;
+	FILE *dump = (s->o->dump & ATOLL_DUMP_DOMAINS) ? s->o->dump_file : NULL;
+
+	return atoll_vec_codegen(s->ctx, &s->em, v, dump);
+}
+
 static void lower_init(struct compile_state *s, struct atoll_lower *L,
 	atoll_node *n, char *where, size_t len)
 {
@@ -122,6 +139,8 @@ static void lower_init(struct compile_state *s, struct atoll_lower *L,
 	L->em = &s->em;
 	L->user = s;
 	L->tensor_addr = tensor_addr;
+	L->gen_conv = gen_conv;
+	L->gen_vec = gen_vec;
 }
 
 /* Shape inference: lower every node far enough to know its output type
@@ -134,12 +153,11 @@ static int infer_shapes(struct compile_state *s)
 	for (i = 0; i < s->g->nnodes; i++) {
 		atoll_node *n = &s->g->nodes[i];
 		struct atoll_lower L;
-		atoll_conv c;
 		char where[600];
 
 		lower_init(s, &L, n, where, sizeof(where));
 		L.shapes_only = 1;
-		if (atoll_lower_node(&L, &c) < 0)
+		if (atoll_lower_node(&L) < 0)
 			return -1;
 		if (s->g->tensors[n->outputs[0]].data) {
 			atoll_diag_error(s->d, where, "output '%s' is also a "
@@ -166,31 +184,27 @@ static int place_all(struct compile_state *s)
 	return 0;
 }
 
-static int lower_all(struct compile_state *s, isl_ctx *ctx)
+static int lower_all(struct compile_state *s)
 {
-	FILE *dump = (s->o->dump & ATOLL_DUMP_DOMAINS) ? s->o->dump_file : NULL;
 	int i;
 
 	for (i = 0; i < s->g->nnodes; i++) {
 		atoll_node *n = &s->g->nodes[i];
 		struct atoll_lower L;
-		atoll_conv c;
 		char where[600];
 
 		lower_init(s, &L, n, where, sizeof(where));
-		if (atoll_lower_node(&L, &c) < 0)
-			return -1;
-		s->scale[n->outputs[0]] = L.out_scale;
-		s->zp[n->outputs[0]] = L.out_zp;
 		s->first_cmd[i] = s->em.ncmds;
 		if (i > 0 && atoll_emit_barrier(&s->em) < 0)
 			return -1;
-		if (atoll_conv_codegen(ctx, &s->em, &c, dump) < 0) {
+		if (atoll_lower_node(&L) < 0) {
 			if (!s->d->failed)
 				atoll_diag_error(s->d, where, "code generation "
 					"failed");
 			return -1;
 		}
+		s->scale[n->outputs[0]] = L.out_scale;
+		s->zp[n->outputs[0]] = L.out_zp;
 	}
 	return 0;
 }
@@ -213,6 +227,11 @@ static int add_tensor(struct compile_state *s, atoll_bundle *b, int ti,
 	bt->nbytes = (uint32_t) tensor_bytes(t);
 	bt->scale = s->scale[ti];
 	bt->zero_point = s->zp[ti];
+	if (t->host_float) {
+		bt->host_float = 1;
+		bt->scale = t->host_scale;
+		bt->zero_point = t->host_zp;
+	}
 	return 0;
 }
 
@@ -377,6 +396,8 @@ atoll_bundle *atoll_compile(atoll_graph *g, const atoll_compile_opts *o,
 	atoll_bundle *b = NULL;
 	isl_ctx *ctx;
 
+	if (atoll_qdq_fuse(g, d) < 0)
+		return NULL;
 	if (state_init(&s, g, o, d) < 0) {
 		state_clear(&s);
 		return NULL;
@@ -386,6 +407,7 @@ atoll_bundle *atoll_compile(atoll_graph *g, const atoll_compile_opts *o,
 		state_clear(&s);
 		return NULL;
 	}
+	s.ctx = ctx;
 	isl_options_set_on_error(ctx, ISL_ON_ERROR_CONTINUE);
 	isl_ctx_set_max_operations(ctx, o->isl_max_ops ? o->isl_max_ops :
 		200000000ul);
@@ -395,7 +417,7 @@ atoll_bundle *atoll_compile(atoll_graph *g, const atoll_compile_opts *o,
 	s.em.const_base = align64(s.act_end);
 	if (o->dump & ATOLL_DUMP_GRAPH)
 		dump_graph(&s, o->dump_file);
-	if (lower_all(&s, ctx) < 0 || atoll_emit_end(&s.em) < 0)
+	if (lower_all(&s) < 0 || atoll_emit_end(&s.em) < 0)
 		goto done;
 	if (o->dump & ATOLL_DUMP_COMMANDS)
 		dump_commands(&s, o->dump_file);

@@ -16,26 +16,16 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <isl/ast.h>
-#include <isl/ast_build.h>
-#include <isl/ilp.h>
-#include <isl/space.h>
 #include <isl/map.h>
 #include <isl/set.h>
 #include <isl/union_map.h>
 #include <isl/union_set.h>
 #include <isl/val.h>
 
-#include "ast_walk.h"
 #include "lower.h"
+#include "poly.h"
 
 #define MAX_TILES 4096
-
-struct box {
-	int empty;
-	int64_t lo[4];
-	int64_t hi[4];
-};
 
 struct conv_gen {
 	isl_ctx *ctx;
@@ -45,24 +35,15 @@ struct conv_gen {
 	int64_t nct, nco, bh, bw, nbh, nbw;
 	int64_t in_base, in_slot, w_base, w_slot, zp_base, par_base, out_base;
 	int64_t spm_used;
+	int first_mm;		/* next MM starts the PSUM accumulation */
 	isl_map *in_fp;		/* LDIN[n,bh,bw,ct] -> X[n,c,h,w] */
 	isl_map *w_fp;		/* LDWT[n,bh,bw,co,ct] -> Wt[o,c,i,j] */
 	isl_map *y_fp;		/* OUT[n,bh,bw,co] -> Y[n,o,y,x] */
-	struct box in_box[MAX_TILES];
-	struct box w_box[MAX_TILES];
-	struct box out_box;
+	atoll_box in_box[MAX_TILES];
+	atoll_box w_box[MAX_TILES];
+	atoll_box out_box;
 	atoll_buf spm_in, spm_w, spm_zp, spm_par, spm_out, psum;
 };
-
-static int64_t align64(int64_t v)
-{
-	return (v + 63) / 64 * 64;
-}
-
-static int64_t ceil_div(int64_t a, int64_t b)
-{
-	return (a + b - 1) / b;
-}
 
 /* Lay out the scratchpad for output blocks of "bh" x "bw" positions:
  * input footprints per input-channel tile, weights of one output-channel
@@ -80,11 +61,11 @@ static int64_t conv_layout(struct conv_gen *g, int64_t bh, int64_t bw)
 		fw = c->w;
 	g->in_base = 0;
 	g->in_slot = fh * fw;
-	g->w_base = align64(g->in_base + g->nct * g->in_slot);
+	g->w_base = atoll_align64(g->in_base + g->nct * g->in_slot);
 	g->w_slot = c->kh * c->kw * g->C;
-	g->zp_base = align64(g->w_base + g->nct * g->w_slot);
-	g->par_base = align64(g->zp_base + g->C);
-	g->out_base = align64(g->par_base + 12);
+	g->zp_base = atoll_align64(g->w_base + g->nct * g->w_slot);
+	g->par_base = atoll_align64(g->zp_base + g->C);
+	g->out_base = atoll_align64(g->par_base + 12);
 	return g->out_base + bh * bw * g->esize;
 }
 
@@ -116,28 +97,14 @@ static int conv_choose_tiles(struct conv_gen *g)
 	}
 	g->bh = bh;
 	g->bw = bw;
-	g->nbh = ceil_div(c->oh, bh);
-	g->nbw = ceil_div(c->ow, bw);
+	g->nbh = atoll_ceil_div(c->oh, bh);
+	g->nbw = atoll_ceil_div(c->ow, bw);
 	g->spm_used = need;
 	if (g->nct > MAX_TILES || g->nct * g->nco > MAX_TILES) {
 		atoll_diag_error(g->em->diag, c->name, "too many channel tiles");
 		return -1;
 	}
 	return 0;
-}
-
-static __isl_give isl_map *read_map(isl_ctx *ctx, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-
-static __isl_give isl_map *read_map(isl_ctx *ctx, const char *fmt, ...)
-{
-	char buf[2048];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(buf, sizeof(buf), fmt, ap);
-	va_end(ap);
-	return isl_map_read_from_str(ctx, buf);
 }
 
 /* The element domain D of S, the tiling T: S -> MM, and the footprint
@@ -150,39 +117,39 @@ static int conv_build_relations(struct conv_gen *g, isl_set **mm_dom)
 	const atoll_conv *c = g->c;
 	isl_ctx *ctx = g->ctx;
 	isl_set *d;
-	isl_map *t, *ax, *ay, *aw, *tinv, *p;
+	isl_map *t, *ax, *ay, *aw, *tinv;
 
-	d = isl_map_range(read_map(ctx, "{ [] -> S[n,o,y,x,c,i,j] : "
+	d = atoll_read_set(ctx, "{ S[n,o,y,x,c,i,j] : "
 		"0<=n<%lld and 0<=o<%lld and 0<=y<%lld and 0<=x<%lld and "
-		"0<=c<%lld and 0<=i<%lld and 0<=j<%lld }", (long long) c->n,
+		"0<=c<%lld and 0<=i<%lld and 0<=j<%lld and "
+		"exists q : q*%lld <= c < (q+1)*%lld and "
+		"q*%lld <= o < (q+1)*%lld }", (long long) c->n,
 		(long long) c->co, (long long) c->oh, (long long) c->ow,
-		(long long) c->ci, (long long) c->kh, (long long) c->kw));
-	t = read_map(ctx, "{ S[n,o,y,x,c,i,j] -> MM[n, floor(y/%lld), "
+		(long long) c->ci, (long long) c->kh, (long long) c->kw,
+		(long long) c->cig, (long long) c->cig, (long long) c->cog,
+		(long long) c->cog);
+	t = atoll_read_map(ctx, "{ S[n,o,y,x,c,i,j] -> MM[n, floor(y/%lld), "
 		"floor(x/%lld), floor(o/%lld), floor(c/%lld), i, j] }",
 		(long long) g->bh, (long long) g->bw, (long long) g->C,
 		(long long) g->R);
-	ax = read_map(ctx, "{ S[n,o,y,x,c,i,j] -> X[n,c,h,w] : "
+	ax = atoll_read_map(ctx, "{ S[n,o,y,x,c,i,j] -> X[n,c,h,w] : "
 		"h = y*%lld + i*%lld - %lld and w = x*%lld + j*%lld - %lld and "
 		"0 <= h < %lld and 0 <= w < %lld }", (long long) c->sh,
 		(long long) c->dh, (long long) c->pt, (long long) c->sw,
 		(long long) c->dw, (long long) c->pl, (long long) c->h,
 		(long long) c->w);
-	ay = read_map(ctx, "{ S[n,o,y,x,c,i,j] -> Y[n,o,y,x] }");
-	aw = read_map(ctx, "{ S[n,o,y,x,c,i,j] -> Wt[o,c,i,j] }");
-	t = isl_map_intersect_domain(t, isl_set_copy(d));
+	ay = atoll_read_map(ctx, "{ S[n,o,y,x,c,i,j] -> Y[n,o,y,x] }");
+	aw = atoll_read_map(ctx, "{ S[n,o,y,x,c,i,j] -> Wt[o,c,i,j] }");
+	t = isl_map_intersect_domain(t, d);
 	*mm_dom = isl_map_range(isl_map_copy(t));
 	tinv = isl_map_reverse(t);
-	ax = isl_map_apply_range(isl_map_copy(tinv), ax);
-	ay = isl_map_apply_range(isl_map_copy(tinv), ay);
-	aw = isl_map_apply_range(tinv, aw);
-	p = isl_map_read_from_str(ctx, "{ MM[n,a,b,o,c,i,j] -> LDIN[n,a,b,c] }");
-	g->in_fp = isl_map_apply_range(isl_map_reverse(p), ax);
-	p = isl_map_read_from_str(ctx,
-		"{ MM[n,a,b,o,c,i,j] -> LDWT[n,a,b,o,c] }");
-	g->w_fp = isl_map_apply_range(isl_map_reverse(p), aw);
-	p = isl_map_read_from_str(ctx, "{ MM[n,a,b,o,c,i,j] -> OUT[n,a,b,o] }");
-	g->y_fp = isl_map_apply_range(isl_map_reverse(p), ay);
-	isl_set_free(d);
+	g->in_fp = atoll_footprint(tinv, isl_map_read_from_str(ctx,
+		"{ MM[n,a,b,o,c,i,j] -> LDIN[n,a,b,c] }"), ax);
+	g->w_fp = atoll_footprint(tinv, isl_map_read_from_str(ctx,
+		"{ MM[n,a,b,o,c,i,j] -> LDWT[n,a,b,o,c] }"), aw);
+	g->y_fp = atoll_footprint(tinv, isl_map_read_from_str(ctx,
+		"{ MM[n,a,b,o,c,i,j] -> OUT[n,a,b,o] }"), ay);
+	isl_map_free(tinv);
 	if (!*mm_dom || !g->in_fp || !g->w_fp || !g->y_fp)
 		return -1;
 	return 0;
@@ -225,60 +192,22 @@ static __isl_give isl_union_map *conv_schedule(struct conv_gen *g,
 	return isl_union_map_intersect_domain(s, dom);
 }
 
-/* The bounding box of the image of the single point "vals" of the domain
- * of "fp" (at most 4 output dimensions).
- */
-static int box_at(__isl_keep isl_map *fp, const int64_t *vals, int nvals,
-	struct box *b)
-{
-	isl_set *pt, *img;
-	isl_size n;
-	int i;
-
-	pt = isl_set_universe(isl_space_domain(isl_map_get_space(fp)));
-	for (i = 0; i < nvals; i++)
-		pt = isl_set_fix_si(pt, isl_dim_set, i, (int) vals[i]);
-	img = isl_set_apply(pt, isl_map_copy(fp));
-	n = isl_set_dim(img, isl_dim_set);
-	if (n < 0 || n > 4) {
-		isl_set_free(img);
-		return -1;
-	}
-	b->empty = isl_set_is_empty(img) == isl_bool_true;
-	for (i = 0; !b->empty && i < n; i++) {
-		isl_val *lo = isl_set_dim_min_val(isl_set_copy(img), i);
-		isl_val *hi = isl_set_dim_max_val(isl_set_copy(img), i);
-
-		b->lo[i] = isl_val_get_num_si(lo);
-		b->hi[i] = isl_val_get_num_si(hi);
-		isl_val_free(lo);
-		isl_val_free(hi);
-	}
-	isl_set_free(img);
-	return 0;
-}
-
-static int64_t extent(const struct box *b, int d)
-{
-	return b->hi[d] - b->lo[d] + 1;
-}
-
 /* LDIN[n,a,b,ct]: DMA the input footprint of channel tile "ct" (box over
  * X[n,c,h,w]) into its slot, rows of the box's width.
  */
 static int stmt_ldin(struct conv_gen *g, const int64_t *v)
 {
 	const atoll_conv *c = g->c;
-	struct box *b = &g->in_box[v[3]];
+	atoll_box *b = &g->in_box[v[3]];
 	atoll_dma_dim d[3];
 
-	if (box_at(g->in_fp, v, 4, b) < 0)
+	if (atoll_box_at(g->in_fp, v, 4, b) < 0)
 		return -1;
 	if (b->empty)
 		return 0;
-	d[0] = (atoll_dma_dim) { extent(b, 3), c->xs_w, 1, 0 };
-	d[1] = (atoll_dma_dim) { extent(b, 2), c->xs_h, extent(b, 3), 0 };
-	d[2] = (atoll_dma_dim) { extent(b, 1), c->xs_c, 0, 1 };
+	d[0] = (atoll_dma_dim) { atoll_box_extent(b, 3), c->xs_w, 1, 0 };
+	d[1] = (atoll_dma_dim) { atoll_box_extent(b, 2), c->xs_h, atoll_box_extent(b, 3), 0 };
+	d[2] = (atoll_dma_dim) { atoll_box_extent(b, 1), c->xs_c, 0, 1 };
 	return atoll_emit_dma(g->em, ATOLL_OP_DMA_IN, c->x_addr +
 		v[0] * c->xs_n + b->lo[1] * c->xs_c + b->lo[2] * c->xs_h +
 		b->lo[3] * c->xs_w, b->lo[1] - v[3] * g->R,
@@ -292,13 +221,14 @@ static int stmt_ldin(struct conv_gen *g, const int64_t *v)
 static int stmt_ldp(struct conv_gen *g, const int64_t *v)
 {
 	const atoll_conv *c = g->c;
-	const struct box *o = &g->out_box;
+	const atoll_box *o = &g->out_box;
 	atoll_dma_dim d[2];
 	int64_t nc;
 
-	if (box_at(g->y_fp, v, 4, &g->out_box) < 0 || o->empty)
+	if (atoll_box_at(g->y_fp, v, 4, &g->out_box) < 0 || o->empty)
 		return -1;
-	nc = extent(o, 1);
+	g->first_mm = 1;
+	nc = atoll_box_extent(o, 1);
 	d[0] = (atoll_dma_dim) { nc, 1, 1, 0 };
 	if (atoll_emit_dma(g->em, ATOLL_OP_DMA_IN, g->em->const_base +
 		c->zp_const + o->lo[1], 0, g->zp_base, d, 1, -1, &g->spm_zp,
@@ -319,22 +249,22 @@ static int stmt_ldp(struct conv_gen *g, const int64_t *v)
 static int stmt_ldwt(struct conv_gen *g, const int64_t *v)
 {
 	const atoll_conv *c = g->c;
-	struct box *b = &g->w_box[v[4]];
+	atoll_box *b = &g->w_box[v[4]];
 	atoll_dma_dim d[4];
 
-	if (box_at(g->w_fp, v, 5, b) < 0 || b->empty)
+	if (atoll_box_at(g->w_fp, v, 5, b) < 0 || b->empty)
 		return -1;
-	d[0] = (atoll_dma_dim) { extent(b, 0), c->ws_co, 1, 0 };
+	d[0] = (atoll_dma_dim) { atoll_box_extent(b, 0), c->ws_co, 1, 0 };
 	d[1] = (atoll_dma_dim) { c->kw, c->ws_kw, g->C, 0 };
 	d[2] = (atoll_dma_dim) { c->kh, c->ws_kh, c->kw * g->C, 0 };
-	d[3] = (atoll_dma_dim) { extent(b, 1), c->ws_ci, 0, 1 };
+	d[3] = (atoll_dma_dim) { atoll_box_extent(b, 1), c->ws_ci, 0, 1 };
 	return atoll_emit_dma(g->em, ATOLL_OP_DMA_IN, c->w_addr +
 		v[0] * c->ws_n + b->lo[0] * c->ws_co + b->lo[1] * c->ws_ci, 0,
 		g->w_base + v[4] * g->w_slot, d, 4, -1, &g->spm_w, c->w_buf,
 		c->name);
 }
 
-static int emit_ldw(struct conv_gen *g, const struct box *wb, int64_t ct,
+static int emit_ldw(struct conv_gen *g, const atoll_box *wb, int64_t ct,
 	int64_t i, int64_t j)
 {
 	uint32_t w[ATOLL_CMD_WORDS] = { 0 };
@@ -343,8 +273,8 @@ static int emit_ldw(struct conv_gen *g, const struct box *wb, int64_t ct,
 
 	ATOLL_SET(w, ATOLL_LDW_OPCODE, ATOLL_OP_LDW);
 	ATOLL_SET(w, ATOLL_LDW_W_SIGNED, g->c->w_signed);
-	ATOLL_SET(w, ATOLL_LDW_NROWS, extent(wb, 1));
-	ATOLL_SET(w, ATOLL_LDW_NCOLS, extent(wb, 0));
+	ATOLL_SET(w, ATOLL_LDW_NROWS, atoll_box_extent(wb, 1));
+	ATOLL_SET(w, ATOLL_LDW_NCOLS, atoll_box_extent(wb, 0));
 	ATOLL_SET(w, ATOLL_LDW_W_ADDR, g->w_base + ct * g->w_slot +
 		(i * g->c->kw + j) * g->C);
 	ATOLL_SET(w, ATOLL_LDW_ZP_ADDR, g->zp_base);
@@ -363,23 +293,23 @@ static int fits16(int64_t v, int is_signed)
 static int stmt_mm(struct conv_gen *g, const int64_t *v)
 {
 	const atoll_conv *c = g->c;
-	const struct box *ib = &g->in_box[v[4]];
-	const struct box *wb = &g->w_box[v[4]];
-	const struct box *o = &g->out_box;
+	const atoll_box *ib = &g->in_box[v[4]];
+	const atoll_box *wb = &g->w_box[v[4]];
+	const atoll_box *o = &g->out_box;
 	uint32_t w[ATOLL_CMD_WORDS] = { 0 };
 	atoll_buf *bufs[2] = { &g->spm_in, &g->psum };
 	int uses[2] = { ATOLL_USE_READ, ATOLL_USE_WRITE };
 	int64_t h0 = ib->empty ? 0 : ib->lo[2], w0 = ib->empty ? 0 : ib->lo[3];
-	int64_t hh = ib->empty ? 1 : extent(ib, 2);
-	int64_t ww = ib->empty ? 1 : extent(ib, 3);
+	int64_t hh = ib->empty ? 1 : atoll_box_extent(ib, 2);
+	int64_t ww = ib->empty ? 1 : atoll_box_extent(ib, 3);
 	int64_t y0 = o->lo[2] * c->sh + v[5] * c->dh - c->pt - h0;
 	int64_t x0 = o->lo[3] * c->sw + v[6] * c->dw - c->pl - w0;
 
 	if (ib->empty)
-		y0 = -1 - (extent(o, 2) - 1) * c->sh;
+		y0 = -1 - (atoll_box_extent(o, 2) - 1) * c->sh;
 	if (!fits16(y0, 1) || !fits16(x0, 1) || !fits16(c->sh, 1) ||
 	    !fits16(c->sw, 1) || !fits16(ww, 0) || !fits16(hh, 0) ||
-	    !fits16(extent(o, 3), 0) || !fits16(extent(o, 2), 0)) {
+	    !fits16(atoll_box_extent(o, 3), 0) || !fits16(atoll_box_extent(o, 2), 0)) {
 		atoll_diag_error(g->em->diag, c->name,
 			"convolution geometry exceeds the MM command fields");
 		return -1;
@@ -388,9 +318,10 @@ static int stmt_mm(struct conv_gen *g, const int64_t *v)
 		return -1;
 	ATOLL_SET(w, ATOLL_MM_OPCODE, ATOLL_OP_MM);
 	ATOLL_SET(w, ATOLL_MM_X_SIGNED, c->x_signed);
-	ATOLL_SET(w, ATOLL_MM_ACC, !(v[4] == 0 && v[5] == 0 && v[6] == 0));
-	ATOLL_SET(w, ATOLL_MM_NROWS, extent(wb, 1));
-	ATOLL_SET(w, ATOLL_MM_NCOLS, extent(wb, 0));
+	ATOLL_SET(w, ATOLL_MM_ACC, !g->first_mm);
+	g->first_mm = 0;
+	ATOLL_SET(w, ATOLL_MM_NROWS, atoll_box_extent(wb, 1));
+	ATOLL_SET(w, ATOLL_MM_NCOLS, atoll_box_extent(wb, 0));
 	ATOLL_SET(w, ATOLL_MM_X_ADDR, g->in_base + v[4] * g->in_slot);
 	ATOLL_SET(w, ATOLL_MM_X_ZP, c->x_zp);
 	ATOLL_SET(w, ATOLL_MM_PITCH, ww);
@@ -400,10 +331,10 @@ static int stmt_mm(struct conv_gen *g, const int64_t *v)
 	ATOLL_SET(w, ATOLL_MM_X0, x0);
 	ATOLL_SET(w, ATOLL_MM_SY, c->sh);
 	ATOLL_SET(w, ATOLL_MM_SX, c->sw);
-	ATOLL_SET(w, ATOLL_MM_N0, extent(o, 3));
-	ATOLL_SET(w, ATOLL_MM_N1, extent(o, 2));
+	ATOLL_SET(w, ATOLL_MM_N0, atoll_box_extent(o, 3));
+	ATOLL_SET(w, ATOLL_MM_N1, atoll_box_extent(o, 2));
 	ATOLL_SET(w, ATOLL_MM_PS0, 1);
-	ATOLL_SET(w, ATOLL_MM_PS1, extent(o, 3));
+	ATOLL_SET(w, ATOLL_MM_PS1, atoll_box_extent(o, 3));
 	return atoll_emit_cmd(g->em, w, 2, bufs, uses);
 }
 
@@ -413,17 +344,17 @@ static int stmt_mm(struct conv_gen *g, const int64_t *v)
 static int stmt_act(struct conv_gen *g)
 {
 	const atoll_conv *c = g->c;
-	const struct box *o = &g->out_box;
+	const atoll_box *o = &g->out_box;
 	uint32_t w[ATOLL_CMD_WORDS] = { 0 };
 	atoll_buf *bufs[3] = { &g->psum, &g->spm_par, &g->spm_out };
 	int uses[3] = { ATOLL_USE_READ, ATOLL_USE_READ, ATOLL_USE_WRITE };
-	int64_t n0 = extent(o, 3);
+	int64_t n0 = atoll_box_extent(o, 3);
 
 	ATOLL_SET(w, ATOLL_ACT_OPCODE, ATOLL_OP_ACT);
 	ATOLL_SET(w, ATOLL_ACT_SRC_TYPE, 0);
-	ATOLL_SET(w, ATOLL_ACT_NPARTS, extent(o, 1));
+	ATOLL_SET(w, ATOLL_ACT_NPARTS, atoll_box_extent(o, 1));
 	ATOLL_SET(w, ATOLL_ACT_N0, n0);
-	ATOLL_SET(w, ATOLL_ACT_N1, extent(o, 2));
+	ATOLL_SET(w, ATOLL_ACT_N1, atoll_box_extent(o, 2));
 	ATOLL_SET(w, ATOLL_ACT_SS0, 1);
 	ATOLL_SET(w, ATOLL_ACT_SS1, n0);
 	ATOLL_SET(w, ATOLL_ACT_DS0, 1);
@@ -437,8 +368,8 @@ static int stmt_act(struct conv_gen *g)
 		ATOLL_SET(w, ATOLL_ACT_PP, 1);
 		ATOLL_SET(w, ATOLL_ACT_PARAM_ADDR, g->par_base);
 		ATOLL_SET(w, ATOLL_ACT_DST_ZP, c->y_zp);
-		ATOLL_SET(w, ATOLL_ACT_CMIN, c->y_signed ? -128 : 0);
-		ATOLL_SET(w, ATOLL_ACT_CMAX, c->y_signed ? 127 : 255);
+		ATOLL_SET(w, ATOLL_ACT_CMIN, c->cmin);
+		ATOLL_SET(w, ATOLL_ACT_CMAX, c->cmax);
 	}
 	return atoll_emit_cmd(g->em, w, 3, bufs, uses);
 }
@@ -447,14 +378,14 @@ static int stmt_act(struct conv_gen *g)
 static int stmt_st(struct conv_gen *g, const int64_t *v)
 {
 	const atoll_conv *c = g->c;
-	const struct box *o = &g->out_box;
+	const atoll_box *o = &g->out_box;
 	atoll_dma_dim d[4];
-	int64_t n0 = extent(o, 3);
+	int64_t n0 = atoll_box_extent(o, 3);
 
 	d[0] = (atoll_dma_dim) { g->esize, 1, 1, 0 };
 	d[1] = (atoll_dma_dim) { n0, c->ys_w, g->esize, 0 };
-	d[2] = (atoll_dma_dim) { extent(o, 2), c->ys_h, n0 * g->esize, 0 };
-	d[3] = (atoll_dma_dim) { extent(o, 1), c->ys_c, 0, 1 };
+	d[2] = (atoll_dma_dim) { atoll_box_extent(o, 2), c->ys_h, n0 * g->esize, 0 };
+	d[3] = (atoll_dma_dim) { atoll_box_extent(o, 1), c->ys_c, 0, 1 };
 	return atoll_emit_dma(g->em, ATOLL_OP_DMA_OUT, c->y_addr +
 		v[0] * c->ys_n + o->lo[1] * c->ys_c + o->lo[2] * c->ys_h +
 		o->lo[3] * c->ys_w, 0, g->out_base, d, 4, -1, &g->spm_out,
@@ -481,8 +412,7 @@ static int conv_stmt(const char *stmt, const int64_t *args, int nargs,
 	return -1;
 }
 
-static void conv_dump(struct conv_gen *g, FILE *dump,
-	__isl_keep isl_union_map *sched, __isl_keep isl_ast_node *ast)
+static void conv_dump(struct conv_gen *g, FILE *dump)
 {
 	char *s;
 
@@ -500,12 +430,6 @@ static void conv_dump(struct conv_gen *g, FILE *dump,
 	s = isl_map_to_str(g->y_fp);
 	fprintf(dump, "output footprint: %s\n", s);
 	free(s);
-	s = isl_union_map_to_str(sched);
-	fprintf(dump, "schedule: %s\n", s);
-	free(s);
-	s = isl_ast_node_to_C_str(ast);
-	fprintf(dump, "ast:\n%s\n", s);
-	free(s);
 }
 
 int atoll_conv_codegen(isl_ctx *ctx, atoll_emit *em, const atoll_conv *c,
@@ -514,8 +438,6 @@ int atoll_conv_codegen(isl_ctx *ctx, atoll_emit *em, const atoll_conv *c,
 	struct conv_gen *g;
 	isl_set *mm_dom = NULL;
 	isl_union_map *sched;
-	isl_ast_build *build;
-	isl_ast_node *ast;
 	int r = -1;
 
 	g = calloc(1, sizeof(*g));
@@ -527,8 +449,8 @@ int atoll_conv_codegen(isl_ctx *ctx, atoll_emit *em, const atoll_conv *c,
 	g->R = em->hw->rows;
 	g->C = em->hw->cols;
 	g->esize = c->out_kind == ATOLL_OUT_INT32 ? 4 : 1;
-	g->nct = ceil_div(c->ci, g->R);
-	g->nco = ceil_div(c->co, g->C);
+	g->nct = atoll_ceil_div(c->ci, g->R);
+	g->nco = atoll_ceil_div(c->co, g->C);
 	atoll_buf_init(&g->spm_in, "spm.in");
 	atoll_buf_init(&g->spm_w, "spm.w");
 	atoll_buf_init(&g->spm_zp, "spm.zp");
@@ -539,25 +461,13 @@ int atoll_conv_codegen(isl_ctx *ctx, atoll_emit *em, const atoll_conv *c,
 	    conv_build_relations(g, &mm_dom) < 0)
 		goto done;
 	sched = conv_schedule(g, mm_dom);
-	build = isl_ast_build_alloc(ctx);
-	ast = isl_ast_build_node_from_schedule_map(build,
-		isl_union_map_copy(sched));
-	isl_ast_build_free(build);
-	if (!ast) {
-		atoll_diag_error(em->diag, c->name, "isl failed to build the "
-			"AST (%s)", isl_ctx_last_error_msg(ctx) ?
-			isl_ctx_last_error_msg(ctx) : "operation limit?");
-		isl_union_map_free(sched);
-		goto done;
-	}
 	if (dump)
-		conv_dump(g, dump, sched, ast);
+		conv_dump(g, dump);
+	r = atoll_schedule_walk(ctx, sched, dump, conv_stmt, g);
 	isl_union_map_free(sched);
-	r = atoll_ast_walk(ast, conv_stmt, g);
 	if (r < 0 && !em->diag->failed)
 		atoll_diag_error(em->diag, c->name, "code generation failed%s",
 			isl_ctx_last_error_msg(ctx) ? " (isl error)" : "");
-	isl_ast_node_free(ast);
 done:
 	isl_map_free(g->in_fp);
 	isl_map_free(g->w_fp);

@@ -239,7 +239,7 @@ static int dma_one(atoll_emit *em, uint32_t opcode, int64_t dram_base,
 			return -1;
 		}
 	if (dram_base < 0 || dram_base > 0xffffffffll || part < 0 ||
-	    addr < 0 || addr > 0xffffffffll) {
+	    part > 0xffff || addr < 0 || addr > 0xffffffffll) {
 		atoll_diag_error(em->diag, what, "DMA address out of range");
 		return -1;
 	}
@@ -311,11 +311,14 @@ int atoll_emit_dma(atoll_emit *em, uint32_t opcode, int64_t dram_base,
 	int ndims, int fill, atoll_buf *spm_buf, atoll_buf *dram_buf,
 	const char *what)
 {
-	atoll_dma_dim d[8];
+	atoll_dma_dim d[16];
 	int n, i;
 
-	if (ndims > 8)
+	if (ndims < 0 || ndims > 16) {
+		atoll_diag_error(em->diag, what, "DMA pattern with %d "
+			"dimensions", ndims);
 		return -1;
+	}
 	for (i = 0; i < ndims; i++)
 		if (dims[i].count <= 0)
 			return 0;

@@ -370,3 +370,21 @@ void *atoll_file_read(const char *path, size_t *len, atoll_diag *d)
 	}
 	return buf;
 }
+
+int atoll_graph_add_tensor(atoll_graph *g, const char *name, int dtype)
+{
+	atoll_tensor *t;
+
+	t = realloc(g->tensors, (g->ntensors + 1) * sizeof(*t));
+	if (!t)
+		return -1;
+	g->tensors = t;
+	t = &g->tensors[g->ntensors];
+	memset(t, 0, sizeof(*t));
+	t->name = strdup(name);
+	if (!t->name)
+		return -1;
+	t->dtype = dtype;
+	t->rank = -1;
+	return g->ntensors++;
+}

@@ -28,6 +28,11 @@ typedef struct atoll_tensor {
 	size_t nbytes;
 	int is_input;			/* graph input not bound to a constant */
 	int is_output;			/* graph output */
+	int host_float;			/* graph boundary is float32: the host
+					 * quantises it (input) or dequantises
+					 * it (output) with host_scale/host_zp */
+	float host_scale;
+	int host_zp;
 } atoll_tensor;
 
 enum atoll_attr_type {
@@ -132,5 +137,18 @@ void *atoll_file_read(const char *path, size_t *len, atoll_diag *d);
 struct Onnx__TensorProto;
 int atoll_tensor_pb_decode(const struct Onnx__TensorProto *pb,
 	atoll_tensor *t, atoll_diag *d);
+
+/* Append a tensor named "name" (copied) of type "dtype", unknown shape;
+ * returns its index or -1.  Tensor pointers taken before are invalid.
+ */
+int atoll_graph_add_tensor(atoll_graph *g, const char *name, int dtype);
+
+/* Rewrite QDQ patterns (DequantizeLinear -> float op -> QuantizeLinear)
+ * and operator-form islands into integer operators, and move the
+ * quantisation of float graph inputs and the dequantisation of float graph
+ * outputs to the host (docs/qsemantics.md).  Returns -1 and fills "d" on
+ * a pattern atoll cannot map exactly.
+ */
+int atoll_qdq_fuse(atoll_graph *g, atoll_diag *d);
 
 #endif

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "lower_node.h"
+#include <stdint.h>
 
 int atoll_scale_to_fixed(float scale, int32_t *mult, int *shift)
 {
@@ -43,12 +44,12 @@ int atoll_scale_to_fixed(float scale, int32_t *mult, int *shift)
 	return 0;
 }
 
-static int is_q8(int dt)
+int lw_is_q8(int dt)
 {
 	return dt == ATOLL_DT_UINT8 || dt == ATOLL_DT_INT8;
 }
 
-static const atoll_tensor *input(const atoll_graph *g, const atoll_node *n,
+const atoll_tensor *lw_input(const atoll_graph *g, const atoll_node *n,
 	int i)
 {
 	if (i >= n->ninputs || n->inputs[i] < 0)
@@ -56,10 +57,10 @@ static const atoll_tensor *input(const atoll_graph *g, const atoll_node *n,
 	return &g->tensors[n->inputs[i]];
 }
 
-static int fail(struct atoll_lower *L, const char *fmt, ...)
+int lw_fail(struct atoll_lower *L, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
-static int fail(struct atoll_lower *L, const char *fmt, ...)
+int lw_fail(struct atoll_lower *L, const char *fmt, ...)
 {
 	char msg[768];
 	va_list ap;
@@ -74,32 +75,32 @@ static int fail(struct atoll_lower *L, const char *fmt, ...)
 /* A per-tensor (1 element) or per-channel ("n" elements) constant of type
  * "dt"; returns its element count or -1.
  */
-static int64_t check_param(struct atoll_lower *L, const atoll_tensor *t,
+int64_t lw_check_param(struct atoll_lower *L, const atoll_tensor *t,
 	const char *what, int dt, int64_t n)
 {
 	int64_t k;
 
 	if (!t)
-		return fail(L, "missing input '%s'", what);
+		return lw_fail(L, "missing input '%s'", what);
 	if (!t->data)
-		return fail(L, "%s '%s' must be a constant (an initializer, or "
+		return lw_fail(L, "%s '%s' must be a constant (an initializer, or "
 			"bound with --const)", what, t->name);
 	if (t->dtype != dt)
-		return fail(L, "%s '%s' has type %s, expected %s", what,
+		return lw_fail(L, "%s '%s' has type %s, expected %s", what,
 			t->name, atoll_dtype_name(t->dtype),
 			atoll_dtype_name(dt));
 	k = atoll_tensor_numel(t);
 	if (k != 1 && k != n)
-		return fail(L, "%s '%s' has %lld elements; expected 1 (per "
+		return lw_fail(L, "%s '%s' has %lld elements; expected 1 (per "
 			"tensor) or %lld (per channel)", what, t->name,
 			(long long) k, (long long) n);
 	if (k == n && n != 1 && t->rank != 1)
-		return fail(L, "%s '%s' must be 1-D for per-channel "
+		return lw_fail(L, "%s '%s' must be 1-D for per-channel "
 			"quantisation", what, t->name);
 	return k;
 }
 
-static float param_f(const atoll_tensor *t, int64_t i)
+float lw_param_f(const atoll_tensor *t, int64_t i)
 {
 	float f;
 
@@ -108,7 +109,7 @@ static float param_f(const atoll_tensor *t, int64_t i)
 	return f;
 }
 
-static int param_zp(const atoll_tensor *t, int64_t i)
+int lw_param_zp(const atoll_tensor *t, int64_t i)
 {
 	const uint8_t *p;
 	int64_t k;
@@ -121,12 +122,12 @@ static int param_zp(const atoll_tensor *t, int64_t i)
 }
 
 /* Zero point operand (optional, default 0), per tensor or per channel. */
-static int zp_operand(struct atoll_lower *L, const atoll_tensor *t,
+int lw_zp_operand(struct atoll_lower *L, const atoll_tensor *t,
 	const char *what, int dt, int64_t n)
 {
 	if (!t)
 		return 0;
-	return check_param(L, t, what, dt, n) < 0 ? -1 : 0;
+	return lw_check_param(L, t, what, dt, n) < 0 ? -1 : 0;
 }
 
 static int make_zp_const(struct atoll_lower *L, atoll_conv *c,
@@ -136,9 +137,9 @@ static int make_zp_const(struct atoll_lower *L, atoll_conv *c,
 	int64_t i;
 
 	if (!v)
-		return fail(L, "out of memory");
+		return lw_fail(L, "out of memory");
 	for (i = 0; wzp && i < c->co; i++)
-		v[i] = (uint8_t) param_zp(wzp, i);
+		v[i] = (uint8_t) lw_param_zp(wzp, i);
 	c->zp_const = atoll_emit_const(L->em, v, c->co, 64);
 	free(v);
 	return c->zp_const < 0 ? -1 : 0;
@@ -156,10 +157,10 @@ static int make_requant_const(struct atoll_lower *L, atoll_conv *c,
 	int64_t o;
 
 	if (!rec)
-		return fail(L, "out of memory");
+		return lw_fail(L, "out of memory");
 	for (o = 0; o < c->co; o++) {
-		volatile float t = param_f(xs, 0) * param_f(ws, o);
-		volatile float s = t / param_f(ys, 0);
+		volatile float t = lw_param_f(xs, 0) * lw_param_f(ws, o);
+		volatile float s = t / lw_param_f(ys, 0);
 		int32_t b = 0, m;
 		int sh, k;
 
@@ -167,7 +168,7 @@ static int make_requant_const(struct atoll_lower *L, atoll_conv *c,
 			memcpy(&b, (const char *) bias->data + 4 * o, 4);
 		if (atoll_scale_to_fixed(s, &m, &sh) < 0) {
 			free(rec);
-			return fail(L, "requantisation scale %g of output "
+			return lw_fail(L, "requantisation scale %g of output "
 				"channel %lld is not representable", (double) s,
 				(long long) o);
 		}
@@ -182,21 +183,21 @@ static int make_requant_const(struct atoll_lower *L, atoll_conv *c,
 	return c->par_const < 0 ? -1 : 0;
 }
 
-static int check_scale(struct atoll_lower *L, const atoll_tensor *t,
+int lw_check_scale(struct atoll_lower *L, const atoll_tensor *t,
 	const char *what, int64_t n)
 {
-	int64_t i, k = check_param(L, t, what, ATOLL_DT_FLOAT, n);
+	int64_t i, k = lw_check_param(L, t, what, ATOLL_DT_FLOAT, n);
 
 	if (k < 0)
 		return -1;
 	for (i = 0; i < k; i++)
-		if (!(param_f(t, i) > 0) || isinf(param_f(t, i)))
-			return fail(L, "%s '%s' must be positive and finite",
+		if (!(lw_param_f(t, i) > 0) || isinf(lw_param_f(t, i)))
+			return lw_fail(L, "%s '%s' must be positive and finite",
 				what, t->name);
 	return 0;
 }
 
-static int int_attr(struct atoll_lower *L, const char *name, int64_t def,
+int lw_int_attr(struct atoll_lower *L, const char *name, int64_t def,
 	int64_t *v)
 {
 	const atoll_attr *a = atoll_node_attr(L->node, name);
@@ -205,13 +206,13 @@ static int int_attr(struct atoll_lower *L, const char *name, int64_t def,
 	if (!a)
 		return 0;
 	if (a->type != ATOLL_ATTR_INT)
-		return fail(L, "attribute '%s' must be an integer", name);
+		return lw_fail(L, "attribute '%s' must be an integer", name);
 	*v = a->i;
 	return 0;
 }
 
 /* Read the 2-element attribute "name" (default "def") into v[0..n-1]. */
-static int ints_attr(struct atoll_lower *L, const char *name, int n,
+int lw_ints_attr(struct atoll_lower *L, const char *name, int n,
 	int64_t def, int64_t *v)
 {
 	const atoll_attr *a = atoll_node_attr(L->node, name);
@@ -222,13 +223,13 @@ static int ints_attr(struct atoll_lower *L, const char *name, int n,
 	if (!a)
 		return 0;
 	if (a->type != ATOLL_ATTR_INTS || a->nints != n)
-		return fail(L, "attribute '%s' must list %d integers", name, n);
+		return lw_fail(L, "attribute '%s' must list %d integers", name, n);
 	for (i = 0; i < n; i++)
 		v[i] = a->ints[i];
 	return 0;
 }
 
-static int check_unknown_attrs(struct atoll_lower *L, const char **known)
+int lw_check_unknown_attrs(struct atoll_lower *L, const char **known)
 {
 	int i, k;
 
@@ -237,7 +238,7 @@ static int check_unknown_attrs(struct atoll_lower *L, const char **known)
 			if (!strcmp(known[k], L->node->attrs[i].name))
 				break;
 		if (!known[k])
-			return fail(L, "unsupported attribute '%s'",
+			return lw_fail(L, "unsupported attribute '%s'",
 				L->node->attrs[i].name);
 	}
 	return 0;
@@ -246,7 +247,7 @@ static int check_unknown_attrs(struct atoll_lower *L, const char **known)
 /* Output rows for input extent "in", kernel "k", stride "s", dilation "d"
  * and the two pads, with auto_pad resolved into "pb"/"pe".
  */
-static int conv_geometry(struct atoll_lower *L, const char *auto_pad,
+int lw_conv_geometry(struct atoll_lower *L, const char *auto_pad,
 	int64_t in, int64_t k, int64_t s, int64_t d, int64_t *pb, int64_t *pe,
 	int64_t *out)
 {
@@ -265,11 +266,11 @@ static int conv_geometry(struct atoll_lower *L, const char *auto_pad,
 	if (!strcmp(auto_pad, "VALID"))
 		*pb = *pe = 0;
 	else if (strcmp(auto_pad, "NOTSET"))
-		return fail(L, "unsupported auto_pad '%s'", auto_pad);
+		return lw_fail(L, "unsupported auto_pad '%s'", auto_pad);
 	if (*pb < 0 || *pe < 0)
-		return fail(L, "negative pads are not supported");
+		return lw_fail(L, "negative pads are not supported");
 	if (in + *pb + *pe < ek)
-		return fail(L, "kernel extent %lld exceeds the padded input "
+		return lw_fail(L, "kernel extent %lld exceeds the padded input "
 			"%lld", (long long) ek, (long long) (in + *pb + *pe));
 	*out = (in + *pb + *pe - ek) / s + 1;
 	return 0;
@@ -281,21 +282,21 @@ static int check_output(struct atoll_lower *L, const atoll_tensor *y,
 	int i;
 
 	if (y->dtype != ATOLL_DT_UNDEFINED && y->dtype != dt)
-		return fail(L, "output '%s' is declared %s but the operator "
+		return lw_fail(L, "output '%s' is declared %s but the operator "
 			"produces %s", y->name, atoll_dtype_name(y->dtype),
 			atoll_dtype_name(dt));
 	if (y->rank >= 0 && y->rank != rank)
-		return fail(L, "output '%s' is declared with rank %d, the "
+		return lw_fail(L, "output '%s' is declared with rank %d, the "
 			"operator produces rank %d", y->name, y->rank, rank);
 	for (i = 0; y->rank >= 0 && i < rank; i++)
 		if (y->dims[i] >= 0 && y->dims[i] != dims[i])
-			return fail(L, "output '%s' dimension %d is declared %lld,"
+			return lw_fail(L, "output '%s' dimension %d is declared %lld,"
 				" the operator produces %lld", y->name, i,
 				(long long) y->dims[i], (long long) dims[i]);
 	return 0;
 }
 
-static int set_output(struct atoll_lower *L, atoll_tensor *y, int dt,
+int lw_set_output(struct atoll_lower *L, atoll_tensor *y, int dt,
 	int rank, const int64_t *dims)
 {
 	if (check_output(L, y, dt, rank, dims) < 0)
@@ -306,39 +307,42 @@ static int set_output(struct atoll_lower *L, atoll_tensor *y, int dt,
 	return 0;
 }
 
-static int check_act(struct atoll_lower *L, const atoll_tensor *t,
+int lw_check_act(struct atoll_lower *L, const atoll_tensor *t,
 	const char *what, int rank_min, int rank_max)
 {
 	int i;
 
 	if (!t)
-		return fail(L, "missing input '%s'", what);
-	if (!is_q8(t->dtype))
-		return fail(L, "%s '%s' has type %s; only uint8 and int8 are "
+		return lw_fail(L, "missing input '%s'", what);
+	if (!lw_is_q8(t->dtype))
+		return lw_fail(L, "%s '%s' has type %s; only uint8 and int8 are "
 			"supported", what, t->name, atoll_dtype_name(t->dtype));
 	if (t->rank < rank_min || t->rank > rank_max)
-		return fail(L, "%s '%s' has rank %d; expected %d..%d", what,
+		return lw_fail(L, "%s '%s' has rank %d; expected %d..%d", what,
 			t->name, t->rank, rank_min, rank_max);
 	for (i = 0; i < t->rank; i++)
 		if (t->dims[i] <= 0)
-			return fail(L, "%s '%s' has a dynamic or empty dimension "
+			return lw_fail(L, "%s '%s' has a dynamic or empty dimension "
 				"%d; static shapes are required", what, t->name,
 				i);
 	return 0;
 }
 
-static int same_type_zp(struct atoll_lower *L, const atoll_tensor *zp,
+int lw_same_type_zp(struct atoll_lower *L, const atoll_tensor *zp,
 	const atoll_tensor *t, const char *what)
 {
 	if (zp && zp->dtype != t->dtype)
-		return fail(L, "%s '%s' has type %s but its tensor '%s' is %s",
+		return lw_fail(L, "%s '%s' has type %s but its tensor '%s' is %s",
 			what, zp->name, atoll_dtype_name(zp->dtype), t->name,
 			atoll_dtype_name(t->dtype));
 	return 0;
 }
 
 static const char *conv_attrs[] = { "auto_pad", "dilations", "group",
-	"kernel_shape", "pads", "strides", NULL };
+	"kernel_shape", "pads", "strides", "atoll_clamp_lo", "atoll_clamp_hi",
+	NULL };
+static const char *matmul_attrs[] = { "alpha", "beta", "transA", "transB",
+	"atoll_clamp_lo", "atoll_clamp_hi", NULL };
 
 /* Geometry of a 2-D convolution node: x [N,C,H,W], w [CO,C,KH,KW]. */
 static int lower_conv_geometry(struct atoll_lower *L, atoll_conv *c,
@@ -348,30 +352,35 @@ static int lower_conv_geometry(struct atoll_lower *L, atoll_conv *c,
 	int64_t group, ks[2], st[2], di[2], pads[4];
 	const char *auto_pad = ap && ap->s ? ap->s : "NOTSET";
 
-	if (check_unknown_attrs(L, conv_attrs) < 0 ||
-	    check_act(L, x, "input", 4, 4) < 0 ||
-	    check_act(L, w, "weight", 4, 4) < 0 ||
-	    int_attr(L, "group", 1, &group) < 0 ||
-	    ints_attr(L, "kernel_shape", 2, -1, ks) < 0 ||
-	    ints_attr(L, "strides", 2, 1, st) < 0 ||
-	    ints_attr(L, "dilations", 2, 1, di) < 0 ||
-	    ints_attr(L, "pads", 4, 0, pads) < 0)
+	if (lw_check_unknown_attrs(L, conv_attrs) < 0 ||
+	    lw_check_act(L, x, "input", 4, 4) < 0 ||
+	    lw_check_act(L, w, "weight", 4, 4) < 0 ||
+	    lw_int_attr(L, "group", 1, &group) < 0 ||
+	    lw_ints_attr(L, "kernel_shape", 2, -1, ks) < 0 ||
+	    lw_ints_attr(L, "strides", 2, 1, st) < 0 ||
+	    lw_ints_attr(L, "dilations", 2, 1, di) < 0 ||
+	    lw_ints_attr(L, "pads", 4, 0, pads) < 0)
 		return -1;
-	if (group != 1)
-		return fail(L, "group = %lld is not supported (only 1)",
-			(long long) group);
-	if (w->dims[1] != x->dims[1])
-		return fail(L, "weight '%s' has %lld input channels, input '%s' "
-			"has %lld", w->name, (long long) w->dims[1], x->name,
-			(long long) x->dims[1]);
+	if (group < 1 || x->dims[1] % group || w->dims[0] % group)
+		return lw_fail(L, "group = %lld does not divide the %lld input "
+			"and %lld output channels", (long long) group,
+			(long long) x->dims[1], (long long) w->dims[0]);
+	if (w->dims[1] * group != x->dims[1])
+		return lw_fail(L, "weight '%s' has %lld input channels per "
+			"group, input '%s' has %lld channels in %lld groups",
+			w->name, (long long) w->dims[1], x->name,
+			(long long) x->dims[1], (long long) group);
 	if ((ks[0] >= 0 && ks[0] != w->dims[2]) ||
 	    (ks[1] >= 0 && ks[1] != w->dims[3]))
-		return fail(L, "kernel_shape does not match weight '%s'",
+		return lw_fail(L, "kernel_shape does not match weight '%s'",
 			w->name);
 	if (st[0] < 1 || st[1] < 1 || di[0] < 1 || di[1] < 1)
-		return fail(L, "strides and dilations must be >= 1");
+		return lw_fail(L, "strides and dilations must be >= 1");
 	c->n = x->dims[0];
 	c->ci = x->dims[1];
+	c->group = group;
+	c->cig = w->dims[1];
+	c->cog = w->dims[0] / group;
 	c->h = x->dims[2];
 	c->w = x->dims[3];
 	c->co = w->dims[0];
@@ -381,9 +390,9 @@ static int lower_conv_geometry(struct atoll_lower *L, atoll_conv *c,
 	c->sw = st[1];
 	c->dh = di[0];
 	c->dw = di[1];
-	if (conv_geometry(L, auto_pad, c->h, c->kh, c->sh, c->dh, &pads[0],
+	if (lw_conv_geometry(L, auto_pad, c->h, c->kh, c->sh, c->dh, &pads[0],
 		    &pads[2], &c->oh) < 0 ||
-	    conv_geometry(L, auto_pad, c->w, c->kw, c->sw, c->dw, &pads[1],
+	    lw_conv_geometry(L, auto_pad, c->w, c->kw, c->sw, c->dw, &pads[1],
 		    &pads[3], &c->ow) < 0)
 		return -1;
 	c->pt = pads[0];
@@ -420,24 +429,35 @@ static int lower_matmul_geometry(struct atoll_lower *L, atoll_conv *c,
 	int64_t na = 1, nb = 1, m, k, n;
 	int i;
 
-	if (check_unknown_attrs(L, conv_attrs + 6) < 0 ||
-	    check_act(L, a, "A", 2, ATOLL_MAX_RANK) < 0 ||
-	    check_act(L, b, "B", 2, ATOLL_MAX_RANK) < 0)
+	int64_t trans_a, trans_b;
+	const atoll_attr *alpha = atoll_node_attr(L->node, "alpha");
+	const atoll_attr *beta = atoll_node_attr(L->node, "beta");
+
+	if (lw_check_unknown_attrs(L, matmul_attrs) < 0 ||
+	    lw_int_attr(L, "transA", 0, &trans_a) < 0 ||
+	    lw_int_attr(L, "transB", 0, &trans_b) < 0 ||
+	    lw_check_act(L, a, "A", 2, ATOLL_MAX_RANK) < 0 ||
+	    lw_check_act(L, b, "B", 2, ATOLL_MAX_RANK) < 0)
 		return -1;
+	if (trans_a || (alpha && alpha->f != 1.0f) || (beta && beta->f != 1.0f))
+		return lw_fail(L, "Gemm with transA, alpha != 1 or beta != 1 is "
+			"not supported");
+	if (trans_b && b->rank != 2)
+		return lw_fail(L, "transB needs a 2-D B");
 	m = a->dims[a->rank - 2];
 	k = a->dims[a->rank - 1];
-	n = b->dims[b->rank - 1];
-	if (b->dims[b->rank - 2] != k)
-		return fail(L, "inner dimensions differ: A '%s' has K = %lld, "
+	n = b->dims[b->rank - (trans_b ? 2 : 1)];
+	if (b->dims[b->rank - (trans_b ? 1 : 2)] != k)
+		return lw_fail(L, "inner dimensions differ: A '%s' has K = %lld, "
 			"B '%s' has %lld", a->name, (long long) k, b->name,
-			(long long) b->dims[b->rank - 2]);
+			(long long) b->dims[b->rank - (trans_b ? 1 : 2)]);
 	for (i = 0; i < a->rank - 2; i++)
 		na *= a->dims[i];
 	for (i = 0; i < b->rank - 2; i++)
 		nb *= b->dims[i];
 	if (b->rank > 2 && (b->rank != a->rank ||
 	    memcmp(a->dims, b->dims, (a->rank - 2) * sizeof(a->dims[0]))))
-		return fail(L, "batch dimensions of B '%s' must equal those of "
+		return lw_fail(L, "batch dimensions of B '%s' must equal those of "
 			"A '%s' (or B must be 2-D)", b->name, a->name);
 	c->n = na;
 	c->ci = k;
@@ -450,8 +470,11 @@ static int lower_matmul_geometry(struct atoll_lower *L, atoll_conv *c,
 	c->xs_h = 0;
 	c->xs_c = 1;
 	c->xs_n = m * k;
-	c->ws_co = 1;
-	c->ws_ci = n;
+	c->ws_co = trans_b ? k : 1;
+	c->ws_ci = trans_b ? 1 : n;
+	c->group = 1;
+	c->cig = k;
+	c->cog = n;
 	c->ws_kh = c->ws_kw = 0;
 	c->ws_n = nb > 1 ? k * n : 0;
 	c->x_signed = a->dtype == ATOLL_DT_INT8;
@@ -470,15 +493,68 @@ static void matmul_out_layout(atoll_conv *c, int64_t es)
 	c->ys_n = es * c->ow * c->co;
 }
 
+/* A grouped convolution runs as a dense one over block-diagonal weights:
+ * W'[o][c] = W[o][c mod CIG] when c and o are in the same group, else the
+ * weight zero point of o (so that the product vanishes); the iteration
+ * domain skips the tiles that are entirely off the diagonal.
+ */
+static int expand_group_weights(struct atoll_lower *L, atoll_conv *c,
+	const atoll_tensor *w, const atoll_tensor *wz)
+{
+	int64_t taps = c->kh * c->kw, o, ci, t, off;
+	uint8_t *d;
+
+	if (!w->data)
+		return lw_fail(L, "grouped convolution needs constant weights "
+			"('%s')", w->name);
+	d = malloc(c->co * c->ci * taps);
+	if (!d)
+		return lw_fail(L, "out of memory");
+	for (o = 0; o < c->co; o++)
+		for (ci = 0; ci < c->ci; ci++)
+			for (t = 0; t < taps; t++)
+				d[(o * c->ci + ci) * taps + t] =
+					ci / c->cig == o / c->cog ?
+					((const uint8_t *) w->data)[(o * c->cig +
+					ci % c->cig) * taps + t] :
+					(uint8_t) lw_param_zp(wz, o);
+	off = atoll_emit_const(L->em, d, c->co * c->ci * taps, 64);
+	free(d);
+	if (off < 0)
+		return -1;
+	c->w_addr = L->em->const_base + off;
+	c->w_buf = NULL;
+	return 0;
+}
+
 static int finish(struct atoll_lower *L, atoll_conv *c,
-	const atoll_tensor *x, const atoll_tensor *w, atoll_tensor *y)
+	const atoll_tensor *x, const atoll_tensor *w, const atoll_tensor *wz,
+	atoll_tensor *y)
 {
 	c->name = L->node->name;
 	c->op_type = L->node->op_type;
+	if (c->out_kind == ATOLL_OUT_INT32) {
+		c->cmin = INT32_MIN;
+		c->cmax = INT32_MAX;
+	}
 	if (L->tensor_addr(L, x, &c->x_addr, &c->x_buf) < 0 ||
-	    L->tensor_addr(L, w, &c->w_addr, &c->w_buf) < 0 ||
 	    L->tensor_addr(L, y, &c->y_addr, &c->y_buf) < 0)
 		return -1;
+	if (c->group > 1 ? expand_group_weights(L, c, w, wz) < 0 :
+	    L->tensor_addr(L, w, &c->w_addr, &c->w_buf) < 0)
+		return -1;
+	return L->gen_conv(L, c);
+}
+
+int lw_clamp(struct atoll_lower *L, int is_signed, int *lo, int *hi)
+{
+	int64_t a, b;
+
+	if (lw_int_attr(L, "atoll_clamp_lo", is_signed ? -128 : 0, &a) < 0 ||
+	    lw_int_attr(L, "atoll_clamp_hi", is_signed ? 127 : 255, &b) < 0)
+		return -1;
+	*lo = (int) a;
+	*hi = (int) b;
 	return 0;
 }
 
@@ -489,11 +565,11 @@ static int lower_qlinear(struct atoll_lower *L, atoll_conv *c, int is_conv)
 {
 	const atoll_graph *g = L->graph;
 	const atoll_node *n = L->node;
-	const atoll_tensor *x = input(g, n, 0), *xs = input(g, n, 1);
-	const atoll_tensor *xz = input(g, n, 2), *w = input(g, n, 3);
-	const atoll_tensor *ws = input(g, n, 4), *wz = input(g, n, 5);
-	const atoll_tensor *ys = input(g, n, 6), *yz = input(g, n, 7);
-	const atoll_tensor *b = is_conv ? input(g, n, 8) : NULL;
+	const atoll_tensor *x = lw_input(g, n, 0), *xs = lw_input(g, n, 1);
+	const atoll_tensor *xz = lw_input(g, n, 2), *w = lw_input(g, n, 3);
+	const atoll_tensor *ws = lw_input(g, n, 4), *wz = lw_input(g, n, 5);
+	const atoll_tensor *ys = lw_input(g, n, 6), *yz = lw_input(g, n, 7);
+	const atoll_tensor *b = lw_input(g, n, 8);
 	atoll_tensor *y = &L->graph->tensors[n->outputs[0]];
 	int64_t dims[ATOLL_MAX_RANK];
 	int rank = 4, ydt;
@@ -508,40 +584,42 @@ static int lower_qlinear(struct atoll_lower *L, atoll_conv *c, int is_conv)
 		dims[3] = c->ow;
 	}
 	ydt = yz ? yz->dtype : ATOLL_DT_UINT8;
-	if (check_scale(L, xs, is_conv ? "x_scale" : "a_scale", 1) < 0 ||
-	    check_scale(L, ws, is_conv ? "w_scale" : "b_scale", c->co) < 0 ||
-	    check_scale(L, ys, "y_scale", 1) < 0 ||
-	    zp_operand(L, xz, is_conv ? "x_zero_point" : "a_zero_point",
+	if (lw_check_scale(L, xs, is_conv ? "x_scale" : "a_scale", 1) < 0 ||
+	    lw_check_scale(L, ws, is_conv ? "w_scale" : "b_scale", c->co) < 0 ||
+	    lw_check_scale(L, ys, "y_scale", 1) < 0 ||
+	    lw_zp_operand(L, xz, is_conv ? "x_zero_point" : "a_zero_point",
 		       x->dtype, 1) < 0 ||
-	    zp_operand(L, wz, is_conv ? "w_zero_point" : "b_zero_point",
+	    lw_zp_operand(L, wz, is_conv ? "w_zero_point" : "b_zero_point",
 		       w->dtype, c->co) < 0 ||
-	    same_type_zp(L, xz, x, "zero point") < 0 ||
-	    same_type_zp(L, wz, w, "zero point") < 0)
+	    lw_same_type_zp(L, xz, x, "zero point") < 0 ||
+	    lw_same_type_zp(L, wz, w, "zero point") < 0)
 		return -1;
-	if (yz && (check_param(L, yz, "y_zero_point", yz->dtype, 1) < 0 ||
-		   !is_q8(yz->dtype)))
+	if (yz && (lw_check_param(L, yz, "y_zero_point", yz->dtype, 1) < 0 ||
+		   !lw_is_q8(yz->dtype)))
 		return L->diag->failed ? -1 :
-			fail(L, "y_zero_point must be uint8 or int8");
+			lw_fail(L, "y_zero_point must be uint8 or int8");
 	if (b && (b->dtype != ATOLL_DT_INT32 || !b->data ||
 		  atoll_tensor_numel(b) != c->co))
-		return fail(L, "bias '%s' must be a constant int32 tensor of "
+		return lw_fail(L, "bias '%s' must be a constant int32 tensor of "
 			"%lld elements", b->name, (long long) c->co);
-	if (set_output(L, y, ydt, rank, dims) < 0 || L->shapes_only)
+	if (lw_set_output(L, y, ydt, rank, dims) < 0 || L->shapes_only)
 		return L->diag->failed ? -1 : 0;
 	c->out_kind = ATOLL_OUT_REQUANT;
-	c->x_zp = param_zp(xz, 0) & 0xff;
-	c->y_zp = param_zp(yz, 0);
+	c->x_zp = lw_param_zp(xz, 0) & 0xff;
+	c->y_zp = lw_param_zp(yz, 0);
 	c->y_signed = ydt == ATOLL_DT_INT8;
+	if (lw_clamp(L, c->y_signed, &c->cmin, &c->cmax) < 0)
+		return -1;
 	if (is_conv)
 		conv_out_layout(c, 1);
 	else
 		matmul_out_layout(c, 1);
-	L->out_scale = param_f(ys, 0);
+	L->out_scale = lw_param_f(ys, 0);
 	L->out_zp = c->y_zp;
 	if (make_zp_const(L, c, wz) < 0 ||
 	    make_requant_const(L, c, xs, ws, ys, b) < 0)
 		return -1;
-	return finish(L, c, x, w, y);
+	return finish(L, c, x, w, wz, y);
 }
 
 /* ConvInteger / MatMulInteger: inputs x, w [, x_zp, w_zp]; int32 out. */
@@ -549,8 +627,8 @@ static int lower_integer(struct atoll_lower *L, atoll_conv *c, int is_conv)
 {
 	const atoll_graph *g = L->graph;
 	const atoll_node *n = L->node;
-	const atoll_tensor *x = input(g, n, 0), *w = input(g, n, 1);
-	const atoll_tensor *xz = input(g, n, 2), *wz = input(g, n, 3);
+	const atoll_tensor *x = lw_input(g, n, 0), *w = lw_input(g, n, 1);
+	const atoll_tensor *xz = lw_input(g, n, 2), *wz = lw_input(g, n, 3);
 	atoll_tensor *y = &L->graph->tensors[n->outputs[0]];
 	int64_t dims[ATOLL_MAX_RANK];
 	int rank = 4;
@@ -565,47 +643,53 @@ static int lower_integer(struct atoll_lower *L, atoll_conv *c, int is_conv)
 		dims[3] = c->ow;
 	}
 	if (xz && atoll_tensor_numel(xz) != 1)
-		return fail(L, "per-row or per-channel zero point '%s' of the "
+		return lw_fail(L, "per-row or per-channel zero point '%s' of the "
 			"first input is not supported (only per tensor)",
 			xz->name);
-	if (zp_operand(L, xz, is_conv ? "x_zero_point" : "a_zero_point",
+	if (lw_zp_operand(L, xz, is_conv ? "x_zero_point" : "a_zero_point",
 		       x->dtype, 1) < 0 ||
-	    zp_operand(L, wz, is_conv ? "w_zero_point" : "b_zero_point",
+	    lw_zp_operand(L, wz, is_conv ? "w_zero_point" : "b_zero_point",
 		       w->dtype, c->co) < 0 ||
-	    same_type_zp(L, xz, x, "zero point") < 0 ||
-	    same_type_zp(L, wz, w, "zero point") < 0 ||
-	    set_output(L, y, ATOLL_DT_INT32, rank, dims) < 0)
+	    lw_same_type_zp(L, xz, x, "zero point") < 0 ||
+	    lw_same_type_zp(L, wz, w, "zero point") < 0 ||
+	    lw_set_output(L, y, ATOLL_DT_INT32, rank, dims) < 0)
 		return -1;
 	if (L->shapes_only)
 		return 0;
 	c->out_kind = ATOLL_OUT_INT32;
-	c->x_zp = param_zp(xz, 0) & 0xff;
+	c->x_zp = lw_param_zp(xz, 0) & 0xff;
 	if (is_conv)
 		conv_out_layout(c, 4);
 	else
 		matmul_out_layout(c, 4);
 	if (make_zp_const(L, c, wz) < 0)
 		return -1;
-	return finish(L, c, x, w, y);
+	return finish(L, c, x, w, wz, y);
 }
 
-int atoll_lower_node(struct atoll_lower *L, atoll_conv *c)
+int atoll_lower_node(struct atoll_lower *L)
 {
 	const atoll_node *n = L->node;
+	int std = !n->domain || !n->domain[0] || !strcmp(n->domain, "ai.onnx");
+	atoll_conv c;
+	int r;
 
-	memset(c, 0, sizeof(*c));
-	if (n->domain && n->domain[0] && strcmp(n->domain, "ai.onnx"))
-		return fail(L, "operator domain '%s' is not supported",
-			n->domain);
+	memset(&c, 0, sizeof(c));
 	if (n->noutputs != 1 || n->outputs[0] < 0)
-		return fail(L, "expected exactly one output");
-	if (!strcmp(n->op_type, "QLinearConv"))
-		return lower_qlinear(L, c, 1);
-	if (!strcmp(n->op_type, "QLinearMatMul"))
-		return lower_qlinear(L, c, 0);
-	if (!strcmp(n->op_type, "ConvInteger"))
-		return lower_integer(L, c, 1);
-	if (!strcmp(n->op_type, "MatMulInteger"))
-		return lower_integer(L, c, 0);
-	return fail(L, "unsupported operator '%s'", n->op_type);
+		return lw_fail(L, "expected exactly one output");
+	if (std && !strcmp(n->op_type, "QLinearConv"))
+		return lower_qlinear(L, &c, 1);
+	if (std && !strcmp(n->op_type, "QLinearMatMul"))
+		return lower_qlinear(L, &c, 0);
+	if (std && !strcmp(n->op_type, "ConvInteger"))
+		return lower_integer(L, &c, 1);
+	if (std && !strcmp(n->op_type, "MatMulInteger"))
+		return lower_integer(L, &c, 0);
+	r = atoll_lower_vec_node(L);
+	if (r <= 0)
+		return r;
+	if (!std)
+		return lw_fail(L, "unsupported operator '%s' of domain '%s'",
+			n->op_type, n->domain);
+	return lw_fail(L, "unsupported operator '%s'", n->op_type);
 }

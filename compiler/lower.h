@@ -24,6 +24,9 @@ typedef struct atoll_conv {
 	int out_kind;
 	int64_t n, ci, co, h, w, oh, ow, kh, kw;
 	int64_t sh, sw, dh, dw, pt, pl;
+	int64_t group;
+	int64_t cig, cog;		/* channels per group: in, out */
+	int cmin, cmax;			/* output clamp (requantised) */
 	int64_t x_addr, xs_n, xs_c, xs_h, xs_w;
 	int64_t w_addr, ws_n, ws_co, ws_ci, ws_kh, ws_kw;
 	int64_t y_addr, ys_n, ys_c, ys_h, ys_w;
@@ -34,6 +37,51 @@ typedef struct atoll_conv {
 	int64_t par_const;		/* pool offset of co 12-byte records */
 	atoll_buf *x_buf, *w_buf, *y_buf;	/* DRAM tensors */
 } atoll_conv;
+
+enum atoll_vec_kind {
+	ATOLL_VEC_ACT,			/* requantise + clamp one tensor */
+	ATOLL_VEC_ADD,			/* sum of two quantised tensors */
+	ATOLL_VEC_POOL,			/* max/avg window; copies are 1x1 max */
+};
+
+/* A 4-D view [n, c, h, w] of a tensor in device memory: byte strides,
+ * and the extent of the two spatial dimensions (reads outside them are
+ * padding).
+ */
+typedef struct atoll_view {
+	int64_t addr, s_n, s_c, s_h, s_w;
+	int64_t h, w;
+	int is_signed;
+	atoll_buf *buf;
+} atoll_view;
+
+/* Operators on the vector (ACT) engine, element [n,c,y,x] of the output
+ * computed from input 0 at [n, c, y*SH + i*DH - PT, x*SW + j*DW - PL] for
+ * taps (i,j) of a KH x KW window (1x1 for ACT and ADD), and input 1 at
+ * [n,c,y,x].  Arithmetic as the ACT, ADD and POOL commands define it.
+ */
+typedef struct atoll_vec {
+	const char *name;
+	const char *op_type;
+	int kind;
+	int64_t n, c, oh, ow;
+	int nin;
+	atoll_view in[2];
+	atoll_view out;
+	int64_t kh, kw, sh, sw, dh, dw, pt, pl;
+	int avg, count_pad;
+	int32_t mult[2];
+	int shift;
+	int zp_in[2];
+	int zp_out;
+	int cmin, cmax;
+} atoll_vec;
+
+/* Generate the commands of a vector operator through the same isl
+ * framework as convolutions (vec.c).
+ */
+int atoll_vec_codegen(isl_ctx *ctx, atoll_emit *em, const atoll_vec *v,
+	FILE *dump);
 
 /* Requantisation multiplier: real scale = mult * 2^-shift exactly. */
 int atoll_scale_to_fixed(float scale, int32_t *mult, int *shift);

@@ -20,8 +20,50 @@ struct atoll_lower {
 	void *user;
 	int (*tensor_addr)(struct atoll_lower *L, const atoll_tensor *t,
 		int64_t *addr, atoll_buf **buf);
+	int (*gen_conv)(struct atoll_lower *L, const atoll_conv *c);
+	int (*gen_vec)(struct atoll_lower *L, const atoll_vec *v);
 };
 
-int atoll_lower_node(struct atoll_lower *L, atoll_conv *c);
+/* Lower node L->node: check it, infer its output type and shape, and
+ * (unless shapes_only) generate its commands through gen_conv/gen_vec.
+ */
+int atoll_lower_node(struct atoll_lower *L);
+/* Vector and layout operators (lower_vec.c); returns 1 if "op" is not
+ * one of them.
+ */
+int atoll_lower_vec_node(struct atoll_lower *L);
+
+/* Helpers shared by the lowering files (lower.c). */
+int lw_is_q8(int dt);
+const atoll_tensor *lw_input(const atoll_graph *g, const atoll_node *n,
+	int i);
+int lw_fail(struct atoll_lower *L, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+int64_t lw_check_param(struct atoll_lower *L, const atoll_tensor *t,
+	const char *what, int dt, int64_t n);
+float lw_param_f(const atoll_tensor *t, int64_t i);
+int lw_param_zp(const atoll_tensor *t, int64_t i);
+int lw_zp_operand(struct atoll_lower *L, const atoll_tensor *t,
+	const char *what, int dt, int64_t n);
+int lw_check_scale(struct atoll_lower *L, const atoll_tensor *t,
+	const char *what, int64_t n);
+int lw_int_attr(struct atoll_lower *L, const char *name, int64_t def,
+	int64_t *v);
+int lw_ints_attr(struct atoll_lower *L, const char *name, int n,
+	int64_t def, int64_t *v);
+int lw_check_unknown_attrs(struct atoll_lower *L, const char **known);
+int lw_conv_geometry(struct atoll_lower *L, const char *auto_pad,
+	int64_t in, int64_t k, int64_t s, int64_t d, int64_t *pb, int64_t *pe,
+	int64_t *out);
+int lw_set_output(struct atoll_lower *L, atoll_tensor *y, int dt,
+	int rank, const int64_t *dims);
+int lw_check_act(struct atoll_lower *L, const atoll_tensor *t,
+	const char *what, int rank_min, int rank_max);
+int lw_same_type_zp(struct atoll_lower *L, const atoll_tensor *zp,
+	const atoll_tensor *t, const char *what);
+/* Clamp bounds from the atoll_clamp_lo/hi attributes, else the range of
+ * the signed or unsigned 8-bit type.
+ */
+int lw_clamp(struct atoll_lower *L, int is_signed, int *lo, int *hi);
 
 #endif

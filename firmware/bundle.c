@@ -312,6 +312,12 @@ static int tensor_check(const atoll_btensor *t, uint32_t i,
 			"and >= 0", i, t->name);
 		return -1;
 	}
+	if (t->host_float > 1 || (t->host_float && ((t->dtype != 2 &&
+	    t->dtype != 3) || !(t->scale > 0)))) {
+		bundle_err(err, errlen, "tensor %u (%s): host_float needs a "
+			"uint8/int8 tensor with a positive scale", i, t->name);
+		return -1;
+	}
 	if ((t->dtype == 2 && (t->zero_point < 0 || t->zero_point > 255)) ||
 	    (t->dtype == 3 &&
 	     (t->zero_point < -128 || t->zero_point > 127))) {
@@ -467,6 +473,7 @@ static void encode_tensors(const atoll_bundle *b, struct bundle_wbuf *w)
 		put_u32(w, t->nbytes);
 		put_u32(w, float_bits(t->scale));
 		put_u32(w, (uint32_t) t->zero_point);
+		put_u32(w, t->host_float);
 	}
 }
 
@@ -974,6 +981,7 @@ static int parse_tensor(struct bundle_cursor *c, atoll_btensor *t,
 	t->nbytes = cur_u32(c);
 	t->scale = bits_float(cur_u32(c));
 	t->zero_point = (int32_t) cur_u32(c);
+	t->host_float = cur_u32(c);
 	return 0;
 }
 
@@ -1019,7 +1027,7 @@ static int parse_tensors(const struct bundle_section *s, atoll_bundle *b,
 	struct bundle_cursor c = { s->data, (size_t) s->stored, 0, 0 };
 	uint32_t i, n;
 
-	if (parse_count(&c, "TENSORS", ATOLL_BUNDLE_MAX_TENSORS, 37, &n, err,
+	if (parse_count(&c, "TENSORS", ATOLL_BUNDLE_MAX_TENSORS, 41, &n, err,
 			errlen) < 0)
 		return -1;
 	b->tensors = calloc(n ? n : 1, sizeof(*b->tensors));

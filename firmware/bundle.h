@@ -52,6 +52,9 @@ typedef struct atoll_btensor {
 	uint32_t nbytes;
 	float scale;			/* quantisation; 0 if none */
 	int32_t zero_point;
+	uint32_t host_float;		/* 1: float32 at the graph boundary;
+					 * the host (de)quantises with
+					 * scale and zero_point */
 } atoll_btensor;
 
 /* Predicted counters for a group of commands (a layer). */

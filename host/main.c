@@ -9,6 +9,7 @@
  *   atoll inspect OUT.atb
  */
 #include <errno.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -326,18 +327,31 @@ static void shape_str(int dtype, int rank, const int64_t *dims, char *buf,
 		snprintf(buf + pos, len - pos, "]");
 }
 
+/* Type and size of a tensor at the graph boundary: float32 when the
+ * host quantises or dequantises it.
+ */
+static int host_dtype(const atoll_btensor *bt)
+{
+	return bt->host_float ? ATOLL_DT_FLOAT : (int) bt->dtype;
+}
+
+static size_t host_nbytes(const atoll_btensor *bt)
+{
+	return bt->host_float ? (size_t) bt->nbytes * 4 : bt->nbytes;
+}
+
 /* The tensor in "t" must have the type and shape of table entry "bt". */
 static int check_tensor(const atoll_btensor *bt, const atoll_tensor *t,
 	const char *path)
 {
 	char want[256], got[256];
-	int k, same = (int) bt->dtype == t->dtype && (int) bt->rank == t->rank;
+	int k, same = host_dtype(bt) == t->dtype && (int) bt->rank == t->rank;
 
 	for (k = 0; same && k < t->rank; k++)
 		same = bt->dims[k] == t->dims[k];
-	if (same && t->nbytes == bt->nbytes)
+	if (same && t->nbytes == host_nbytes(bt))
 		return 0;
-	shape_str(bt->dtype, bt->rank, bt->dims, want, sizeof(want));
+	shape_str(host_dtype(bt), bt->rank, bt->dims, want, sizeof(want));
 	shape_str(t->dtype, t->rank, t->dims, got, sizeof(got));
 	fprintf(stderr, "atoll run: tensor '%s': expected %s, %s holds %s\n",
 		bt->name, want, path, got);
@@ -354,6 +368,53 @@ static void list_tensors(const atoll_bundle *b, uint32_t role)
 		if (b->tensors[i].role == role)
 			fprintf(stderr, " %s", b->tensors[i].name);
 	fprintf(stderr, "\n");
+}
+
+/* QuantizeLinear on the host, in place: q = saturate(rint(v / scale) +
+ * zero_point) with the quotient in float32 (docs/qsemantics.md).
+ */
+static int quantize_input(const atoll_btensor *bt, atoll_tensor *t)
+{
+	size_t i, n = bt->nbytes;
+	uint8_t *q = t->data;
+	int sgn = bt->dtype == ATOLL_DT_INT8;
+
+	for (i = 0; i < n; i++) {
+		float v;
+		volatile float d;
+		double r;
+
+		memcpy(&v, (char *) t->data + 4 * i, 4);
+		d = v / bt->scale;
+		r = rint((double) d) + bt->zero_point;
+		if (isnan(r))
+			r = bt->zero_point;
+		r = r < (sgn ? -128 : 0) ? (sgn ? -128 : 0) :
+			r > (sgn ? 127 : 255) ? (sgn ? 127 : 255) : r;
+		q[i] = (uint8_t) (int) r;
+	}
+	return 0;
+}
+
+/* DequantizeLinear on the host: (q - zero_point) * scale in float32. */
+static int dequantize_output(const atoll_btensor *bt, atoll_tensor *t)
+{
+	size_t i, n = bt->nbytes;
+	float *f = malloc(n ? n * 4 : 1);
+	const uint8_t *q = t->data;
+
+	if (!f)
+		return -1;
+	for (i = 0; i < n; i++) {
+		int v = bt->dtype == ATOLL_DT_INT8 ? (int8_t) q[i] : q[i];
+
+		f[i] = (float) (v - bt->zero_point) * bt->scale;
+	}
+	free(t->data);
+	t->data = f;
+	t->dtype = ATOLL_DT_FLOAT;
+	t->nbytes = n * 4;
+	return 0;
 }
 
 static int bind_inputs(atoll_dev *dev, const atoll_bundle *b,
@@ -382,8 +443,10 @@ static int bind_inputs(atoll_dev *dev, const atoll_bundle *b,
 			return -1;
 		}
 		r = check_tensor(bt, &t, in[k].path);
+		if (r == 0 && bt->host_float)
+			r = quantize_input(bt, &t);
 		if (r == 0 && atoll_dev_write(dev, bt->dram_addr, t.data,
-						t.nbytes) < 0) {
+						bt->nbytes) < 0) {
 			fprintf(stderr, "atoll run: %s\n", atoll_dev_error(dev));
 			r = -1;
 		}
@@ -432,6 +495,10 @@ static int read_output(atoll_dev *dev, const atoll_bundle *b,
 	}
 	if (atoll_dev_read(dev, bt->dram_addr, t->data, bt->nbytes) < 0) {
 		fprintf(stderr, "atoll run: %s\n", atoll_dev_error(dev));
+		atoll_tensor_clear(t);
+		return -1;
+	}
+	if (bt->host_float && dequantize_output(bt, t) < 0) {
 		atoll_tensor_clear(t);
 		return -1;
 	}

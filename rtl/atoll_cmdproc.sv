@@ -74,6 +74,7 @@ module atoll_cmdproc #(
   localparam logic [2:0] ST_DISP  = 3'd4;
   localparam logic [2:0] ST_DRAIN = 3'd5;
   localparam logic [2:0] ST_HALT  = 3'd6;
+  localparam logic [2:0] ST_DEC   = 3'd7;
 
   logic [2:0]          st_d, st_q;
   logic [31:0]         idx_d, idx_q;
@@ -192,10 +193,14 @@ module atoll_cmdproc #(
         if (r_valid_i) begin
           r_cnt_d = r_cnt_q + 4'd1;
           if (r_cnt_q == nbeats - 4'd1) begin
-            st_d      = ST_CHECK;
-            chk_start = 1'b1;
+            st_d = ST_DEC;
           end
         end
+      end
+      ST_DEC: begin
+        // the last beat is in buf_q now
+        chk_start = 1'b1;
+        st_d      = ST_CHECK;
       end
       ST_CHECK: begin
         if (chk_done) begin

@@ -89,13 +89,13 @@ module atoll_pe_engine #(
   assign f_mm_h = `ATOLL_FLD(cmd_i, `ATOLL_MM_H_WORD, `ATOLL_MM_H_LSB, `ATOLL_MM_H_WIDTH);
   logic [`ATOLL_MM_W_WIDTH-1:0] f_mm_w;
   assign f_mm_w = `ATOLL_FLD(cmd_i, `ATOLL_MM_W_WORD, `ATOLL_MM_W_LSB, `ATOLL_MM_W_WIDTH);
-  logic [`ATOLL_MM_Y0_WIDTH-1:0] f_mm_y0;
+  logic signed [`ATOLL_MM_Y0_WIDTH-1:0] f_mm_y0;
   assign f_mm_y0 = `ATOLL_FLD(cmd_i, `ATOLL_MM_Y0_WORD, `ATOLL_MM_Y0_LSB, `ATOLL_MM_Y0_WIDTH);
-  logic [`ATOLL_MM_X0_WIDTH-1:0] f_mm_x0;
+  logic signed [`ATOLL_MM_X0_WIDTH-1:0] f_mm_x0;
   assign f_mm_x0 = `ATOLL_FLD(cmd_i, `ATOLL_MM_X0_WORD, `ATOLL_MM_X0_LSB, `ATOLL_MM_X0_WIDTH);
-  logic [`ATOLL_MM_SY_WIDTH-1:0] f_mm_sy;
+  logic signed [`ATOLL_MM_SY_WIDTH-1:0] f_mm_sy;
   assign f_mm_sy = `ATOLL_FLD(cmd_i, `ATOLL_MM_SY_WORD, `ATOLL_MM_SY_LSB, `ATOLL_MM_SY_WIDTH);
-  logic [`ATOLL_MM_SX_WIDTH-1:0] f_mm_sx;
+  logic signed [`ATOLL_MM_SX_WIDTH-1:0] f_mm_sx;
   assign f_mm_sx = `ATOLL_FLD(cmd_i, `ATOLL_MM_SX_WORD, `ATOLL_MM_SX_LSB, `ATOLL_MM_SX_WIDTH);
   logic [`ATOLL_MM_N0_WIDTH-1:0] f_mm_n0;
   assign f_mm_n0 = `ATOLL_FLD(cmd_i, `ATOLL_MM_N0_WORD, `ATOLL_MM_N0_LSB, `ATOLL_MM_N0_WIDTH);
@@ -103,9 +103,9 @@ module atoll_pe_engine #(
   assign f_mm_n1 = `ATOLL_FLD(cmd_i, `ATOLL_MM_N1_WORD, `ATOLL_MM_N1_LSB, `ATOLL_MM_N1_WIDTH);
   logic [`ATOLL_MM_PSUM_ADDR_WIDTH-1:0] f_mm_psum_addr;
   assign f_mm_psum_addr = `ATOLL_FLD(cmd_i, `ATOLL_MM_PSUM_ADDR_WORD, `ATOLL_MM_PSUM_ADDR_LSB, `ATOLL_MM_PSUM_ADDR_WIDTH);
-  logic [`ATOLL_MM_PS0_WIDTH-1:0] f_mm_ps0;
+  logic signed [`ATOLL_MM_PS0_WIDTH-1:0] f_mm_ps0;
   assign f_mm_ps0 = `ATOLL_FLD(cmd_i, `ATOLL_MM_PS0_WORD, `ATOLL_MM_PS0_LSB, `ATOLL_MM_PS0_WIDTH);
-  logic [`ATOLL_MM_PS1_WIDTH-1:0] f_mm_ps1;
+  logic signed [`ATOLL_MM_PS1_WIDTH-1:0] f_mm_ps1;
   assign f_mm_ps1 = `ATOLL_FLD(cmd_i, `ATOLL_MM_PS1_WORD, `ATOLL_MM_PS1_LSB, `ATOLL_MM_PS1_WIDTH);
 
   logic [7:0]  opcode;

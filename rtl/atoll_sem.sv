@@ -15,14 +15,14 @@ module atoll_sem #(
   input  logic [NENG*8-1:0] rd_idx_i,
   output logic [NENG*32-1:0] rd_val_o
 );
-  logic [31:0] sem_q [0:SEMS-1];
+  logic [SEMS*32-1:0] sem_q;      // semaphore s at [32*s +: 32]
 
   always_comb begin
     for (int e = 0; e < NENG; e++) begin
       rd_val_o[32*e +: 32] = 32'd0;
       for (int s = 0; s < SEMS; s++) begin
         if (rd_idx_i[8*e +: 8] == 8'(s)) begin
-          rd_val_o[32*e +: 32] = sem_q[s];
+          rd_val_o[32*e +: 32] = sem_q[32*s +: 32];
         end
       end
     end
@@ -42,11 +42,11 @@ module atoll_sem #(
       end
       always_ff @(posedge clk_i or negedge rst_ni) begin
         if (!rst_ni) begin
-          sem_q[s] <= 32'd0;
+          sem_q[32*s +: 32] <= 32'd0;
         end else if (clear_i) begin
-          sem_q[s] <= 32'd0;
+          sem_q[32*s +: 32] <= 32'd0;
         end else begin
-          sem_q[s] <= sem_q[s] + {29'd0, inc};
+          sem_q[32*s +: 32] <= sem_q[32*s +: 32] + {29'd0, inc};
         end
       end
     end

@@ -5,7 +5,7 @@
 build="$1"
 data=/usr/share/libonnx-testdata/data/node
 cases="$build/cases"
-if [ ! -f "$cases/.done" ]; then
+if [ ! -f "$cases/.done" ] || [ "$build/tests/tool_gen_cases" -nt "$cases/.done" ]; then
 	rm -rf "$cases"
 	"$build/tests/tool_gen_cases" "$cases" >/dev/null || exit 1
 	touch "$cases/.done"

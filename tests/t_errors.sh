@@ -36,9 +36,10 @@ qc="--const a_scale=$q/test_data_set_0/input_1.pb
 
 expect unsupported_op 1 "my_softmax.*Softmax|Softmax.*my_softmax" \
 	"$atoll" compile "$tmp/bad/unsupported_op/model.onnx" -o "$tmp/x.atb"
-b="$tmp/bad/qlinearconv_group2"
+b="$tmp/bad/unsupported_attr"
 # shellcheck disable=SC2046
-expect unsupported_attr 1 "group" "$atoll" compile "$b/model.onnx" \
+expect unsupported_attr 1 "unsupported attribute 'bogus_attribute'" \
+	"$atoll" compile "$b/model.onnx" \
 	-o "$tmp/x.atb" $(i=0; for n in $("$build/tests/tool_onnx_io" \
 	"$b/model.onnx" | awk '$1=="input"{print $2}'); do
 	[ $i -gt 0 ] && echo "--const $n=$b/test_data_set_0/input_$i.pb"

@@ -120,7 +120,7 @@ static int tensor_equal(const atoll_btensor *a, const atoll_btensor *b)
 	    a->dtype != b->dtype || a->rank != b->rank ||
 	    a->dram_addr != b->dram_addr || a->nbytes != b->nbytes ||
 	    memcmp(&a->scale, &b->scale, sizeof(a->scale)) ||
-	    a->zero_point != b->zero_point)
+	    a->zero_point != b->zero_point || a->host_float != b->host_float)
 		return 0;
 	for (k = 0; k < a->rank; k++)
 		if (a->dims[k] != b->dims[k])
@@ -356,7 +356,7 @@ static uint8_t *tensor_at(uint8_t *p, uint32_t i)
 		uint32_t n = rd32(p);
 		uint32_t rank = rd32(p + 4 + n + 8);
 
-		p += 4 + n + 12 + 8 * rank + 16;
+		p += 4 + n + 12 + 8 * rank + 20;
 	}
 	return p;
 }

@@ -100,6 +100,7 @@ struct node {
 	char out_name[NAME_LEN];
 	struct conv_attr ca;
 	int dyn_dim0;
+	int bad_attr;		/* add an attribute no convolution has */
 };
 
 struct mm_geom {
@@ -1200,6 +1201,14 @@ static Onnx__NodeProto *node_proto_new(const struct node *nd)
 	if (op_is_conv(nd))
 		node_proto_conv_attrs(np, &nd->ca,
 			node_in(nd, op_is(nd, "QLinearConv") ? 3 : 1));
+	if (nd->bad_attr) {
+		np->attribute = realloc(np->attribute, (np->n_attribute + 1) *
+			sizeof(*np->attribute));
+		if (!np->attribute)
+			abort();
+		np->attribute[np->n_attribute++] =
+			attr_int_new("bogus_attribute", 1);
+	}
 	return np;
 }
 
@@ -1336,13 +1345,19 @@ static const struct conv_spec conv_cases[] = {
 	{ "qlinearconv_5x5_stride3", "QLinearConv",
 	  { 1, 10, 23, 21 }, { 17, 10, 5, 5 }, DT_U8, DT_I8, 125, 0, 120,
 	  1, 1, 1, { 3, 3 }, { 2, 2, 2, 2 }, { 1, 1 }, 1 },
+	{ "qlinearconv_group2", "QLinearConv",
+	  { 1, 8, 9, 9 }, { 6, 4, 3, 3 }, DT_U8, DT_I8, 120, 0, 128,
+	  1, 1, 1, { 1, 1 }, { 1, 1, 1, 1 }, { 1, 1 }, 2 },
+	{ "qlinearconv_depthwise_s2", "QLinearConv",
+	  { 1, 20, 11, 10 }, { 20, 1, 3, 3 }, DT_U8, DT_I8, 121, 0, 126,
+	  1, 1, 1, { 2, 2 }, { 1, 1, 1, 1 }, { 1, 1 }, 20 },
 };
 
 /* Bad-model bases: group 2 (unsupported for now), a symbolic batch, and
  * the valid model whose test data are then corrupted.
  */
 static const struct conv_spec conv_group2 = {
-	"qlinearconv_group2", "QLinearConv",
+	"unsupported_attr", "QLinearConv",
 	{ 1, 8, 9, 9 }, { 6, 4, 3, 3 }, DT_U8, DT_I8, 120, 0, 128,
 	1, 1, 1, { 1, 1 }, { 1, 1, 1, 1 }, { 1, 1 }, 2
 };
@@ -1639,6 +1654,7 @@ static int gen_bad(const char *outdir)
 	fail |= bad_unsupported_op(outdir) < 0;
 	rng_seed(&r, conv_group2.name);
 	conv_build(&nd, &conv_group2, &r);
+	nd.bad_attr = 1;
 	fail |= case_gen(outdir, &nd, NULL) < 0;
 	node_clear(&nd);
 	rng_seed(&r, mm_dynamic.name);

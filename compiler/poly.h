@@ -1,0 +1,53 @@
+#ifndef ATOLL_POLY_H
+#define ATOLL_POLY_H
+
+/* The shared polyhedral lowering framework: every operator describes its
+ * element statement (iteration domain, access relations), a tiling map to
+ * tile statements, and a schedule over load/compute/store statements;
+ * these helpers build the relations with isl, compute the footprint of a
+ * tile instance, generate the AST with isl_ast_build and walk it.
+ */
+#include <stdint.h>
+#include <stdio.h>
+
+#include <isl/ctx.h>
+#include <isl/map.h>
+#include <isl/union_map.h>
+
+#include "ast_walk.h"
+
+#define ATOLL_BOX_DIMS 4
+
+/* Bounding box of a footprint: per dimension [lo, hi]. */
+typedef struct atoll_box {
+	int empty;
+	int64_t lo[ATOLL_BOX_DIMS];
+	int64_t hi[ATOLL_BOX_DIMS];
+} atoll_box;
+
+__isl_give isl_map *atoll_read_map(isl_ctx *ctx, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+__isl_give isl_set *atoll_read_set(isl_ctx *ctx, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* The footprint relation of load/store statement L in array A:
+ * P^-1 . T^-1 . A where T: S -> tiles (restricted to the element domain)
+ * and P: tiles -> L; "tinv" is T^-1, "proj" is P.
+ */
+__isl_give isl_map *atoll_footprint(__isl_keep isl_map *tinv,
+	__isl_take isl_map *proj, __isl_take isl_map *access);
+/* The bounding box of the image of the point "vals" under "fp". */
+int atoll_box_at(__isl_keep isl_map *fp, const int64_t *vals, int nvals,
+	atoll_box *b);
+int64_t atoll_box_extent(const atoll_box *b, int d);
+
+/* Build the AST of "sched" (kept), print it to "dump" if non-NULL, and
+ * walk it calling "fn" per statement instance.
+ */
+int atoll_schedule_walk(isl_ctx *ctx, __isl_keep isl_union_map *sched,
+	FILE *dump, atoll_ast_user_fn fn, void *user);
+
+int64_t atoll_ceil_div(int64_t a, int64_t b);
+int64_t atoll_align64(int64_t v);
+
+#endif

@@ -1,0 +1,387 @@
+/*
+ * Polyhedral lowering of the vector operators (ACT engine): elementwise
+ * requantisation, sums of two tensors, pooling and data movement.
+ *
+ * The element statement S[n,c,y,x,i,j] (output element (n,c,y,x), window
+ * tap (i,j)) reads input 0 through the window relation and input 1 at the
+ * same element; the tiling map sends it to CMP[n, c/ROWS, y/BH, x/BW].
+ * Load statements LD0/LD1 and the store ST are the same tiles; their
+ * footprints are images under the composed relations (poly.c).  A tile's
+ * footprint box is loaded channel-per-partition, one compute command runs
+ * over the box, and the output block is stored.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <isl/map.h>
+#include <isl/set.h>
+#include <isl/union_map.h>
+#include <isl/union_set.h>
+
+#include "lower.h"
+#include "poly.h"
+
+struct vec_gen {
+	isl_ctx *ctx;
+	atoll_emit *em;
+	const atoll_vec *v;
+	int64_t R, bh, bw;
+	int64_t slot[2], pitch_max[2], out_base;
+	isl_map *fp[2];		/* LDk[n,c,a,b] -> Xk[n,c,h,w] */
+	isl_map *y_fp;		/* ST[n,c,a,b] -> Y[n,c,y,x] */
+	atoll_box box[2];
+	atoll_box out_box;
+	atoll_buf spm_in[2], spm_out;
+};
+
+/* Footprint extent along one spatial dimension of a block of "b" outputs. */
+static int64_t span(int64_t b, int64_t s, int64_t k, int64_t d, int64_t lim)
+{
+	int64_t n = (b - 1) * s + (k - 1) * d + 1;
+
+	return n < lim ? n : lim;
+}
+
+static int64_t vec_layout(struct vec_gen *g, int64_t bh, int64_t bw)
+{
+	const atoll_vec *v = g->v;
+	int64_t off = 0;
+	int k;
+
+	for (k = 0; k < v->nin; k++) {
+		int64_t fh = k ? bh : span(bh, v->sh, v->kh, v->dh, v->in[0].h);
+		int64_t fw = k ? bw : span(bw, v->sw, v->kw, v->dw, v->in[0].w);
+
+		g->slot[k] = off;
+		off = atoll_align64(off + fh * fw);
+	}
+	g->out_base = off;
+	return off + bh * bw;
+}
+
+static int vec_choose_tiles(struct vec_gen *g)
+{
+	const atoll_vec *v = g->v;
+	int64_t bh = v->oh, bw = v->ow, need;
+
+	while ((need = vec_layout(g, bh, bw)) > g->em->hw->spm_bytes) {
+		if (bh > 1)
+			bh = (bh + 1) / 2;
+		else if (bw > 1)
+			bw = (bw + 1) / 2;
+		else {
+			atoll_diag_error(g->em->diag, v->name, "operator needs "
+				"%lld scratchpad bytes per partition",
+				(long long) need);
+			return -1;
+		}
+	}
+	if (bh > 65535 || bw > 65535) {
+		atoll_diag_error(g->em->diag, v->name, "output too large");
+		return -1;
+	}
+	g->bh = bh;
+	g->bw = bw;
+	return 0;
+}
+
+static int vec_build_relations(struct vec_gen *g, isl_set **dom)
+{
+	const atoll_vec *v = g->v;
+	isl_ctx *ctx = g->ctx;
+	isl_map *t, *tinv, *a0, *a1, *ay;
+
+	t = atoll_read_map(ctx, "{ S[n,c,y,x,i,j] -> CMP[n, floor(c/%lld), "
+		"floor(y/%lld), floor(x/%lld)] : 0<=n<%lld and 0<=c<%lld and "
+		"0<=y<%lld and 0<=x<%lld and 0<=i<%lld and 0<=j<%lld }",
+		(long long) g->R, (long long) g->bh, (long long) g->bw,
+		(long long) v->n, (long long) v->c, (long long) v->oh,
+		(long long) v->ow, (long long) v->kh, (long long) v->kw);
+	a0 = atoll_read_map(ctx, "{ S[n,c,y,x,i,j] -> X0[n,c,h,w] : "
+		"h = y*%lld + i*%lld - %lld and w = x*%lld + j*%lld - %lld and "
+		"0 <= h < %lld and 0 <= w < %lld }", (long long) v->sh,
+		(long long) v->dh, (long long) v->pt, (long long) v->sw,
+		(long long) v->dw, (long long) v->pl, (long long) v->in[0].h,
+		(long long) v->in[0].w);
+	a1 = isl_map_read_from_str(ctx, "{ S[n,c,y,x,i,j] -> X1[n,c,y,x] }");
+	ay = isl_map_read_from_str(ctx, "{ S[n,c,y,x,i,j] -> Y[n,c,y,x] }");
+	*dom = isl_map_range(isl_map_copy(t));
+	tinv = isl_map_reverse(t);
+	g->fp[0] = atoll_footprint(tinv, isl_map_read_from_str(ctx,
+		"{ CMP[n,c,a,b] -> LD0[n,c,a,b] }"), a0);
+	if (v->nin > 1)
+		g->fp[1] = atoll_footprint(tinv, isl_map_read_from_str(ctx,
+			"{ CMP[n,c,a,b] -> LD1[n,c,a,b] }"), a1);
+	else
+		isl_map_free(a1);
+	g->y_fp = atoll_footprint(tinv, isl_map_read_from_str(ctx,
+		"{ CMP[n,c,a,b] -> ST[n,c,a,b] }"), ay);
+	isl_map_free(tinv);
+	return *dom && g->fp[0] && g->y_fp && (v->nin < 2 || g->fp[1]) ?
+		0 : -1;
+}
+
+/* Per tile: load the input footprints, compute, store. */
+static __isl_give isl_union_map *vec_schedule(struct vec_gen *g,
+	__isl_take isl_set *dom)
+{
+	isl_union_set *us;
+	isl_union_map *s;
+
+	us = isl_union_set_from_set(isl_set_copy(dom));
+	us = isl_union_set_add_set(us, isl_set_set_tuple_name(
+		isl_set_copy(dom), "LD0"));
+	if (g->v->nin > 1)
+		us = isl_union_set_add_set(us, isl_set_set_tuple_name(
+			isl_set_copy(dom), "LD1"));
+	us = isl_union_set_add_set(us, isl_set_set_tuple_name(dom, "ST"));
+	s = isl_union_map_read_from_str(g->ctx, "{ "
+		"LD0[n,c,a,b] -> [n,c,a,b,0]; LD1[n,c,a,b] -> [n,c,a,b,1]; "
+		"CMP[n,c,a,b] -> [n,c,a,b,2]; ST[n,c,a,b] -> [n,c,a,b,3] }");
+	return isl_union_map_intersect_domain(s, us);
+}
+
+static int stmt_load(struct vec_gen *g, int k, const int64_t *t)
+{
+	const atoll_view *x = &g->v->in[k];
+	atoll_box *b = &g->box[k];
+	atoll_dma_dim d[3];
+
+	if (atoll_box_at(g->fp[k], t, 4, b) < 0)
+		return -1;
+	if (b->empty)
+		return 0;
+	d[0] = (atoll_dma_dim) { atoll_box_extent(b, 3), x->s_w, 1, 0 };
+	d[1] = (atoll_dma_dim) { atoll_box_extent(b, 2), x->s_h,
+		atoll_box_extent(b, 3), 0 };
+	d[2] = (atoll_dma_dim) { atoll_box_extent(b, 1), x->s_c, 0, 1 };
+	return atoll_emit_dma(g->em, ATOLL_OP_DMA_IN, x->addr + t[0] * x->s_n +
+		b->lo[1] * x->s_c + b->lo[2] * x->s_h + b->lo[3] * x->s_w,
+		b->lo[1] - t[1] * g->R, g->slot[k], d, 3, -1, &g->spm_in[k],
+		x->buf, g->v->name);
+}
+
+static int fits16(int64_t v, int is_signed)
+{
+	return is_signed ? v >= -32768 && v < 32768 : v >= 0 && v < 65536;
+}
+
+static int cmd_act(struct vec_gen *g, uint32_t *w)
+{
+	const atoll_vec *v = g->v;
+	const atoll_box *o = &g->out_box;
+
+	ATOLL_SET(w, ATOLL_ACT_OPCODE, ATOLL_OP_ACT);
+	ATOLL_SET(w, ATOLL_ACT_SRC_TYPE, v->in[0].is_signed ? 3 : 2);
+	ATOLL_SET(w, ATOLL_ACT_DST_TYPE, v->out.is_signed ? 1 : 0);
+	ATOLL_SET(w, ATOLL_ACT_NPARTS, atoll_box_extent(o, 1));
+	ATOLL_SET(w, ATOLL_ACT_SRC_ADDR, g->slot[0]);
+	ATOLL_SET(w, ATOLL_ACT_DST_ADDR, g->out_base);
+	ATOLL_SET(w, ATOLL_ACT_N0, atoll_box_extent(o, 3));
+	ATOLL_SET(w, ATOLL_ACT_N1, atoll_box_extent(o, 2));
+	ATOLL_SET(w, ATOLL_ACT_SS0, 1);
+	ATOLL_SET(w, ATOLL_ACT_SS1, atoll_box_extent(&g->box[0], 3));
+	ATOLL_SET(w, ATOLL_ACT_DS0, 1);
+	ATOLL_SET(w, ATOLL_ACT_DS1, atoll_box_extent(o, 3));
+	ATOLL_SET(w, ATOLL_ACT_MULT, v->mult[0]);
+	ATOLL_SET(w, ATOLL_ACT_SHIFT, v->shift);
+	ATOLL_SET(w, ATOLL_ACT_SRC_ZP, v->zp_in[0]);
+	ATOLL_SET(w, ATOLL_ACT_DST_ZP, v->zp_out);
+	ATOLL_SET(w, ATOLL_ACT_CMIN, v->cmin);
+	ATOLL_SET(w, ATOLL_ACT_CMAX, v->cmax);
+	return 0;
+}
+
+static int cmd_add(struct vec_gen *g, uint32_t *w)
+{
+	const atoll_vec *v = g->v;
+	const atoll_box *o = &g->out_box;
+
+	ATOLL_SET(w, ATOLL_ADD_OPCODE, ATOLL_OP_ADD);
+	ATOLL_SET(w, ATOLL_ADD_A_SIGNED, v->in[0].is_signed);
+	ATOLL_SET(w, ATOLL_ADD_B_SIGNED, v->in[1].is_signed);
+	ATOLL_SET(w, ATOLL_ADD_DST_SIGNED, v->out.is_signed);
+	ATOLL_SET(w, ATOLL_ADD_NPARTS, atoll_box_extent(o, 1));
+	ATOLL_SET(w, ATOLL_ADD_A_ADDR, g->slot[0]);
+	ATOLL_SET(w, ATOLL_ADD_B_ADDR, g->slot[1]);
+	ATOLL_SET(w, ATOLL_ADD_DST_ADDR, g->out_base);
+	ATOLL_SET(w, ATOLL_ADD_N0, atoll_box_extent(o, 3));
+	ATOLL_SET(w, ATOLL_ADD_N1, atoll_box_extent(o, 2));
+	ATOLL_SET(w, ATOLL_ADD_AS0, 1);
+	ATOLL_SET(w, ATOLL_ADD_AS1, atoll_box_extent(&g->box[0], 3));
+	ATOLL_SET(w, ATOLL_ADD_BS0, 1);
+	ATOLL_SET(w, ATOLL_ADD_BS1, atoll_box_extent(&g->box[1], 3));
+	ATOLL_SET(w, ATOLL_ADD_DS0, 1);
+	ATOLL_SET(w, ATOLL_ADD_DS1, atoll_box_extent(o, 3));
+	ATOLL_SET(w, ATOLL_ADD_A_MULT, v->mult[0]);
+	ATOLL_SET(w, ATOLL_ADD_B_MULT, v->mult[1]);
+	ATOLL_SET(w, ATOLL_ADD_SHIFT, v->shift);
+	ATOLL_SET(w, ATOLL_ADD_A_ZP, v->zp_in[0]);
+	ATOLL_SET(w, ATOLL_ADD_B_ZP, v->zp_in[1]);
+	ATOLL_SET(w, ATOLL_ADD_DST_ZP, v->zp_out);
+	ATOLL_SET(w, ATOLL_ADD_CMIN, v->cmin);
+	ATOLL_SET(w, ATOLL_ADD_CMAX, v->cmax);
+	return 0;
+}
+
+/* POOL over the loaded box: the output block starts at (y0, x0); its
+ * window origin in box coordinates is (y0*SH - PT - h0, x0*SW - PL - w0).
+ */
+static int cmd_pool(struct vec_gen *g, uint32_t *w)
+{
+	const atoll_vec *v = g->v;
+	const atoll_box *o = &g->out_box, *b = &g->box[0];
+	int64_t hh = b->empty ? 1 : atoll_box_extent(b, 2);
+	int64_t ww = b->empty ? 1 : atoll_box_extent(b, 3);
+	int64_t y0 = o->lo[2] * v->sh - v->pt - (b->empty ? 0 : b->lo[2]);
+	int64_t x0 = o->lo[3] * v->sw - v->pl - (b->empty ? 0 : b->lo[3]);
+
+	if (b->empty)
+		y0 = -1 - (atoll_box_extent(o, 2) - 1) * v->sh -
+			(v->kh - 1) * v->dh;
+	if (!fits16(y0, 1) || !fits16(x0, 1) || !fits16(v->sh, 1) ||
+	    !fits16(v->sw, 1) || v->kh > 255 || v->kw > 255 || v->dh > 255 ||
+	    v->dw > 255) {
+		atoll_diag_error(g->em->diag, v->name,
+			"window geometry exceeds the POOL command fields");
+		return -1;
+	}
+	ATOLL_SET(w, ATOLL_POOL_OPCODE, ATOLL_OP_POOL);
+	ATOLL_SET(w, ATOLL_POOL_AVG, v->avg);
+	ATOLL_SET(w, ATOLL_POOL_COUNT_PAD, v->count_pad);
+	ATOLL_SET(w, ATOLL_POOL_SRC_SIGNED, v->in[0].is_signed);
+	ATOLL_SET(w, ATOLL_POOL_DST_SIGNED, v->out.is_signed);
+	ATOLL_SET(w, ATOLL_POOL_NPARTS, atoll_box_extent(o, 1));
+	ATOLL_SET(w, ATOLL_POOL_SRC_ADDR, g->slot[0]);
+	ATOLL_SET(w, ATOLL_POOL_DST_ADDR, g->out_base);
+	ATOLL_SET(w, ATOLL_POOL_N0, atoll_box_extent(o, 3));
+	ATOLL_SET(w, ATOLL_POOL_N1, atoll_box_extent(o, 2));
+	ATOLL_SET(w, ATOLL_POOL_DS0, 1);
+	ATOLL_SET(w, ATOLL_POOL_DS1, atoll_box_extent(o, 3));
+	ATOLL_SET(w, ATOLL_POOL_H, hh);
+	ATOLL_SET(w, ATOLL_POOL_W, ww);
+	ATOLL_SET(w, ATOLL_POOL_PITCH, ww);
+	ATOLL_SET(w, ATOLL_POOL_Y0, y0);
+	ATOLL_SET(w, ATOLL_POOL_X0, x0);
+	ATOLL_SET(w, ATOLL_POOL_SY, v->sh);
+	ATOLL_SET(w, ATOLL_POOL_SX, v->sw);
+	ATOLL_SET(w, ATOLL_POOL_KH, v->kh);
+	ATOLL_SET(w, ATOLL_POOL_KW, v->kw);
+	ATOLL_SET(w, ATOLL_POOL_DY, v->dh);
+	ATOLL_SET(w, ATOLL_POOL_DX, v->dw);
+	ATOLL_SET(w, ATOLL_POOL_MULT, v->mult[0]);
+	ATOLL_SET(w, ATOLL_POOL_SHIFT, v->shift);
+	ATOLL_SET(w, ATOLL_POOL_SRC_ZP, v->zp_in[0]);
+	ATOLL_SET(w, ATOLL_POOL_DST_ZP, v->zp_out);
+	ATOLL_SET(w, ATOLL_POOL_CMIN, v->cmin);
+	ATOLL_SET(w, ATOLL_POOL_CMAX, v->cmax);
+	return 0;
+}
+
+static int stmt_cmp(struct vec_gen *g, const int64_t *t)
+{
+	uint32_t w[ATOLL_CMD_WORDS] = { 0 };
+	atoll_buf *bufs[3] = { &g->spm_in[0], &g->spm_in[1], &g->spm_out };
+	int uses[3] = { ATOLL_USE_READ, ATOLL_USE_READ, ATOLL_USE_WRITE };
+	int r;
+
+	if (atoll_box_at(g->y_fp, t, 4, &g->out_box) < 0 ||
+	    g->out_box.empty)
+		return -1;
+	if (g->v->kind == ATOLL_VEC_ADD)
+		r = cmd_add(g, w);
+	else if (g->v->kind == ATOLL_VEC_ACT)
+		r = cmd_act(g, w);
+	else
+		r = cmd_pool(g, w);
+	if (r < 0)
+		return -1;
+	return atoll_emit_cmd(g->em, w, 3, bufs, uses);
+}
+
+static int stmt_store(struct vec_gen *g, const int64_t *t)
+{
+	const atoll_view *y = &g->v->out;
+	const atoll_box *o = &g->out_box;
+	atoll_dma_dim d[3];
+	int64_t n0 = atoll_box_extent(o, 3);
+
+	d[0] = (atoll_dma_dim) { n0, y->s_w, 1, 0 };
+	d[1] = (atoll_dma_dim) { atoll_box_extent(o, 2), y->s_h, n0, 0 };
+	d[2] = (atoll_dma_dim) { atoll_box_extent(o, 1), y->s_c, 0, 1 };
+	return atoll_emit_dma(g->em, ATOLL_OP_DMA_OUT, y->addr + t[0] * y->s_n +
+		o->lo[1] * y->s_c + o->lo[2] * y->s_h + o->lo[3] * y->s_w, 0,
+		g->out_base, d, 3, -1, &g->spm_out, y->buf, g->v->name);
+}
+
+static int vec_stmt(const char *stmt, const int64_t *args, int nargs,
+	void *user)
+{
+	struct vec_gen *g = user;
+
+	if (nargs != 4)
+		return -1;
+	if (!strcmp(stmt, "LD0"))
+		return stmt_load(g, 0, args);
+	if (!strcmp(stmt, "LD1"))
+		return stmt_load(g, 1, args);
+	if (!strcmp(stmt, "CMP"))
+		return stmt_cmp(g, args);
+	if (!strcmp(stmt, "ST"))
+		return stmt_store(g, args);
+	return -1;
+}
+
+static void vec_dump(struct vec_gen *g, FILE *dump)
+{
+	char *s;
+	int k;
+
+	fprintf(dump, "# %s (%s): blocks %lldx%lld\n", g->v->name,
+		g->v->op_type, (long long) g->bh, (long long) g->bw);
+	for (k = 0; k < g->v->nin; k++) {
+		s = isl_map_to_str(g->fp[k]);
+		fprintf(dump, "input %d footprint: %s\n", k, s);
+		free(s);
+	}
+	s = isl_map_to_str(g->y_fp);
+	fprintf(dump, "output footprint: %s\n", s);
+	free(s);
+}
+
+int atoll_vec_codegen(isl_ctx *ctx, atoll_emit *em, const atoll_vec *v,
+	FILE *dump)
+{
+	struct vec_gen *g = calloc(1, sizeof(*g));
+	isl_union_map *sched;
+	isl_set *dom = NULL;
+	int r = -1;
+
+	if (!g)
+		return -1;
+	g->ctx = ctx;
+	g->em = em;
+	g->v = v;
+	g->R = em->hw->rows;
+	atoll_buf_init(&g->spm_in[0], "spm.in0");
+	atoll_buf_init(&g->spm_in[1], "spm.in1");
+	atoll_buf_init(&g->spm_out, "spm.out");
+	if (vec_choose_tiles(g) < 0 || vec_build_relations(g, &dom) < 0) {
+		isl_set_free(dom);
+		goto done;
+	}
+	if (dump)
+		vec_dump(g, dump);
+	sched = vec_schedule(g, dom);
+	r = atoll_schedule_walk(ctx, sched, dump, vec_stmt, g);
+	isl_union_map_free(sched);
+	if (r < 0 && !em->diag->failed)
+		atoll_diag_error(em->diag, v->name, "code generation failed");
+done:
+	isl_map_free(g->fp[0]);
+	isl_map_free(g->fp[1]);
+	isl_map_free(g->y_fp);
+	free(g);
+	return r;
+}
