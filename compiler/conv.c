@@ -36,9 +36,9 @@ struct conv_gen {
 	int64_t in_base, in_slot, w_base, w_slot, zp_base, par_base, out_base;
 	int64_t spm_used;
 	int first_mm;		/* next MM starts the PSUM accumulation */
-	isl_map *in_fp;		/* LDIN[n,bh,bw,ct] -> X[n,c,h,w] */
-	isl_map *w_fp;		/* LDWT[n,bh,bw,co,ct] -> Wt[o,c,i,j] */
-	isl_map *y_fp;		/* OUT[n,bh,bw,co] -> Y[n,o,y,x] */
+	atoll_fp in_fp;		/* LDIN[n,bh,bw,ct] -> X[n,c,h,w] */
+	atoll_fp w_fp;		/* LDWT[n,bh,bw,co,ct] -> Wt[o,c,i,j] */
+	atoll_fp y_fp;		/* OUT[n,bh,bw,co] -> Y[n,o,y,x] */
 	atoll_box in_box[MAX_TILES];
 	atoll_box w_box[MAX_TILES];
 	atoll_box out_box;
@@ -118,6 +118,7 @@ static int conv_build_relations(struct conv_gen *g, isl_set **mm_dom)
 	isl_ctx *ctx = g->ctx;
 	isl_set *d;
 	isl_map *t, *ax, *ay, *aw, *tinv;
+	int r;
 
 	d = atoll_read_set(ctx, "{ S[n,o,y,x,c,i,j] : "
 		"0<=n<%lld and 0<=o<%lld and 0<=y<%lld and 0<=x<%lld and "
@@ -143,16 +144,17 @@ static int conv_build_relations(struct conv_gen *g, isl_set **mm_dom)
 	t = isl_map_intersect_domain(t, d);
 	*mm_dom = isl_map_range(isl_map_copy(t));
 	tinv = isl_map_reverse(t);
-	g->in_fp = atoll_footprint(tinv, isl_map_read_from_str(ctx,
-		"{ MM[n,a,b,o,c,i,j] -> LDIN[n,a,b,c] }"), ax);
-	g->w_fp = atoll_footprint(tinv, isl_map_read_from_str(ctx,
-		"{ MM[n,a,b,o,c,i,j] -> LDWT[n,a,b,o,c] }"), aw);
-	g->y_fp = atoll_footprint(tinv, isl_map_read_from_str(ctx,
-		"{ MM[n,a,b,o,c,i,j] -> OUT[n,a,b,o] }"), ay);
+	r = atoll_fp_init(&g->in_fp, atoll_footprint(tinv,
+		isl_map_read_from_str(ctx,
+			"{ MM[n,a,b,o,c,i,j] -> LDIN[n,a,b,c] }"), ax));
+	r |= atoll_fp_init(&g->w_fp, atoll_footprint(tinv,
+		isl_map_read_from_str(ctx,
+			"{ MM[n,a,b,o,c,i,j] -> LDWT[n,a,b,o,c] }"), aw));
+	r |= atoll_fp_init(&g->y_fp, atoll_footprint(tinv,
+		isl_map_read_from_str(ctx,
+			"{ MM[n,a,b,o,c,i,j] -> OUT[n,a,b,o] }"), ay));
 	isl_map_free(tinv);
-	if (!*mm_dom || !g->in_fp || !g->w_fp || !g->y_fp)
-		return -1;
-	return 0;
+	return !*mm_dom || r ? -1 : 0;
 }
 
 /* The schedule of the tile statements: per output block, load the input
@@ -201,7 +203,7 @@ static int stmt_ldin(struct conv_gen *g, const int64_t *v)
 	atoll_box *b = &g->in_box[v[3]];
 	atoll_dma_dim d[3];
 
-	if (atoll_box_at(g->in_fp, v, 4, b) < 0)
+	if (atoll_box_at(&g->in_fp, v, 4, b) < 0)
 		return -1;
 	if (b->empty)
 		return 0;
@@ -225,7 +227,7 @@ static int stmt_ldp(struct conv_gen *g, const int64_t *v)
 	atoll_dma_dim d[2];
 	int64_t nc;
 
-	if (atoll_box_at(g->y_fp, v, 4, &g->out_box) < 0 || o->empty)
+	if (atoll_box_at(&g->y_fp, v, 4, &g->out_box) < 0 || o->empty)
 		return -1;
 	g->first_mm = 1;
 	nc = atoll_box_extent(o, 1);
@@ -252,7 +254,7 @@ static int stmt_ldwt(struct conv_gen *g, const int64_t *v)
 	atoll_box *b = &g->w_box[v[4]];
 	atoll_dma_dim d[4];
 
-	if (atoll_box_at(g->w_fp, v, 5, b) < 0 || b->empty)
+	if (atoll_box_at(&g->w_fp, v, 5, b) < 0 || b->empty)
 		return -1;
 	d[0] = (atoll_dma_dim) { atoll_box_extent(b, 0), c->ws_co, 1, 0 };
 	d[1] = (atoll_dma_dim) { c->kw, c->ws_kw, g->C, 0 };
@@ -421,13 +423,13 @@ static void conv_dump(struct conv_gen *g, FILE *dump)
 		g->c->name, g->c->op_type, (long long) g->bh,
 		(long long) g->bw, (long long) g->nct, (long long) g->nco,
 		(long long) g->spm_used);
-	s = isl_map_to_str(g->in_fp);
+	s = isl_map_to_str(g->in_fp.map);
 	fprintf(dump, "input footprint: %s\n", s);
 	free(s);
-	s = isl_map_to_str(g->w_fp);
+	s = isl_map_to_str(g->w_fp.map);
 	fprintf(dump, "weight footprint: %s\n", s);
 	free(s);
-	s = isl_map_to_str(g->y_fp);
+	s = isl_map_to_str(g->y_fp.map);
 	fprintf(dump, "output footprint: %s\n", s);
 	free(s);
 }
@@ -469,9 +471,9 @@ int atoll_conv_codegen(isl_ctx *ctx, atoll_emit *em, const atoll_conv *c,
 		atoll_diag_error(em->diag, c->name, "code generation failed%s",
 			isl_ctx_last_error_msg(ctx) ? " (isl error)" : "");
 done:
-	isl_map_free(g->in_fp);
-	isl_map_free(g->w_fp);
-	isl_map_free(g->y_fp);
+	atoll_fp_clear(&g->in_fp);
+	atoll_fp_clear(&g->w_fp);
+	atoll_fp_clear(&g->y_fp);
 	free(g);
 	return r;
 }

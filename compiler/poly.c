@@ -1,10 +1,12 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include <isl/ast.h>
 #include <isl/ast_build.h>
 #include <isl/ilp.h>
+#include <isl/point.h>
 #include <isl/set.h>
 #include <isl/space.h>
 #include <isl/val.h>
@@ -41,40 +43,77 @@ __isl_give isl_map *atoll_footprint(__isl_keep isl_map *tinv,
 	return isl_map_apply_range(isl_map_reverse(proj), m);
 }
 
-int atoll_box_at(__isl_keep isl_map *fp, const int64_t *vals, int nvals,
-	atoll_box *b)
+int atoll_fp_init(atoll_fp *fp, __isl_take isl_map *map)
 {
-	isl_set *pt, *img;
-	isl_size n;
+	isl_size n = isl_map_dim(map, isl_dim_out);
 	int i;
 
-	pt = isl_set_universe(isl_space_domain(isl_map_get_space(fp)));
-	for (i = 0; i < nvals; i++)
-		pt = isl_set_fix_si(pt, isl_dim_set, i, (int) vals[i]);
-	img = isl_set_apply(pt, isl_map_copy(fp));
-	n = isl_set_dim(img, isl_dim_set);
-	if (!img || n < 0 || n > ATOLL_BOX_DIMS) {
-		isl_set_free(img);
+	memset(fp, 0, sizeof(*fp));
+	fp->map = map;
+	if (!map || n < 0 || n > ATOLL_BOX_DIMS)
 		return -1;
-	}
-	b->empty = isl_set_is_empty(img) == isl_bool_true;
-	for (i = 0; !b->empty && i < n; i++) {
-		isl_val *lo = isl_set_dim_min_val(isl_set_copy(img), i);
-		isl_val *hi = isl_set_dim_max_val(isl_set_copy(img), i);
-
-		if (!lo || !hi) {
-			isl_val_free(lo);
-			isl_val_free(hi);
-			isl_set_free(img);
+	fp->n = n;
+	for (i = 0; i < n; i++) {
+		fp->lo[i] = isl_map_dim_min(isl_map_copy(map), i);
+		fp->hi[i] = isl_map_dim_max(isl_map_copy(map), i);
+		if (!fp->lo[i] || !fp->hi[i])
 			return -1;
-		}
-		b->lo[i] = isl_val_get_num_si(lo);
-		b->hi[i] = isl_val_get_num_si(hi);
-		isl_val_free(lo);
-		isl_val_free(hi);
 	}
-	isl_set_free(img);
 	return 0;
+}
+
+void atoll_fp_clear(atoll_fp *fp)
+{
+	int i;
+
+	isl_map_free(fp->map);
+	for (i = 0; i < ATOLL_BOX_DIMS; i++) {
+		isl_pw_aff_free(fp->lo[i]);
+		isl_pw_aff_free(fp->hi[i]);
+	}
+	memset(fp, 0, sizeof(*fp));
+}
+
+/* Evaluate "pa" at "pt"; NaN (the instance has no footprint) is -1. */
+static int eval_at(__isl_keep isl_pw_aff *pa, __isl_keep isl_point *pt,
+	int64_t *v)
+{
+	isl_val *r = isl_pw_aff_eval(isl_pw_aff_copy(pa), isl_point_copy(pt));
+	int ok;
+
+	if (!r)
+		return -2;
+	ok = isl_val_is_int(r) == isl_bool_true;
+	if (ok)
+		*v = isl_val_get_num_si(r);
+	isl_val_free(r);
+	return ok ? 0 : -1;
+}
+
+int atoll_box_at(const atoll_fp *fp, const int64_t *vals, int nvals,
+	atoll_box *b)
+{
+	isl_point *pt;
+	int i, r = 0;
+
+	pt = isl_point_zero(isl_space_domain(isl_map_get_space(fp->map)));
+	for (i = 0; i < nvals; i++)
+		pt = isl_point_set_coordinate_val(pt, isl_dim_set, i,
+			isl_val_int_from_si(isl_map_get_ctx(fp->map), vals[i]));
+	if (!pt)
+		return -1;
+	b->empty = 0;
+	for (i = 0; i < fp->n && r == 0; i++) {
+		r = eval_at(fp->lo[i], pt, &b->lo[i]);
+		if (r == 0)
+			r = eval_at(fp->hi[i], pt, &b->hi[i]);
+	}
+	isl_point_free(pt);
+	if (r == -1) {
+		b->empty = 1;
+		r = 0;
+	}
+	return r;
 }
 
 int64_t atoll_box_extent(const atoll_box *b, int d)

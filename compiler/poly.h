@@ -13,6 +13,7 @@
 #include <isl/ctx.h>
 #include <isl/map.h>
 #include <isl/union_map.h>
+#include <isl/aff.h>
 
 #include "ast_walk.h"
 
@@ -36,8 +37,23 @@ __isl_give isl_set *atoll_read_set(isl_ctx *ctx, const char *fmt, ...)
  */
 __isl_give isl_map *atoll_footprint(__isl_keep isl_map *tinv,
 	__isl_take isl_map *proj, __isl_take isl_map *access);
+/* A footprint relation with its per-dimension bounds precomputed once as
+ * piecewise quasi-affine functions of the statement instance
+ * (isl_map_dim_min/max), so that the box of an instance is a cheap
+ * evaluation rather than an integer program.
+ */
+typedef struct atoll_fp {
+	isl_map *map;
+	int n;
+	isl_pw_aff *lo[ATOLL_BOX_DIMS];
+	isl_pw_aff *hi[ATOLL_BOX_DIMS];
+} atoll_fp;
+
+/* Take "map" into "fp"; returns -1 on failure (fp is still freeable). */
+int atoll_fp_init(atoll_fp *fp, __isl_take isl_map *map);
+void atoll_fp_clear(atoll_fp *fp);
 /* The bounding box of the image of the point "vals" under "fp". */
-int atoll_box_at(__isl_keep isl_map *fp, const int64_t *vals, int nvals,
+int atoll_box_at(const atoll_fp *fp, const int64_t *vals, int nvals,
 	atoll_box *b);
 int64_t atoll_box_extent(const atoll_box *b, int d);
 

@@ -28,8 +28,8 @@ struct vec_gen {
 	const atoll_vec *v;
 	int64_t R, bh, bw;
 	int64_t slot[2], pitch_max[2], out_base;
-	isl_map *fp[2];		/* LDk[n,c,a,b] -> Xk[n,c,h,w] */
-	isl_map *y_fp;		/* ST[n,c,a,b] -> Y[n,c,y,x] */
+	atoll_fp fp[2];		/* LDk[n,c,a,b] -> Xk[n,c,h,w] */
+	atoll_fp y_fp;		/* ST[n,c,a,b] -> Y[n,c,y,x] */
 	atoll_box box[2];
 	atoll_box out_box;
 	atoll_buf spm_in[2], spm_out;
@@ -91,6 +91,7 @@ static int vec_build_relations(struct vec_gen *g, isl_set **dom)
 	const atoll_vec *v = g->v;
 	isl_ctx *ctx = g->ctx;
 	isl_map *t, *tinv, *a0, *a1, *ay;
+	int r;
 
 	t = atoll_read_map(ctx, "{ S[n,c,y,x,i,j] -> CMP[n, floor(c/%lld), "
 		"floor(y/%lld), floor(x/%lld)] : 0<=n<%lld and 0<=c<%lld and "
@@ -108,18 +109,20 @@ static int vec_build_relations(struct vec_gen *g, isl_set **dom)
 	ay = isl_map_read_from_str(ctx, "{ S[n,c,y,x,i,j] -> Y[n,c,y,x] }");
 	*dom = isl_map_range(isl_map_copy(t));
 	tinv = isl_map_reverse(t);
-	g->fp[0] = atoll_footprint(tinv, isl_map_read_from_str(ctx,
-		"{ CMP[n,c,a,b] -> LD0[n,c,a,b] }"), a0);
+	r = atoll_fp_init(&g->fp[0], atoll_footprint(tinv,
+		isl_map_read_from_str(ctx, "{ CMP[n,c,a,b] -> LD0[n,c,a,b] }"),
+		a0));
 	if (v->nin > 1)
-		g->fp[1] = atoll_footprint(tinv, isl_map_read_from_str(ctx,
-			"{ CMP[n,c,a,b] -> LD1[n,c,a,b] }"), a1);
+		r |= atoll_fp_init(&g->fp[1], atoll_footprint(tinv,
+			isl_map_read_from_str(ctx,
+				"{ CMP[n,c,a,b] -> LD1[n,c,a,b] }"), a1));
 	else
 		isl_map_free(a1);
-	g->y_fp = atoll_footprint(tinv, isl_map_read_from_str(ctx,
-		"{ CMP[n,c,a,b] -> ST[n,c,a,b] }"), ay);
+	r |= atoll_fp_init(&g->y_fp, atoll_footprint(tinv,
+		isl_map_read_from_str(ctx, "{ CMP[n,c,a,b] -> ST[n,c,a,b] }"),
+		ay));
 	isl_map_free(tinv);
-	return *dom && g->fp[0] && g->y_fp && (v->nin < 2 || g->fp[1]) ?
-		0 : -1;
+	return *dom && !r ? 0 : -1;
 }
 
 /* Per tile: load the input footprints, compute, store. */
@@ -148,7 +151,7 @@ static int stmt_load(struct vec_gen *g, int k, const int64_t *t)
 	atoll_box *b = &g->box[k];
 	atoll_dma_dim d[3];
 
-	if (atoll_box_at(g->fp[k], t, 4, b) < 0)
+	if (atoll_box_at(&g->fp[k], t, 4, b) < 0)
 		return -1;
 	if (b->empty)
 		return 0;
@@ -286,7 +289,7 @@ static int stmt_cmp(struct vec_gen *g, const int64_t *t)
 	int uses[3] = { ATOLL_USE_READ, ATOLL_USE_READ, ATOLL_USE_WRITE };
 	int r;
 
-	if (atoll_box_at(g->y_fp, t, 4, &g->out_box) < 0 ||
+	if (atoll_box_at(&g->y_fp, t, 4, &g->out_box) < 0 ||
 	    g->out_box.empty)
 		return -1;
 	if (g->v->kind == ATOLL_VEC_ADD)
@@ -341,11 +344,11 @@ static void vec_dump(struct vec_gen *g, FILE *dump)
 	fprintf(dump, "# %s (%s): blocks %lldx%lld\n", g->v->name,
 		g->v->op_type, (long long) g->bh, (long long) g->bw);
 	for (k = 0; k < g->v->nin; k++) {
-		s = isl_map_to_str(g->fp[k]);
+		s = isl_map_to_str(g->fp[k].map);
 		fprintf(dump, "input %d footprint: %s\n", k, s);
 		free(s);
 	}
-	s = isl_map_to_str(g->y_fp);
+	s = isl_map_to_str(g->y_fp.map);
 	fprintf(dump, "output footprint: %s\n", s);
 	free(s);
 }
@@ -379,9 +382,9 @@ int atoll_vec_codegen(isl_ctx *ctx, atoll_emit *em, const atoll_vec *v,
 	if (r < 0 && !em->diag->failed)
 		atoll_diag_error(em->diag, v->name, "code generation failed");
 done:
-	isl_map_free(g->fp[0]);
-	isl_map_free(g->fp[1]);
-	isl_map_free(g->y_fp);
+	atoll_fp_clear(&g->fp[0]);
+	atoll_fp_clear(&g->fp[1]);
+	atoll_fp_clear(&g->y_fp);
 	free(g);
 	return r;
 }
