@@ -116,6 +116,8 @@ static int gen_conv(struct atoll_lower *L, const atoll_conv *c)
 	struct compile_state *s = L->user;
 	FILE *dump = (s->o->dump & ATOLL_DUMP_DOMAINS) ? s->o->dump_file : NULL;
 
+	if (atoll_emit_barrier(&s->em) < 0)
+		return -1;
 	return atoll_conv_codegen(s->ctx, &s->em, c, dump);
 }
 
@@ -124,6 +126,8 @@ static int gen_vec(struct atoll_lower *L, const atoll_vec *v)
 	struct compile_state *s = L->user;
 	FILE *dump = (s->o->dump & ATOLL_DUMP_DOMAINS) ? s->o->dump_file : NULL;
 
+	if (atoll_emit_barrier(&s->em) < 0)
+		return -1;
 	return atoll_vec_codegen(s->ctx, &s->em, v, dump);
 }
 
@@ -195,8 +199,6 @@ static int lower_all(struct compile_state *s)
 
 		lower_init(s, &L, n, where, sizeof(where));
 		s->first_cmd[i] = s->em.ncmds;
-		if (i > 0 && atoll_emit_barrier(&s->em) < 0)
-			return -1;
 		if (atoll_lower_node(&L) < 0) {
 			if (!s->d->failed)
 				atoll_diag_error(s->d, where, "code generation "
@@ -241,7 +243,7 @@ static int add_tensor(struct compile_state *s, atoll_bundle *b, int ti,
 static int assemble(struct compile_state *s, atoll_bundle *b)
 {
 	int64_t cmd_addr = align64(s->em.const_base + (int64_t) s->em.nconsts);
-	int i, n = s->g->ninputs + s->g->noutputs;
+	int i, n = s->g->ntensors;
 
 	b->version = ATOLL_BUNDLE_VERSION;
 	b->config_id = s->o->hw->id;
@@ -273,6 +275,10 @@ static int assemble(struct compile_state *s, atoll_bundle *b)
 			add_tensor(s, b, s->g->inputs[i], ATOLL_ROLE_INPUT);
 	for (i = 0; i < s->g->noutputs; i++)
 		add_tensor(s, b, s->g->outputs[i], ATOLL_ROLE_OUTPUT);
+	for (i = 0; i < s->g->ntensors; i++)
+		if (s->addr[i] >= 0 && !s->g->tensors[i].is_input &&
+		    !s->g->tensors[i].is_output)
+			add_tensor(s, b, i, ATOLL_ROLE_INTERNAL);
 	for (i = 0; i < s->g->nnodes; i++) {
 		atoll_bgroup *gr = &b->groups[b->ngroups++];
 		size_t end = i + 1 < s->g->nnodes ? s->first_cmd[i + 1] :

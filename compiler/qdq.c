@@ -470,6 +470,17 @@ static int fuse_layout(struct qdq *c, int ni)
 		const_zp(g, a.z)) : 0;
 }
 
+/* The quantised tensor takes over the graph's name for the float
+ * tensor at the boundary: that is the name users bind and read.
+ */
+static void swap_names(atoll_graph *g, int a, int b)
+{
+	char *t = g->tensors[a].name;
+
+	g->tensors[a].name = g->tensors[b].name;
+	g->tensors[b].name = t;
+}
+
 /* QuantizeLinear of a float graph input: the host quantises it. */
 static int host_quantize(struct qdq *c, int ni)
 {
@@ -492,6 +503,7 @@ static int host_quantize(struct qdq *c, int ni)
 		if (g->inputs[i] == x)
 			g->inputs[i] = q;
 	g->tensors[x].is_input = 0;
+	swap_names(g, x, q);
 	c->dead[ni] = 1;
 	return 0;
 }
@@ -566,6 +578,7 @@ static int host_dequantize(struct qdq *c)
 		t->host_zp = const_zp(g, v->z);
 		g->tensors[f].is_output = 0;
 		g->outputs[i] = v->q;
+		swap_names(g, f, v->q);
 	}
 	return 0;
 }
@@ -590,6 +603,8 @@ static void nodes_free(atoll_node *nodes, int n)
 {
 	int i, k;
 
+	if (!nodes)
+		return;
 	for (i = 0; i < n; i++) {
 		free(nodes[i].name);
 		free(nodes[i].op_type);
@@ -652,6 +667,7 @@ int atoll_qdq_fuse(atoll_graph *g, atoll_diag *d)
 		g->nodes = c.out;
 		g->nnodes = c.nout;
 		c.out = NULL;
+		c.nout = 0;
 	}
 done:
 	nodes_free(c.out, c.nout);

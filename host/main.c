@@ -61,6 +61,7 @@ static const char usage_run[] =
 "  --backend NAME       ref (functional model, default)\n"
 "  --input NAME=FILE    graph input from a TensorProto file (repeatable)\n"
 "  --output NAME=FILE   write graph output NAME as a TensorProto file\n"
+"                       (intermediate tensors of the -O0 program too)\n"
 "  --expect NAME=FILE   compare output NAME byte for byte with FILE;\n"
 "                       exit status 1 on any difference\n"
 "  --report FILE        measured and predicted counters as JSON\n"
@@ -473,6 +474,9 @@ static int read_output(atoll_dev *dev, const atoll_bundle *b,
 	const char *name, atoll_tensor *t)
 {
 	const atoll_btensor *bt = find_tensor(b, name, ATOLL_ROLE_OUTPUT);
+
+	if (!bt)
+		bt = find_tensor(b, name, ATOLL_ROLE_INTERNAL);
 	uint32_t k;
 
 	memset(t, 0, sizeof(*t));

@@ -10,6 +10,8 @@ set -e
 root=$(cd "$(dirname "$0")/.." && pwd)
 gen=${GEN:-$root/build/gen}
 out=${OUT:-$root/build/hwsim}
+case $gen in /*) ;; *) gen=$(pwd)/$gen ;; esac
+case $out in /*) ;; *) out=$(pwd)/$out ;; esac
 VERILATOR=${VERILATOR:-verilator}
 CXX=${CXX:-g++}
 JOBS=${JOBS:-2}
@@ -25,7 +27,7 @@ sum=$(cat "$gen/atoll_config.vh" "$gen/atoll_isa.vh" "$gen/atoll_config.h" \
 	cksum | cut -d' ' -f1)
 if [ -f "$out/libatoll_hwsim.a" ] && [ -f "$out/stamp" ] &&
    [ "$(cat "$out/stamp")" = "$sum" ]; then
-	echo "hwsim: build/hwsim/libatoll_hwsim.a is up to date"
+	echo "hwsim: $out/libatoll_hwsim.a is up to date"
 	exit 0
 fi
 
@@ -58,4 +60,4 @@ rm -f "$out/libatoll_hwsim.a"
 ar rcs "$out/libatoll_hwsim.a" "$out"/obj/ar/*.o "$out"/obj/verilated*.o \
 	"$out/obj/hwsim.o"
 echo "$sum" >"$out/stamp"
-echo "hwsim: built build/hwsim/libatoll_hwsim.a"
+echo "hwsim: built $out/libatoll_hwsim.a"

@@ -3,6 +3,8 @@
 // address request, once presented, keeps the channel until accepted; read
 // data are routed back by RID (AXI keeps order per ID); the data bus
 // itself is shared by wiring.
+`include "atoll_defs.vh"
+
 module atoll_axi_rd_arb (
   input  logic          clk_i,
   input  logic          rst_ni,
@@ -46,6 +48,26 @@ module atoll_axi_rd_arb (
       owner_q <= sel;
     end
   end
+
+`ifdef ATOLL_ASSERT_ON
+  logic        prev_stall_q;
+  logic [31:0] prev_addr_q;
+  logic        prev_id_q;
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      prev_stall_q <= 1'b0;
+      prev_addr_q  <= 32'd0;
+      prev_id_q    <= 1'b0;
+    end else begin
+      prev_stall_q <= m_arvalid_o && !m_arready_i;
+      prev_addr_q  <= m_araddr_o;
+      prev_id_q    <= m_arid_o;
+    end
+  end
+  `ATOLL_ASSERT(axi_ar_stable, clk_i, rst_ni,
+                !prev_stall_q || (m_arvalid_o && m_araddr_o == prev_addr_q &&
+                                  m_arid_o == prev_id_q))
+`endif
 
   assign cp_r_valid_o  = m_rvalid_i && !m_rid_i;
   assign dma_r_valid_o = m_rvalid_i && m_rid_i;

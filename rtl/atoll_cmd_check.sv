@@ -2,9 +2,9 @@
 // illegal opcode, reserved bits, then the checks of the opcode in the
 // documented order; the first failing check gives the fault code.
 //
-// Pattern ranges are computed exactly (56-bit signed) and sequentially:
-// each range check takes one cycle per term (at most four terms, one
-// 17 x 32 multiplier) plus one cycle to compare.  start_i starts a check
+// Pattern ranges are computed exactly (56-bit signed): each range check
+// takes two cycles (its up to four (count - 1) * stride terms in
+// parallel, then the comparison); a command needs at most 13 cycles.  start_i starts a check
 // of cmd_i (held stable until done_o); done_o pulses with err_o (0: the
 // command may execute).
 `include "atoll_config.vh"
@@ -502,26 +502,40 @@ module atoll_cmd_check #(
   end
 
   // ------------------------------------------------------- sequencer
+  // ST_TERM forms the four products (count - 1) * stride of check k and
+  // sums the negative and positive ones; ST_EVAL compares the range.
   localparam logic [1:0] ST_IDLE = 2'd0;
   localparam logic [1:0] ST_TERM = 2'd1;
   localparam logic [1:0] ST_EVAL = 2'd2;
   localparam logic [1:0] ST_DONE = 2'd3;
 
   logic [1:0]          st_d, st_q;
-  logic [1:0]          j_d, j_q;
   logic signed [S-1:0] lo_d, lo_q, hi_d, hi_q;
   logic [7:0]          err_d, err_q;
-  logic [15:0]         t_cnt;
-  logic signed [16:0]  t_cm1;
-  logic signed [31:0]  t_str;
-  logic signed [48:0]  t_prod;
+  logic signed [S-1:0] t_lo, t_hi;
   logic signed [S-1:0] e_base, e_lo, e_hi;
   logic                e_fail;
 
-  assign t_cnt  = d_cnt[16*j_q +: 16];
-  assign t_cm1  = $signed({1'b0, t_cnt - 16'd1});
-  assign t_str  = $signed(d_str[32*j_q +: 32]);
-  assign t_prod = t_cm1 * t_str;
+  logic [4*49-1:0] prods;     // term j at [49*j +: 49], signed
+
+  always_comb begin
+    for (int j = 0; j < 4; j++) begin
+      prods[49*j +: 49] = $signed({1'b0, d_cnt[16*j +: 16] - 16'd1}) *
+                          $signed(d_str[32*j +: 32]);
+    end
+  end
+
+  always_comb begin
+    t_lo = '0;
+    t_hi = '0;
+    for (int j = 0; j < 4; j++) begin
+      if (prods[49*j + 48]) begin
+        t_lo = t_lo + S'($signed(prods[49*j +: 49]));
+      end else begin
+        t_hi = t_hi + S'($signed(prods[49*j +: 49]));
+      end
+    end
+  end
 
   assign e_base = $signed({{(S-32){1'b0}}, d_base});
   assign e_lo   = e_base + (d_esz4 ? (lo_q <<< 2) : lo_q);
@@ -532,7 +546,6 @@ module atoll_cmd_check #(
   always_comb begin
     st_d  = st_q;
     k_d   = k_q;
-    j_d   = j_q;
     lo_d  = lo_q;
     hi_d  = hi_q;
     err_d = err_q;
@@ -540,9 +553,6 @@ module atoll_cmd_check #(
       ST_IDLE: begin
         if (start_i) begin
           k_d   = 3'd0;
-          j_d   = 2'd0;
-          lo_d  = '0;
-          hi_d  = '0;
           err_d = `ATOLL_ERR_NONE;
           st_d  = ST_DONE;
           if (!legal) begin
@@ -572,21 +582,12 @@ module atoll_cmd_check #(
             k_d = k_q + 3'd1;
           end
         end else begin
-          if (t_prod < 0) begin
-            lo_d = lo_q + S'(t_prod);
-          end else begin
-            hi_d = hi_q + S'(t_prod);
-          end
-          j_d = j_q + 2'd1;
-          if (j_q == 2'd3) begin
-            st_d = ST_EVAL;
-          end
+          lo_d = t_lo;
+          hi_d = t_hi;
+          st_d = ST_EVAL;
         end
       end
       ST_EVAL: begin
-        j_d  = 2'd0;
-        lo_d = '0;
-        hi_d = '0;
         if (e_fail) begin
           err_d = d_code;
           st_d  = ST_DONE;
@@ -607,14 +608,12 @@ module atoll_cmd_check #(
     if (!rst_ni) begin
       st_q  <= ST_IDLE;
       k_q   <= 3'd0;
-      j_q   <= 2'd0;
       lo_q  <= '0;
       hi_q  <= '0;
       err_q <= 8'd0;
     end else begin
       st_q  <= st_d;
       k_q   <= k_d;
-      j_q   <= j_d;
       lo_q  <= lo_d;
       hi_q  <= hi_d;
       err_q <= err_d;

@@ -1,7 +1,9 @@
 // Command processor: fetches commands from device memory (AXI4 reads,
-// single-beat, ID chosen by the core), checks each with atoll_cmd_check,
-// and dispatches it to the queue of its engine (atoll_eng_seq, in-order,
-// blocking when the queue is full).  END stops fetching; the run is done
+// single-beat, ID chosen by the core; the next command is fetched while
+// the current one is checked and dispatched), checks each with
+// atoll_cmd_check, and dispatches it to the queue of its engine
+// (atoll_eng_seq, in-order, blocking when the queue is full).  A command
+// counts in cmd_fetch_bytes when the decoder takes it.  END stops fetching; the run is done
 // when every queue is empty and every engine idle.  On a fault the CP
 // records code and command index, discards queued commands, lets the
 // engines finish the command they hold, and then reports the error.
@@ -67,42 +69,37 @@ module atoll_cmdproc #(
   output logic [3:0]         busy_o,
   output logic [3:0]         stall_o
 );
-  localparam logic [2:0] ST_IDLE  = 3'd0;
-  localparam logic [2:0] ST_NEXT  = 3'd1;
-  localparam logic [2:0] ST_FETCH = 3'd2;
-  localparam logic [2:0] ST_CHECK = 3'd3;
-  localparam logic [2:0] ST_DISP  = 3'd4;
-  localparam logic [2:0] ST_DRAIN = 3'd5;
-  localparam logic [2:0] ST_HALT  = 3'd6;
-  localparam logic [2:0] ST_DEC   = 3'd7;
+  // ------------------------------------------------------ fetch unit
+  // Fetches command f_idx_q into buf_q while the decoder works on the
+  // previous one.  Before fetching it checks NO_END and FETCH_WINDOW; a
+  // failing check is held (F_HOLD with f_err_q) until the decoder reaches
+  // that command.  f_stop (END or fault decoded) lets reads in flight
+  // complete and then idles the unit.
+  localparam logic [1:0] F_IDLE = 2'd0;
+  localparam logic [1:0] F_CHK  = 2'd1;
+  localparam logic [1:0] F_RUN  = 2'd2;
+  localparam logic [1:0] F_HOLD = 2'd3;
 
-  logic [2:0]          st_d, st_q;
-  logic [31:0]         idx_d, idx_q;
-  logic [39:0]         faddr_d, faddr_q;
-  logic [LW-1:0]       off_q;
-  logic [3:0]          ar_cnt_d, ar_cnt_q, r_cnt_d, r_cnt_q;
-  logic [3:0]          nbeats;
+  logic [1:0]           f_st_d, f_st_q;
+  logic [31:0]          f_idx_d, f_idx_q;
+  logic [39:0]          f_addr_d, f_addr_q;
+  logic [7:0]           f_err_d, f_err_q;
+  logic [LW-1:0]        off_q;
+  logic [3:0]           ar_cnt_d, ar_cnt_q, r_cnt_d, r_cnt_q;
+  logic [3:0]           nbeats;
   logic [NBEATS*DW-1:0] buf_q;
-  logic [511:0]        cmd;
-  logic                done_d, done_q, error_d, error_q;
-  logic [31:0]         errw_d, errw_q;
-  logic                chk_start, chk_done;
-  logic [7:0]          chk_err;
-  logic                all_idle;
-  logic [3:0]          seq_idle, push_valid, push_ready, sig;
-  logic [1:0]          target;
-  logic                fetch_ok;
+  logic                 fetch_ok, f_stop, f_take;
 
   assign nbeats = (off_q == '0) ? 4'(NBEATS - 1) : 4'(NBEATS);
-  assign cmd    = 512'(buf_q >> (8 * off_q));
 
-  // the 64 bytes at faddr_q lie inside [win_lo, win_hi)
-  assign fetch_ok = (faddr_q >= {8'd0, win_lo_i}) &&
-                    (faddr_q + 40'd64 <= {8'd0, win_hi_i});
+  // the 64 bytes at f_addr_q lie inside [win_lo, win_hi)
+  assign fetch_ok = (f_addr_q >= {8'd0, win_lo_i}) &&
+                    (f_addr_q + 40'd64 <= {8'd0, win_hi_i});
 
-  assign ar_valid_o = (st_q == ST_FETCH) && (ar_cnt_q != nbeats);
-  assign ar_addr_o  = {faddr_q[31:LW], {LW{1'b0}}} + 32'({ar_cnt_q, {LW{1'b0}}});
-  assign r_ready_o  = (st_q == ST_FETCH);
+  assign ar_valid_o = (f_st_q == F_RUN) && (ar_cnt_q != nbeats) && !f_stop;
+  assign ar_addr_o  = {f_addr_q[31:LW], {LW{1'b0}}} +
+                      32'({ar_cnt_q, {LW{1'b0}}});
+  assign r_ready_o  = (f_st_q == F_RUN);
 
   always_ff @(posedge clk_i) begin
     if (r_valid_i && r_ready_o) begin
@@ -110,7 +107,118 @@ module atoll_cmdproc #(
     end
   end
 
-  // ------------------------------------------------------------ checker
+  always_comb begin
+    f_st_d   = f_st_q;
+    f_idx_d  = f_idx_q;
+    f_addr_d = f_addr_q;
+    f_err_d  = f_err_q;
+    ar_cnt_d = ar_cnt_q;
+    r_cnt_d  = r_cnt_q;
+    if (ar_valid_o && ar_ready_i) begin
+      ar_cnt_d = ar_cnt_q + 4'd1;
+    end
+    if (r_valid_i && r_ready_o) begin
+      r_cnt_d = r_cnt_q + 4'd1;
+    end
+    case (f_st_q)
+      F_IDLE: begin
+        if (start_i) begin
+          f_st_d   = F_CHK;
+          f_idx_d  = 32'd0;
+          f_addr_d = {8'd0, cmd_base_i};
+        end
+      end
+      F_CHK: begin
+        ar_cnt_d = 4'd0;
+        r_cnt_d  = 4'd0;
+        f_err_d  = `ATOLL_ERR_NONE;
+        if (f_stop) begin
+          f_st_d = F_IDLE;
+        end else if (f_idx_q == cmd_count_i) begin
+          f_err_d = `ATOLL_ERR_NO_END;
+          f_st_d  = F_HOLD;
+        end else if (!fetch_ok) begin
+          f_err_d = `ATOLL_ERR_FETCH_WINDOW;
+          f_st_d  = F_HOLD;
+        end else begin
+          f_st_d = F_RUN;
+        end
+      end
+      F_RUN: begin
+        if (f_stop) begin
+          if (r_cnt_d == ar_cnt_d) begin
+            f_st_d = F_IDLE;
+          end
+        end else if (r_cnt_d == nbeats) begin
+          f_st_d = F_HOLD;
+        end
+      end
+      F_HOLD: begin
+        if (f_stop) begin
+          f_st_d = F_IDLE;
+        end else if (f_take) begin
+          f_idx_d  = f_idx_q + 32'd1;
+          f_addr_d = f_addr_q + 40'd64;
+          f_st_d   = F_CHK;
+        end
+      end
+      default: begin
+        f_st_d = F_IDLE;
+      end
+    endcase
+  end
+
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      f_st_q   <= F_IDLE;
+      f_idx_q  <= 32'd0;
+      f_addr_q <= 40'd0;
+      f_err_q  <= 8'd0;
+      off_q    <= '0;
+      ar_cnt_q <= 4'd0;
+      r_cnt_q  <= 4'd0;
+    end else begin
+      f_st_q   <= f_st_d;
+      f_idx_q  <= f_idx_d;
+      f_addr_q <= f_addr_d;
+      f_err_q  <= f_err_d;
+      off_q    <= f_addr_d[LW-1:0];
+      ar_cnt_q <= ar_cnt_d;
+      r_cnt_q  <= r_cnt_d;
+    end
+  end
+
+  // -------------------------------------------------------- decoder
+  localparam logic [2:0] D_IDLE  = 3'd0;
+  localparam logic [2:0] D_WAIT  = 3'd1;
+  localparam logic [2:0] D_DEC   = 3'd2;
+  localparam logic [2:0] D_CHECK = 3'd3;
+  localparam logic [2:0] D_DISP  = 3'd4;
+  localparam logic [2:0] D_DRAIN = 3'd5;
+  localparam logic [2:0] D_HALT  = 3'd6;
+
+  logic [2:0]   d_st_d, d_st_q;
+  logic [23:0]  d_idx_q;
+  logic [511:0] cmd;
+  logic         done_d, done_q, error_d, error_q;
+  logic [31:0]  errw_d, errw_q;
+  logic         chk_start, chk_done;
+  logic [7:0]   chk_err;
+  logic         all_idle;
+  logic [3:0]   seq_idle, push_valid, push_ready, sig;
+  logic [1:0]   target;
+
+  assign f_take = (d_st_q == D_WAIT) && (f_st_q == F_HOLD) &&
+                  (f_err_q == `ATOLL_ERR_NONE);
+  assign f_stop = (d_st_q == D_DRAIN) || (d_st_q == D_HALT);
+
+  always_ff @(posedge clk_i) begin
+    if (f_take) begin
+      cmd     <= 512'(buf_q >> (8 * off_q));
+      d_idx_q <= f_idx_q[23:0];
+    end
+  end
+
   atoll_cmd_check #(
     .ROWS       (ROWS),
     .COLS       (COLS),
@@ -128,7 +236,6 @@ module atoll_cmdproc #(
     .err_o    (chk_err)
   );
 
-  // ------------------------------------------------------ dispatch target
   always_comb begin
     case (cmd[7:0])
       `ATOLL_OP_DMA_IN:  target = 2'd0;
@@ -144,139 +251,107 @@ module atoll_cmdproc #(
 
   always_comb begin
     push_valid = 4'd0;
-    if (st_q == ST_DISP) begin
+    if (d_st_q == D_DISP) begin
       push_valid[target] = 1'b1;
     end
   end
 
-  assign all_idle = &seq_idle;
+  assign all_idle = (&seq_idle) && (f_st_q == F_IDLE);
 
-  // ---------------------------------------------------------------- FSM
   always_comb begin
-    st_d      = st_q;
-    idx_d     = idx_q;
-    faddr_d   = faddr_q;
-    ar_cnt_d  = ar_cnt_q;
-    r_cnt_d   = r_cnt_q;
+    d_st_d    = d_st_q;
     done_d    = done_q;
     error_d   = error_q;
     errw_d    = errw_q;
     chk_start = 1'b0;
-    case (st_q)
-      ST_IDLE: begin
+    case (d_st_q)
+      D_IDLE: begin
         if (start_i) begin
-          st_d    = ST_NEXT;
-          idx_d   = 32'd0;
-          faddr_d = {8'd0, cmd_base_i};
+          d_st_d  = D_WAIT;
           done_d  = 1'b0;
           error_d = 1'b0;
           errw_d  = 32'd0;
         end
       end
-      ST_NEXT: begin
-        ar_cnt_d = 4'd0;
-        r_cnt_d  = 4'd0;
-        if (idx_q == cmd_count_i) begin
-          errw_d = {idx_q[23:0], `ATOLL_ERR_NO_END};
-          st_d   = ST_HALT;
-        end else if (!fetch_ok) begin
-          errw_d = {idx_q[23:0], `ATOLL_ERR_FETCH_WINDOW};
-          st_d   = ST_HALT;
-        end else begin
-          st_d = ST_FETCH;
-        end
-      end
-      ST_FETCH: begin
-        if (ar_valid_o && ar_ready_i) begin
-          ar_cnt_d = ar_cnt_q + 4'd1;
-        end
-        if (r_valid_i) begin
-          r_cnt_d = r_cnt_q + 4'd1;
-          if (r_cnt_q == nbeats - 4'd1) begin
-            st_d = ST_DEC;
+      D_WAIT: begin
+        if (f_st_q == F_HOLD) begin
+          if (f_err_q != `ATOLL_ERR_NONE) begin
+            errw_d = {f_idx_q[23:0], f_err_q};
+            d_st_d = D_HALT;
+          end else begin
+            d_st_d = D_DEC;
           end
         end
       end
-      ST_DEC: begin
-        // the last beat is in buf_q now
+      D_DEC: begin
         chk_start = 1'b1;
-        st_d      = ST_CHECK;
+        d_st_d    = D_CHECK;
       end
-      ST_CHECK: begin
+      D_CHECK: begin
         if (chk_done) begin
           if (chk_err != `ATOLL_ERR_NONE) begin
-            errw_d = {idx_q[23:0], chk_err};
-            st_d   = ST_HALT;
+            errw_d = {d_idx_q, chk_err};
+            d_st_d = D_HALT;
           end else if (cmd[7:0] == `ATOLL_OP_END) begin
-            st_d = ST_DRAIN;
+            d_st_d = D_DRAIN;
           end else begin
-            st_d = ST_DISP;
+            d_st_d = D_DISP;
           end
         end
       end
-      ST_DISP: begin
+      D_DISP: begin
         if (push_ready[target]) begin
-          idx_d   = idx_q + 32'd1;
-          faddr_d = faddr_q + 40'd64;
-          st_d    = ST_NEXT;
+          d_st_d = D_WAIT;
         end
       end
-      ST_DRAIN: begin
+      D_DRAIN: begin
         if (all_idle) begin
           done_d = 1'b1;
-          st_d   = ST_IDLE;
+          d_st_d = D_IDLE;
         end
       end
-      ST_HALT: begin
+      D_HALT: begin
         if (all_idle) begin
           error_d = 1'b1;
-          st_d    = ST_IDLE;
+          d_st_d  = D_IDLE;
         end
       end
       default: begin
-        st_d = ST_IDLE;
+        d_st_d = D_IDLE;
       end
     endcase
   end
 
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
-      st_q     <= ST_IDLE;
-      idx_q    <= 32'd0;
-      faddr_q  <= 40'd0;
-      off_q    <= '0;
-      ar_cnt_q <= 4'd0;
-      r_cnt_q  <= 4'd0;
-      done_q   <= 1'b0;
-      error_q  <= 1'b0;
-      errw_q   <= 32'd0;
+      d_st_q  <= D_IDLE;
+      done_q  <= 1'b0;
+      error_q <= 1'b0;
+      errw_q  <= 32'd0;
     end else begin
-      st_q     <= st_d;
-      idx_q    <= idx_d;
-      faddr_q  <= faddr_d;
-      off_q    <= faddr_d[LW-1:0];
-      ar_cnt_q <= ar_cnt_d;
-      r_cnt_q  <= r_cnt_d;
-      done_q   <= done_d;
-      error_q  <= error_d;
-      errw_q   <= errw_d;
+      d_st_q  <= d_st_d;
+      done_q  <= done_d;
+      error_q <= error_d;
+      errw_q  <= errw_d;
     end
   end
 
-  assign running_o    = (st_q != ST_IDLE);
+  `ATOLL_ASSERT(cp_rdata_unexpected, clk_i, rst_ni,
+                !r_valid_i || f_st_q == F_RUN)
+
+  assign running_o    = (d_st_q != D_IDLE);
   assign done_o       = done_q;
   assign error_o      = error_q;
   assign error_word_o = errw_q;
-  assign cnt_fetch_o  = (st_q == ST_FETCH) && r_valid_i &&
-                        (r_cnt_q == nbeats - 4'd1);
+  assign cnt_fetch_o  = f_take;
 
   // -------------------------------------------- queues and semaphores
   logic        clear, halt;
   logic [4*8-1:0]  sem_idx;
   logic [4*32-1:0] sem_val;
 
-  assign clear = (st_q == ST_IDLE) && start_i;
-  assign halt  = (st_q == ST_HALT);
+  assign clear = (d_st_q == D_IDLE) && start_i;
+  assign halt  = (d_st_q == D_HALT);
 
   atoll_sem #(
     .SEMS (SEMS),

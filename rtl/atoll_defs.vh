@@ -11,11 +11,20 @@
 `define ATOLL_FLD(w, WD, L, WI) w[(WD)*32 + (L) +: (WI)]
 
 // Simulation-only assertions: define ATOLL_ASSERT_ON (hwsim does, together
-// with Verilator --assert); synthesis leaves it undefined.
+// with Verilator --assert); synthesis leaves it undefined.  An assertion is
+// a named generate block checking "cond" at every clock edge from the
+// cycle after reset release (its enable flop keeps rst_n asynchronous).
 `ifdef ATOLL_ASSERT_ON
 `define ATOLL_ASSERT(name, clk, rst_n, cond) \
-  always_ff @(posedge clk) begin \
-    if (rst_n && !(cond)) $error("assertion %s failed", `"name`"); \
+  if (1) begin : name \
+    logic en_q; \
+    always_ff @(posedge clk or negedge rst_n) begin \
+      if (!(rst_n)) en_q <= 1'b0; \
+      else en_q <= 1'b1; \
+    end \
+    always_ff @(posedge clk) begin \
+      if (en_q && !(cond)) $error("assertion %s failed", `"name`"); \
+    end \
   end
 `else
 `define ATOLL_ASSERT(name, clk, rst_n, cond)

@@ -246,6 +246,8 @@ module atoll_dma #(
         end
       end
 
+      `ATOLL_ASSERT(dma_rdata_unexpected, clk_i, rst_ni, !r_valid_i || d_valid)
+
       assign finished   = busy_q && !agu_valid && !d_valid;
       assign cnt_dram_o = d_pop && !fill_q;
       assign cnt_spm_o  = d_pop;
@@ -371,6 +373,8 @@ module atoll_dma #(
           outst_q   <= outst_q + {7'd0, aw_fire} - {7'd0, b_valid_i};
         end
       end
+
+      `ATOLL_ASSERT(dma_wfifo_overflow, clk_i, rst_ni, !wf_push || wf_in_ready)
 
       assign finished = busy_q && !agu_valid && !s2_valid_q && !buf_valid_q &&
                         !wf_valid && (outst_q == 8'd0);

@@ -387,6 +387,9 @@ module atoll_pe_engine #(
     end
   end
 
+  `ATOLL_ASSERT(pe_weights_in_flight, clk_i, rst_ni,
+                !(arr_active && s2_valid_q && s2_kind_q == K_W))
+
   assign acc_valid_o = arr_valid;
   assign acc_addr_o  = arr_tag;
   assign acc_add_o   = acc_q;

@@ -74,6 +74,24 @@ int atoll_stream_generate(const atoll_hwcfg *cfg, uint64_t seed,
 	atoll_stream *s) __attribute__((warn_unused_result));
 void atoll_stream_free(atoll_stream *s);
 
+/* Memory spaces of atoll_stream_accesses. */
+enum atoll_space {
+	ATOLL_SPACE_SPM,		/* part: partition, addr: byte */
+	ATOLL_SPACE_PSUM,		/* part: column, addr: entry */
+	ATOLL_SPACE_DRAM		/* part: 0, addr: byte */
+};
+
+typedef void (*atoll_access_fn)(void *ctx, enum atoll_space space,
+	int64_t part, int64_t addr, int write);
+
+/* Call "fn" for every memory access of command "w" as docs/isa.md
+ * defines it, element by element (the side of a fill DMA that is ignored
+ * is not accessed; MM reads only inside positions, POOL only inside
+ * taps).  The generator builds its streams on this enumeration; tests
+ * use it to check streams independently of the generator's ordering.
+ */
+void atoll_stream_accesses(const uint32_t *w, atoll_access_fn fn, void *ctx);
+
 /* Add the coverage counts "c" to "sum". */
 void atoll_stream_cov_add(atoll_stream_cov *sum, const atoll_stream_cov *c);
 

@@ -1086,3 +1086,2517 @@ static struct tensor *ref_gap(const struct tensor *x, int32_t xz, float xs,
 	pa.s[1] = 1;
 	return ref_pool(x, xz, xs, ys, yz, &pa, 1);
 }
+
+/* ---- Model builder -------------------------------------------------- */
+
+/* A model under construction.  "ops_form": operator form (QLinearConv,
+ * DequantizeLinear -> op -> QuantizeLinear islands, uint8 graph input and
+ * output) instead of QDQ form.  "seed_ns" names the random streams of the
+ * parameters, so that resnet_ops draws the weights of resnet_s.
+ */
+struct model {
+	const char *name;
+	const char *seed_ns;
+	int ops_form;
+	Onnx__NodeProto **node;
+	size_t n_node;
+	Onnx__TensorProto **init;
+	size_t n_init;
+	char in_name[NAME_LEN];
+	struct tensor *input;
+};
+
+/* A quantised activation: "name" is the float output of its
+ * DequantizeLinear in QDQ form, the quantised tensor itself in operator
+ * form; "qname" is the quantised (uint8) tensor; "sname" and "zname" are
+ * the initializers of its scale "s" and zero point "z"; "v" its values.
+ */
+struct qt {
+	char name[NAME_LEN];
+	char qname[NAME_LEN];
+	char sname[NAME_LEN];
+	char zname[NAME_LEN];
+	struct tensor *v;
+	float s;
+	int32_t z;
+};
+
+enum lin_kind {
+	LIN_CONV,
+	LIN_GEMM,
+	LIN_MATMUL,
+	LIN_MATMUL_ADD
+};
+
+/* Parameters of a linear layer: int8 weights "w" (Conv [M, C/group, KH,
+ * KW], Gemm [N, K] with transB=1, MatMul [K, N]), scales "ws" (nws = M
+ * per channel, or 1), zero points 0, real biases "b" (NULL: none), "m"
+ * output channels.
+ */
+struct lin {
+	enum lin_kind kind;
+	struct conv_attr ca;
+	struct tensor *w;
+	float *ws;
+	int64_t nws;
+	double *b;
+	int64_t m;
+};
+
+enum pool_kind {
+	POOL_MAX,
+	POOL_AVG,
+	POOL_GLOBAL_AVG
+};
+
+static void *xrealloc(void *p, size_t n)
+{
+	p = realloc(p, n ? n : 1);
+	if (!p) {
+		fprintf(stderr, "tool_gen_models: out of memory\n");
+		exit(2);
+	}
+	return p;
+}
+
+static void model_init(struct model *m, const char *name, const char *ns,
+	int ops_form)
+{
+	memset(m, 0, sizeof(*m));
+	m->name = name;
+	m->seed_ns = ns;
+	m->ops_form = ops_form;
+	m->node = xcalloc(MAX_NODES, sizeof(*m->node));
+	m->init = xcalloc(MAX_INITS, sizeof(*m->init));
+}
+
+static void model_clear(struct model *m)
+{
+	size_t k;
+
+	for (k = 0; k < m->n_node; k++)
+		onnx__node_proto__free_unpacked(m->node[k], NULL);
+	for (k = 0; k < m->n_init; k++)
+		onnx__tensor_proto__free_unpacked(m->init[k], NULL);
+	free(m->node);
+	free(m->init);
+	tensor_free(m->input);
+	memset(m, 0, sizeof(*m));
+}
+
+static void qt_clear(struct qt *q)
+{
+	tensor_free(q->v);
+	memset(q, 0, sizeof(*q));
+}
+
+/* Append node "op" named "name" with inputs "in" (n of them) and output
+ * "out".
+ */
+static Onnx__NodeProto *emit_v(struct model *m, const char *op,
+	const char *name, const char *out, size_t n, const char *const *in)
+{
+	Onnx__NodeProto *np;
+	size_t k;
+
+	if (m->n_node >= MAX_NODES) {
+		fprintf(stderr, "tool_gen_models: too many nodes\n");
+		exit(2);
+	}
+	np = xmalloc(sizeof(*np));
+	onnx__node_proto__init(np);
+	np->name = xstrdup(name);
+	np->op_type = xstrdup(op);
+	np->n_input = n;
+	np->input = xmalloc(n * sizeof(char *));
+	for (k = 0; k < n; k++)
+		np->input[k] = xstrdup(in[k]);
+	np->n_output = 1;
+	np->output = xmalloc(sizeof(char *));
+	np->output[0] = xstrdup(out);
+	m->node[m->n_node++] = np;
+	return np;
+}
+
+/* emit_v with the inputs as arguments, ended by NULL. */
+static __attribute__((sentinel))
+Onnx__NodeProto *emit(struct model *m, const char *op, const char *name,
+	const char *out, ...)
+{
+	const char *in[16];
+	const char *s;
+	size_t n = 0;
+	va_list ap;
+
+	va_start(ap, out);
+	while ((s = va_arg(ap, const char *)) && n < 16)
+		in[n++] = s;
+	va_end(ap);
+	return emit_v(m, op, name, out, n, in);
+}
+
+static void attr_add(Onnx__NodeProto *np, Onnx__AttributeProto *a)
+{
+	np->attribute = xrealloc(np->attribute, (np->n_attribute + 1) *
+		sizeof(*np->attribute));
+	np->attribute[np->n_attribute++] = a;
+}
+
+static void attr_ints(Onnx__NodeProto *np, const char *name, size_t n,
+	const int64_t *v)
+{
+	Onnx__AttributeProto *a = xmalloc(sizeof(*a));
+
+	onnx__attribute_proto__init(a);
+	a->name = xstrdup(name);
+	a->has_type = 1;
+	a->type = ATTR_INTS;
+	a->n_ints = n;
+	a->ints = xmalloc(n * sizeof(int64_t));
+	memcpy(a->ints, v, n * sizeof(int64_t));
+	attr_add(np, a);
+}
+
+static void attr_int(Onnx__NodeProto *np, const char *name, int64_t v)
+{
+	Onnx__AttributeProto *a = xmalloc(sizeof(*a));
+
+	onnx__attribute_proto__init(a);
+	a->name = xstrdup(name);
+	a->has_type = 1;
+	a->type = ATTR_INT;
+	a->has_i = 1;
+	a->i = v;
+	attr_add(np, a);
+}
+
+/* Add initializer "name" of value "t" (taken). */
+static void init_add(struct model *m, const char *name, struct tensor *t)
+{
+	if (m->n_init >= MAX_INITS) {
+		fprintf(stderr, "tool_gen_models: too many initializers\n");
+		exit(2);
+	}
+	m->init[m->n_init++] = tensor_proto_new(t, name);
+	tensor_free(t);
+}
+
+/* Create the scale and zero point initializers "<base>.scale" and
+ * "<base>.zp" of "y" unless it already names some (a shared
+ * quantisation).
+ */
+static void qparams_init(struct model *m, const char *base, struct qt *y)
+{
+	if (y->sname[0])
+		return;
+	name_make(y->sname, "%s.scale", base);
+	name_make(y->zname, "%s.zp", base);
+	init_add(m, y->sname, tensor_scalar_f(y->s));
+	init_add(m, y->zname, tensor_scalar_i(DT_U8, y->z));
+}
+
+/* Quantise float tensor "src" into "y" (its scale, zero point and values
+ * already set): QuantizeLinear -> "<base>.q" -> DequantizeLinear ->
+ * "<base>" in QDQ form; QuantizeLinear -> "<base>" in operator form.
+ */
+static void emit_qdq(struct model *m, const char *src, const char *base,
+	struct qt *y)
+{
+	char nm[NAME_LEN];
+
+	qparams_init(m, base, y);
+	if (m->ops_form) {
+		name_make(y->qname, "%s", base);
+		name_make(y->name, "%s", base);
+		emit(m, "QuantizeLinear", name_make(nm, "%s/Q", base),
+			y->qname, src, y->sname, y->zname, NULL);
+		return;
+	}
+	name_make(y->qname, "%s.q", base);
+	name_make(y->name, "%s", base);
+	emit(m, "QuantizeLinear", name_make(nm, "%s/Q", base), y->qname, src,
+		y->sname, y->zname, NULL);
+	emit(m, "DequantizeLinear", name_make(nm, "%s/DQ", base), y->name,
+		y->qname, y->sname, y->zname, NULL);
+}
+
+/* Float value of "x" as input "k" of layer "layer", in "buf": the
+ * DequantizeLinear output in QDQ form; in operator form a new
+ * DequantizeLinear "<layer>.in<k>" of the quantised tensor (an island).
+ */
+static const char *float_in(struct model *m, const struct qt *x,
+	const char *layer, int k, char *buf)
+{
+	char nm[NAME_LEN];
+
+	if (!m->ops_form)
+		return name_make(buf, "%s", x->name);
+	name_make(buf, "%s.in%d", layer, k);
+	emit(m, "DequantizeLinear", name_make(nm, "%s/DQ%d", layer, k), buf,
+		x->qname, x->sname, x->zname, NULL);
+	return buf;
+}
+
+/* The Relu or Clip node of "a" on "src", output "<name>.act". */
+static const char *emit_act(struct model *m, const char *name,
+	const char *src, const struct act *a, char *buf)
+{
+	char nm[NAME_LEN], lo[NAME_LEN], hi[NAME_LEN];
+
+	name_make(buf, "%s.act", name);
+	if (a->kind == ACT_RELU) {
+		emit(m, "Relu", name_make(nm, "%s/Relu", name), buf, src,
+			NULL);
+		return buf;
+	}
+	name_make(lo, "%s.clip_min", name);
+	name_make(hi, "%s.clip_max", name);
+	init_add(m, lo, tensor_scalar_f(a->lo));
+	init_add(m, hi, tensor_scalar_f(a->hi));
+	emit(m, "Clip", name_make(nm, "%s/Clip", name), buf, src, lo, hi,
+		NULL);
+	return buf;
+}
+
+/* Operator form: the quantised tensor "pre" (quantised like "y") through
+ * an island DequantizeLinear -> Relu|Clip -> QuantizeLinear, into "y"
+ * under the name "name", with the same scale and zero point.
+ */
+static void emit_island_act(struct model *m, const char *name,
+	const char *pre, struct qt *y, const struct act *a)
+{
+	char nm[NAME_LEN], dq[NAME_LEN], act[NAME_LEN];
+
+	name_make(dq, "%s.pre_dq", name);
+	emit(m, "DequantizeLinear", name_make(nm, "%s/DQ", name), dq, pre,
+		y->sname, y->zname, NULL);
+	emit_act(m, name, dq, a, act);
+	name_make(y->qname, "%s", name);
+	name_make(y->name, "%s", name);
+	emit(m, "QuantizeLinear", name_make(nm, "%s/Q", name), y->qname, act,
+		y->sname, y->zname, NULL);
+}
+
+/* ---- Layers: parameters, reference and nodes ------------------------ */
+
+/* Output scale and zero point for real values in [lo, hi] after
+ * activation "a", as MinMax calibration would choose them but for
+ * testing: the range is shrunk to 90% (so the extremes saturate), or
+ * stretched to 108% after Clip (so Clip's upper bound lies inside the
+ * uint8 range and clamps), and always reaches below 0 by at least 5% of
+ * its top, so that every zero point is nonzero and a fused Relu clamps
+ * at it.
+ */
+static void calibrate(double lo, double hi, const struct act *a, float *s,
+	int32_t *z)
+{
+	double f = a->kind == ACT_CLIP ? 1.08 : 0.9;
+	double rmax = f * (hi > 0 ? hi : 0), rmin = 0.9 * (lo < 0 ? lo : 0);
+
+	if (rmin > -0.05 * rmax)
+		rmin = -0.05 * rmax;
+	if (rmax - rmin < 1e-6) {
+		rmin = -0.05;
+		rmax = 1.0;
+	}
+	*s = (float) ((rmax - rmin) / 255.0);
+	*z = sat(DT_U8, (int64_t) rint(-rmin / *s));
+}
+
+static float lin_ws(const struct lin *L, int64_t o)
+{
+	return L->nws == 1 ? L->ws[0] : L->ws[o];
+}
+
+/* Random int8 weights [-127, 127] of "L" (dims "wd", rank "rank", fan-in
+ * "fan_in") with scales giving He-like magnitudes times "gain", and real
+ * biases in +-0.2 when "bias", drawn from stream "seed_ns:lname".
+ */
+static void lin_draw(const struct model *m, const char *lname,
+	struct lin *L, int rank, const int64_t *wd, int64_t fan_in,
+	int per_chan, int bias, double gain)
+{
+	struct rng r;
+	double a = gain * sqrt(6.0 / (double) fan_in) / 127.0;
+	int64_t o;
+	size_t k;
+
+	rng_seed(&r, m->seed_ns, lname);
+	L->w = tensor_new(DT_I8, rank, wd);
+	for (k = 0; k < L->w->n; k++)
+		L->w->i[k] = rng_int(&r, -127, 127);
+	L->nws = per_chan ? L->m : 1;
+	L->ws = xmalloc((size_t) L->nws * sizeof(float));
+	for (o = 0; o < L->nws; o++)
+		L->ws[o] = (float) (a * rng_double(&r, 0.7, 1.3));
+	L->b = NULL;
+	if (!bias)
+		return;
+	L->b = xmalloc((size_t) L->m * sizeof(double));
+	for (o = 0; o < L->m; o++)
+		L->b[o] = rng_double(&r, -0.2, 0.2);
+}
+
+/* Conv "lname": "cin" -> "cout" channels, k x k kernel, stride, pad on
+ * all sides, group; per-channel weights and a bias.
+ */
+static void lin_conv(const struct model *m, const char *lname,
+	struct lin *L, int64_t cin, int64_t cout, int64_t k, int64_t stride,
+	int64_t pad, int64_t group, double gain)
+{
+	int64_t wd[4];
+	int d;
+
+	memset(L, 0, sizeof(*L));
+	L->kind = LIN_CONV;
+	L->m = cout;
+	for (d = 0; d < 2; d++) {
+		L->ca.k[d] = k;
+		L->ca.s[d] = stride;
+		L->ca.d[d] = 1;
+		L->ca.p[d] = pad;
+		L->ca.p[d + 2] = pad;
+	}
+	L->ca.group = group;
+	wd[0] = cout;
+	wd[1] = cin / group;
+	wd[2] = k;
+	wd[3] = k;
+	lin_draw(m, lname, L, 4, wd, wd[1] * k * k, 1, 1, gain);
+}
+
+/* Fully connected "lname" of kind "kind": "k" -> "n"; Gemm weights are
+ * per channel (axis 0 of [N, K]), MatMul weights per tensor, or per
+ * column (axis 1 of [K, N]) when "per_col".
+ */
+static void lin_fc(const struct model *m, const char *lname, struct lin *L,
+	enum lin_kind kind, int64_t k, int64_t n, int bias, int per_col,
+	double gain)
+{
+	int64_t wd[2];
+
+	memset(L, 0, sizeof(*L));
+	L->kind = kind;
+	L->m = n;
+	wd[0] = kind == LIN_GEMM ? n : k;
+	wd[1] = kind == LIN_GEMM ? k : n;
+	lin_draw(m, lname, L, 2, wd, k, kind == LIN_GEMM || per_col, bias,
+		gain);
+}
+
+static void lin_clear(struct lin *L)
+{
+	tensor_free(L->w);
+	free(L->ws);
+	free(L->b);
+	memset(L, 0, sizeof(*L));
+}
+
+/* "<name>.w" (int8), "<name>.w_scale", "<name>.w_zp" (int8 zeros) and
+ * their DequantizeLinear -> "<name>.w_dq" (axis "axis" when per
+ * channel); returns the float name in "buf".
+ */
+static const char *emit_weight(struct model *m, const char *name,
+	const struct lin *L, int axis, char *buf)
+{
+	char w[NAME_LEN], s[NAME_LEN], z[NAME_LEN], nm[NAME_LEN];
+	Onnx__NodeProto *np;
+
+	name_make(w, "%s.w", name);
+	name_make(s, "%s.w_scale", name);
+	name_make(z, "%s.w_zp", name);
+	init_add(m, w, tensor_copy(L->w));
+	init_add(m, s, tensor_vec_f(L->nws, L->ws, 1));
+	init_add(m, z, tensor_zeros_i(DT_I8, L->nws, 1));
+	if (m->ops_form)
+		return name_make(buf, "%s", w);
+	name_make(buf, "%s.w_dq", name);
+	np = emit(m, "DequantizeLinear", name_make(nm, "%s.w/DQ", name), buf,
+		w, s, z, NULL);
+	if (L->nws > 1)
+		attr_int(np, "axis", axis);
+	return buf;
+}
+
+/* "<name>.b" (int32 "bq"), "<name>.b_scale" ("bs": x_scale * w_scale[o]
+ * in float32), "<name>.b_zp" (int32 zeros) and their DequantizeLinear ->
+ * "<name>.b_dq" (axis 0 when per channel).
+ */
+static const char *emit_bias(struct model *m, const char *name,
+	const struct lin *L, const int32_t *bq, const float *bs, char *buf)
+{
+	char b[NAME_LEN], s[NAME_LEN], z[NAME_LEN], nm[NAME_LEN];
+	Onnx__NodeProto *np;
+	struct tensor *t;
+
+	name_make(b, "%s.b", name);
+	name_make(s, "%s.b_scale", name);
+	name_make(z, "%s.b_zp", name);
+	t = tensor_new(DT_I32, 1, &L->m);
+	memcpy(t->i, bq, (size_t) L->m * sizeof(int32_t));
+	init_add(m, b, t);
+	if (m->ops_form)
+		return name_make(buf, "%s", b);
+	init_add(m, s, tensor_vec_f(L->nws, bs, 1));
+	init_add(m, z, tensor_zeros_i(DT_I32, L->nws, 1));
+	name_make(buf, "%s.b_dq", name);
+	np = emit(m, "DequantizeLinear", name_make(nm, "%s.b/DQ", name), buf,
+		b, s, z, NULL);
+	if (L->nws > 1)
+		attr_int(np, "axis", 0);
+	return buf;
+}
+
+static void conv_attrs(Onnx__NodeProto *np, const struct conv_attr *ca)
+{
+	attr_ints(np, "kernel_shape", 2, ca->k);
+	attr_ints(np, "strides", 2, ca->s);
+	attr_ints(np, "pads", 4, ca->p);
+	attr_ints(np, "dilations", 2, ca->d);
+	attr_int(np, "group", ca->group);
+}
+
+/* QDQ form of linear layer "name": DequantizeLinear of weights and bias,
+ * Conv | Gemm | MatMul | MatMul -> Add, optional Relu|Clip, then
+ * QuantizeLinear -> DequantizeLinear.
+ */
+static void emit_linear_qdq(struct model *m, const char *name,
+	const struct qt *x, const struct lin *L, const struct act *a,
+	const int32_t *bq, const float *bs, struct qt *y)
+{
+	char wdq[NAME_LEN], bdq[NAME_LEN], f[NAME_LEN], mm[NAME_LEN];
+	char nm[NAME_LEN], act[NAME_LEN];
+	const char *bias = NULL, *src = f;
+	Onnx__NodeProto *np;
+
+	emit_weight(m, name, L, L->kind == LIN_MATMUL ||
+		L->kind == LIN_MATMUL_ADD ? 1 : 0, wdq);
+	if (L->b)
+		bias = emit_bias(m, name, L, bq, bs, bdq);
+	name_make(f, "%s.f", name);
+	if (L->kind == LIN_CONV) {
+		np = emit(m, "Conv", name, f, x->name, wdq, bias, NULL);
+		conv_attrs(np, &L->ca);
+	} else if (L->kind == LIN_GEMM) {
+		np = emit(m, "Gemm", name, f, x->name, wdq, bias, NULL);
+		attr_int(np, "transB", 1);
+	} else if (L->kind == LIN_MATMUL || !bias) {
+		emit(m, "MatMul", name, f, x->name, wdq, NULL);
+	} else {
+		emit(m, "MatMul", name, name_make(mm, "%s.mm", name), x->name,
+			wdq, NULL);
+		emit(m, "Add", name_make(nm, "%s/bias", name), f, mm, bias,
+			NULL);
+	}
+	if (a->kind != ACT_NONE)
+		src = emit_act(m, name, f, a, act);
+	emit_qdq(m, src, name, y);
+}
+
+/* Operator form of convolution "name": QLinearConv, then an island
+ * Relu|Clip with the same quantisation when "a" is set.
+ */
+static void emit_linear_ops(struct model *m, const char *name,
+	const struct qt *x, const struct lin *L, const struct act *a,
+	const int32_t *bq, struct qt *y)
+{
+	char w[NAME_LEN], b[NAME_LEN], out[NAME_LEN], nm[NAME_LEN];
+	char ws[NAME_LEN], wz[NAME_LEN];
+	Onnx__NodeProto *np;
+
+	emit_weight(m, name, L, 0, w);
+	name_make(ws, "%s.w_scale", name);
+	name_make(wz, "%s.w_zp", name);
+	emit_bias(m, name, L, bq, NULL, b);
+	qparams_init(m, name, y);
+	if (a->kind == ACT_NONE)
+		name_make(out, "%s", name);
+	else
+		name_make(out, "%s.pre", name);
+	np = emit(m, "QLinearConv", name_make(nm, "%s/QLinearConv", name),
+		out, x->qname, x->sname, x->zname, w, ws, wz, y->sname,
+		y->zname, b, NULL);
+	conv_attrs(np, &L->ca);
+	name_make(y->qname, "%s", out);
+	name_make(y->name, "%s", out);
+	if (a->kind != ACT_NONE)
+		emit_island_act(m, name, out, y, a);
+}
+
+/* Calibrated output quantisation of a linear layer from its real outputs
+ * act(acc[k] * bs[c]), c = (k / inner) % nch.
+ */
+static void lin_calibrate(const int64_t *acc, size_t n, int64_t inner,
+	int64_t nch, const float *bs, const struct act *a, float *s,
+	int32_t *z)
+{
+	double lo = 0, hi = 0, v;
+	size_t k;
+
+	for (k = 0; k < n; k++) {
+		v = act_real(a, (double) acc[k] * bs[((int64_t) k / inner) %
+			nch]);
+		lo = v < lo ? v : lo;
+		hi = v > hi ? v : hi;
+	}
+	calibrate(lo, hi, a, s, z);
+}
+
+/* Take the quantisation of "force" (scale, zero point, and their
+ * initializers when it names some) for "y".
+ */
+static void qt_force(struct qt *y, const struct qt *force)
+{
+	y->s = force->s;
+	y->z = force->z;
+	memcpy(y->sname, force->sname, NAME_LEN);
+	memcpy(y->zname, force->zname, NAME_LEN);
+}
+
+/* Linear layer "name" of parameters "L" on "x" with activation "a":
+ * acc = sum (x - xz) * w + bias, bias = rne(b / fl(xs * ws[o])) in int32;
+ * y = clamp(saturate(rne(acc * fl(fl(xs * ws[o]) / ys)) + yz)).  The
+ * output quantisation is calibrated, or that of "force" if not NULL.
+ * Operator form: the same values, the clamp done by an island (equal
+ * scales, so identical).
+ */
+static int q_linear(struct model *m, const char *name, const struct qt *x,
+	const struct lin *L, const struct act *a, const struct qt *force,
+	struct qt *y)
+{
+	float *bs = xmalloc((size_t) L->m * sizeof(float));
+	float *S = xmalloc((size_t) L->m * sizeof(float));
+	int32_t *bq = xcalloc((size_t) L->m, sizeof(int32_t));
+	int64_t dims[4], o, inner = 1, *acc;
+	struct tensor *pre;
+	int rank = L->kind == LIN_CONV ? 4 : 2;
+	size_t n;
+
+	memset(y, 0, sizeof(*y));
+	if (m->ops_form && L->kind != LIN_CONV) {
+		fprintf(stderr, "%s: operator form has convolutions only\n",
+			name);
+		goto error;
+	}
+	for (o = 0; o < L->m; o++) {
+		bs[o] = x->s * lin_ws(L, o);
+		if (L->b)
+			bq[o] = (int32_t) rint(L->b[o] / (double) bs[o]);
+	}
+	if (L->kind == LIN_CONV)
+		acc = conv_acc(x->v, x->z, L->w, NULL, bq, &L->ca, dims);
+	else
+		acc = mm_acc(x->v, x->z, L->w, L->kind == LIN_GEMM, NULL, bq,
+			dims);
+	if (!acc)
+		goto error;
+	if (L->kind == LIN_CONV)
+		inner = dims[2] * dims[3];
+	n = (size_t) (dims[0] * dims[1] * (rank == 4 ? inner : 1));
+	if (force)
+		qt_force(y, force);
+	else
+		lin_calibrate(acc, n, inner, L->m, bs, a, &y->s, &y->z);
+	for (o = 0; o < L->m; o++)
+		S[o] = bs[o] / y->s;
+	if (m->ops_form) {
+		pre = ref_requant(acc, rank, dims, inner, L->m, S, y->s, y->z,
+			DT_U8, &act_none);
+		y->v = ref_act(pre, y->z, y->s, y->s, y->z, a);
+		tensor_free(pre);
+		emit_linear_ops(m, name, x, L, a, bq, y);
+	} else {
+		y->v = ref_requant(acc, rank, dims, inner, L->m, S, y->s,
+			y->z, DT_U8, a);
+		emit_linear_qdq(m, name, x, L, a, bq, bs, y);
+	}
+	free(acc);
+	free(bs);
+	free(S);
+	free(bq);
+	return 0;
+error:
+	free(bs);
+	free(S);
+	free(bq);
+	return -1;
+}
+
+/* Real range [*lo, *hi] of linear layer "L" on "x" after "a" (for a
+ * quantisation shared by several layers, as Concat's inputs).
+ */
+static int lin_range(const struct qt *x, const struct lin *L,
+	const struct act *a, double *lo, double *hi)
+{
+	struct model scratch;
+	struct qt y;
+	size_t k;
+	double v;
+
+	model_init(&scratch, "", "", 0);
+	if (q_linear(&scratch, "range", x, L, &act_none, NULL, &y) < 0) {
+		model_clear(&scratch);
+		return -1;
+	}
+	for (k = 0; k < y.v->n; k++) {
+		v = act_real(a, dequantize_value(y.v->i[k], y.z, y.s));
+		*lo = v < *lo ? v : *lo;
+		*hi = v > *hi ? v : *hi;
+	}
+	qt_clear(&y);
+	model_clear(&scratch);
+	return 0;
+}
+
+/* Real range of the values of "x". */
+static void qt_range(const struct qt *x, double *lo, double *hi)
+{
+	double v;
+	size_t k;
+
+	*lo = 0;
+	*hi = 0;
+	for (k = 0; k < x->v->n; k++) {
+		v = dequantize_value(x->v->i[k], x->z, x->s);
+		*lo = v < *lo ? v : *lo;
+		*hi = v > *hi ? v : *hi;
+	}
+}
+
+/* Relu or Clip "a" on its own: y = clamp(saturate(rne((x - xz) *
+ * fl(xs / ys)) + yz)); output quantisation calibrated, or "force".
+ */
+static int q_act(struct model *m, const char *name, const struct qt *x,
+	const struct act *a, const struct qt *force, struct qt *y)
+{
+	char in[NAME_LEN], act[NAME_LEN];
+	double lo, hi;
+
+	memset(y, 0, sizeof(*y));
+	qt_range(x, &lo, &hi);
+	if (force)
+		qt_force(y, force);
+	else
+		calibrate(act_real(a, lo), act_real(a, hi), a, &y->s, &y->z);
+	y->v = ref_act(x->v, x->z, x->s, y->s, y->z, a);
+	float_in(m, x, name, 0, in);
+	emit_act(m, name, in, a, act);
+	emit_qdq(m, act, name, y);
+	return 0;
+}
+
+/* Add of "a" and "b" with activation "act" fused (Add -> Relu ->
+ * QuantizeLinear in QDQ form; an Add island then a Relu island of the
+ * same quantisation in operator form).
+ */
+static int q_add(struct model *m, const char *name, const struct qt *a,
+	const struct qt *b, const struct act *act, struct qt *y)
+{
+	char ain[NAME_LEN], bin[NAME_LEN], f[NAME_LEN], pre[NAME_LEN];
+	char nm[NAME_LEN], out[NAME_LEN];
+	double lo = 0, hi = 0, v;
+	struct tensor *t;
+	size_t k;
+
+	memset(y, 0, sizeof(*y));
+	if (!tensor_same_shape(a->v, b->v)) {
+		fprintf(stderr, "%s: Add inputs differ in shape\n", name);
+		return -1;
+	}
+	for (k = 0; k < a->v->n; k++) {
+		v = act_real(act, dequantize_value(a->v->i[k], a->z, a->s) +
+			(double) dequantize_value(b->v->i[k], b->z, b->s));
+		lo = v < lo ? v : lo;
+		hi = v > hi ? v : hi;
+	}
+	calibrate(lo, hi, act, &y->s, &y->z);
+	float_in(m, a, name, 0, ain);
+	float_in(m, b, name, 1, bin);
+	emit(m, "Add", name, name_make(f, "%s.f", name), ain, bin, NULL);
+	if (!m->ops_form || act->kind == ACT_NONE) {
+		y->v = ref_add(a->v, a->z, a->s, b->v, b->z, b->s, y->s, y->z,
+			act);
+		emit_qdq(m, act->kind == ACT_NONE ? f :
+			emit_act(m, name, f, act, out), name, y);
+		return y->v ? 0 : -1;
+	}
+	t = ref_add(a->v, a->z, a->s, b->v, b->z, b->s, y->s, y->z,
+		&act_none);
+	if (!t)
+		return -1;
+	y->v = ref_act(t, y->z, y->s, y->s, y->z, act);
+	tensor_free(t);
+	qparams_init(m, name, y);
+	emit(m, "QuantizeLinear", name_make(nm, "%s/Qpre", name),
+		name_make(pre, "%s.pre", name), f, y->sname, y->zname, NULL);
+	emit_island_act(m, name, pre, y, act);
+	return 0;
+}
+
+static void pool_attrs(Onnx__NodeProto *np, const struct pool_attr *pa,
+	int avg)
+{
+	attr_ints(np, "kernel_shape", 2, pa->k);
+	attr_ints(np, "strides", 2, pa->s);
+	attr_ints(np, "pads", 4, pa->p);
+	attr_int(np, "ceil_mode", pa->ceil_mode);
+	if (avg)
+		attr_int(np, "count_include_pad", pa->count_include_pad);
+}
+
+/* MaxPool, AveragePool or GlobalAveragePool on "x"; the output keeps the
+ * quantisation of "x" when "same" (as ONNX Runtime does for MaxPool),
+ * else it is calibrated.
+ */
+static int q_pool(struct model *m, const char *name, const struct qt *x,
+	enum pool_kind kind, const struct pool_attr *pa, int same,
+	struct qt *y)
+{
+	static const char *const ops[] = { "MaxPool", "AveragePool",
+		"GlobalAveragePool" };
+	char in[NAME_LEN], f[NAME_LEN];
+	Onnx__NodeProto *np;
+	double lo, hi;
+
+	memset(y, 0, sizeof(*y));
+	if (same) {
+		y->s = x->s;
+		y->z = x->z;
+		memcpy(y->sname, x->sname, NAME_LEN);
+		memcpy(y->zname, x->zname, NAME_LEN);
+	} else {
+		qt_range(x, &lo, &hi);
+		calibrate(lo, hi, &act_none, &y->s, &y->z);
+	}
+	if (kind == POOL_GLOBAL_AVG)
+		y->v = ref_gap(x->v, x->z, x->s, y->s, y->z);
+	else
+		y->v = ref_pool(x->v, x->z, x->s, y->s, y->z, pa,
+			kind == POOL_AVG);
+	if (!y->v)
+		return -1;
+	float_in(m, x, name, 0, in);
+	np = emit(m, ops[kind], name, name_make(f, "%s.f", name), in, NULL);
+	if (kind != POOL_GLOBAL_AVG)
+		pool_attrs(np, pa, kind == POOL_AVG);
+	emit_qdq(m, f, name, y);
+	return 0;
+}
+
+/* Start "y" as data movement of "x": same quantisation and initializers,
+ * values "v" (taken).
+ */
+static void qt_move(const struct qt *x, struct tensor *v, struct qt *y)
+{
+	memset(y, 0, sizeof(*y));
+	y->s = x->s;
+	y->z = x->z;
+	memcpy(y->sname, x->sname, NAME_LEN);
+	memcpy(y->zname, x->zname, NAME_LEN);
+	y->v = v;
+}
+
+/* Flatten (axis 1) of "x" [N, ...] to [N, rest]. */
+static int q_flatten(struct model *m, const char *name, const struct qt *x,
+	struct qt *y)
+{
+	char in[NAME_LEN], f[NAME_LEN];
+	struct tensor *v = tensor_copy(x->v);
+	Onnx__NodeProto *np;
+
+	v->rank = 2;
+	v->dims[1] = (int64_t) v->n / v->dims[0];
+	qt_move(x, v, y);
+	float_in(m, x, name, 0, in);
+	np = emit(m, "Flatten", name, name_make(f, "%s.f", name), in, NULL);
+	attr_int(np, "axis", 1);
+	emit_qdq(m, f, name, y);
+	return 0;
+}
+
+/* Reshape of "x" to "dims" (rank "rank"), the shape an int64
+ * initializer "<name>.shape".
+ */
+static int q_reshape(struct model *m, const char *name, const struct qt *x,
+	int rank, const int64_t *dims, struct qt *y)
+{
+	char in[NAME_LEN], f[NAME_LEN], sh[NAME_LEN];
+	struct tensor *v = tensor_copy(x->v), *st;
+	int64_t r = rank;
+	size_t n = 1;
+	int d;
+
+	st = tensor_new(DT_I64, 1, &r);
+	for (d = 0; d < rank; d++) {
+		v->dims[d] = dims[d];
+		st->i[d] = (int32_t) dims[d];
+		n *= (size_t) dims[d];
+	}
+	v->rank = rank;
+	if (n != v->n) {
+		fprintf(stderr, "%s: bad reshape\n", name);
+		tensor_free(st);
+		tensor_free(v);
+		return -1;
+	}
+	qt_move(x, v, y);
+	init_add(m, name_make(sh, "%s.shape", name), st);
+	float_in(m, x, name, 0, in);
+	emit(m, "Reshape", name, name_make(f, "%s.f", name), in, sh, NULL);
+	emit_qdq(m, f, name, y);
+	return 0;
+}
+
+/* Concat on axis 1 of "xs" (n of them, NCHW, one shared quantisation). */
+static int q_concat(struct model *m, const char *name, struct qt *const *xs,
+	int n, struct qt *y)
+{
+	char in[MAX_CONCAT][NAME_LEN], f[NAME_LEN];
+	const char *inp[MAX_CONCAT];
+	int64_t dims[4], plane, c0 = 0, nb;
+	struct tensor *v;
+	Onnx__NodeProto *np;
+	int k;
+
+	memcpy(dims, xs[0]->v->dims, sizeof(dims));
+	dims[1] = 0;
+	for (k = 0; k < n; k++) {
+		if (xs[k]->s != xs[0]->s || xs[k]->z != xs[0]->z ||
+		    strcmp(xs[k]->sname, xs[0]->sname) != 0) {
+			fprintf(stderr, "%s: Concat inputs must share their "
+				"quantisation\n", name);
+			return -1;
+		}
+		dims[1] += xs[k]->v->dims[1];
+	}
+	v = tensor_new(DT_U8, 4, dims);
+	plane = dims[2] * dims[3];
+	for (k = 0; k < n; k++) {
+		for (nb = 0; nb < dims[0]; nb++)
+			memcpy(v->i + (nb * dims[1] + c0) * plane,
+				xs[k]->v->i + nb * xs[k]->v->dims[1] * plane,
+				(size_t) (xs[k]->v->dims[1] * plane) *
+				sizeof(int32_t));
+		c0 += xs[k]->v->dims[1];
+		inp[k] = float_in(m, xs[k], name, k, in[k]);
+	}
+	qt_move(xs[0], v, y);
+	np = emit_v(m, "Concat", name, name_make(f, "%s.f", name),
+		(size_t) n, inp);
+	attr_int(np, "axis", 1);
+	emit_qdq(m, f, name, y);
+	return 0;
+}
+
+/* Float graph input "input" (value "xf", taken), quantised to "x":
+ * QuantizeLinear -> DequantizeLinear, scale and zero point calibrated.
+ */
+static void q_input(struct model *m, struct tensor *xf, struct qt *y)
+{
+	double lo = 0, hi = 0;
+	size_t k;
+
+	memset(y, 0, sizeof(*y));
+	for (k = 0; k < xf->n; k++) {
+		lo = xf->f[k] < lo ? xf->f[k] : lo;
+		hi = xf->f[k] > hi ? xf->f[k] : hi;
+	}
+	calibrate(lo, hi, &act_none, &y->s, &y->z);
+	y->v = tensor_new(DT_U8, xf->rank, xf->dims);
+	for (k = 0; k < xf->n; k++)
+		y->v->i[k] = quantize_value(xf->f[k], y->s, y->z, DT_U8);
+	m->input = xf;
+	name_make(m->in_name, "input");
+	emit_qdq(m, m->in_name, "x", y);
+}
+
+/* Operator form: the uint8 graph input "x", a copy of "src". */
+static void q_input_u8(struct model *m, const struct qt *src, struct qt *y)
+{
+	memset(y, 0, sizeof(*y));
+	y->s = src->s;
+	y->z = src->z;
+	y->v = tensor_copy(src->v);
+	m->input = tensor_copy(src->v);
+	name_make(m->in_name, "x");
+	name_make(y->name, "x");
+	name_make(y->qname, "x");
+	qparams_init(m, "x", y);
+}
+
+/* ---- Model writer ---------------------------------------------------- */
+
+static Onnx__ValueInfoProto *value_info_new(const char *name,
+	const struct tensor *t)
+{
+	Onnx__ValueInfoProto *vi = xmalloc(sizeof(*vi));
+	Onnx__TypeProto *tp = xmalloc(sizeof(*tp));
+	Onnx__TypeProto__Tensor *tt = xmalloc(sizeof(*tt));
+	Onnx__TensorShapeProto *sh = xmalloc(sizeof(*sh));
+	Onnx__TensorShapeProto__Dimension *dim;
+	int d;
+
+	onnx__value_info_proto__init(vi);
+	onnx__type_proto__init(tp);
+	onnx__type_proto__tensor__init(tt);
+	onnx__tensor_shape_proto__init(sh);
+	sh->n_dim = (size_t) t->rank;
+	sh->dim = xmalloc((size_t) t->rank * sizeof(*sh->dim));
+	for (d = 0; d < t->rank; d++) {
+		dim = xmalloc(sizeof(*dim));
+		onnx__tensor_shape_proto__dimension__init(dim);
+		dim->value_case =
+			ONNX__TENSOR_SHAPE_PROTO__DIMENSION__VALUE_DIM_VALUE;
+		dim->dim_value = t->dims[d];
+		sh->dim[d] = dim;
+	}
+	tt->has_elem_type = 1;
+	tt->elem_type = t->dtype;
+	tt->shape = sh;
+	tp->value_case = ONNX__TYPE_PROTO__VALUE_TENSOR_TYPE;
+	tp->tensor_type = tt;
+	vi->name = xstrdup(name);
+	vi->type = tp;
+	return vi;
+}
+
+/* The ModelProto of "m" (opset 13, ir_version 7) with graph output
+ * "out_name" of the type and shape of "y"; the nodes and initializers
+ * move from "m" into it.
+ */
+static Onnx__ModelProto *model_proto(struct model *m, const char *out_name,
+	const struct tensor *y)
+{
+	Onnx__ModelProto *mp = xmalloc(sizeof(*mp));
+	Onnx__GraphProto *g = xmalloc(sizeof(*g));
+	Onnx__OperatorSetIdProto *os = xmalloc(sizeof(*os));
+
+	onnx__model_proto__init(mp);
+	onnx__graph_proto__init(g);
+	onnx__operator_set_id_proto__init(os);
+	os->domain = xstrdup("");
+	os->has_version = 1;
+	os->version = 13;
+	mp->has_ir_version = 1;
+	mp->ir_version = 7;
+	mp->producer_name = xstrdup("atoll-tool_gen_models");
+	mp->n_opset_import = 1;
+	mp->opset_import = xmalloc(sizeof(*mp->opset_import));
+	mp->opset_import[0] = os;
+	g->name = xstrdup(m->name);
+	g->n_node = m->n_node;
+	g->node = m->node;
+	g->n_initializer = m->n_init;
+	g->initializer = m->init;
+	m->node = NULL;
+	m->n_node = 0;
+	m->init = NULL;
+	m->n_init = 0;
+	g->n_input = 1;
+	g->input = xmalloc(sizeof(*g->input));
+	g->input[0] = value_info_new(m->in_name, m->input);
+	g->n_output = 1;
+	g->output = xmalloc(sizeof(*g->output));
+	g->output[0] = value_info_new(out_name, y);
+	mp->graph = g;
+	return mp;
+}
+
+/* The expected graph output for final activation "y": its float
+ * DequantizeLinear in QDQ form, the quantised values in operator form.
+ */
+static struct tensor *expected_output(const struct model *m,
+	const struct qt *y)
+{
+	struct tensor *t;
+	size_t k;
+
+	if (m->ops_form)
+		return tensor_copy(y->v);
+	t = tensor_new(DT_F32, y->v->rank, y->v->dims);
+	for (k = 0; k < t->n; k++)
+		t->f[k] = dequantize_value(y->v->i[k], y->z, y->s);
+	return t;
+}
+
+/* Write OUTDIR/<model>/model.onnx and test_data_set_0/{input_0,
+ * output_0}.pb.
+ */
+static int model_write(struct model *m, const char *outdir,
+	const struct qt *y, const struct tensor *expect)
+{
+	Onnx__ModelProto *mp;
+	char path[PATH_LEN];
+	int r;
+
+	if (path_make(path, "%s/%s", outdir, m->name) < 0 ||
+	    dir_make(path) < 0 ||
+	    path_make(path, "%s/%s/test_data_set_0", outdir, m->name) < 0 ||
+	    dir_make(path) < 0 ||
+	    path_make(path, "%s/%s/model.onnx", outdir, m->name) < 0)
+		return -1;
+	mp = model_proto(m, y->name, expect);
+	r = msg_write(path, &mp->base);
+	onnx__model_proto__free_unpacked(mp, NULL);
+	if (r < 0 ||
+	    path_make(path, "%s/%s/test_data_set_0/input_0.pb", outdir,
+	    m->name) < 0 || tensor_write(path, m->input, m->in_name) < 0 ||
+	    path_make(path, "%s/%s/test_data_set_0/output_0.pb", outdir,
+	    m->name) < 0)
+		return -1;
+	return tensor_write(path, expect, y->name);
+}
+
+/* "Conv 9, Relu 7, ..." for the nodes of "m", first appearance order. */
+static void op_summary(const struct model *m, char *buf, size_t size)
+{
+	const char *op[64];
+	int cnt[64], n = 0, j;
+	size_t k, len = 0;
+
+	for (k = 0; k < m->n_node; k++) {
+		for (j = 0; j < n; j++)
+			if (strcmp(op[j], m->node[k]->op_type) == 0)
+				break;
+		if (j == n && n < 64) {
+			op[n] = m->node[k]->op_type;
+			cnt[n++] = 0;
+		}
+		if (j < n)
+			cnt[j]++;
+	}
+	buf[0] = '\0';
+	for (j = 0; j < n && len < size; j++)
+		len += (size_t) snprintf(buf + len, size - len, "%s%s %d",
+			j ? ", " : "", op[j], cnt[j]);
+}
+
+static struct tensor *sim_model(const char *dir);
+
+/* Largest difference in LSB of output "y" between the interpreter's
+ * result "got" and "want"; *ndiff counts the elements that differ.
+ */
+static int64_t lsb_diff(const struct tensor *got, const struct tensor *want,
+	const struct qt *y, size_t *ndiff)
+{
+	int64_t d, worst = 0;
+	size_t k;
+
+	*ndiff = 0;
+	if (got->dtype != want->dtype || !tensor_same_shape(got, want))
+		return INT32_MAX;
+	for (k = 0; k < want->n; k++) {
+		if (want->f)
+			d = (int64_t) llrint(fabs((double) got->f[k] -
+				want->f[k]) / y->s);
+		else
+			d = llabs((long long) got->i[k] - want->i[k]);
+		*ndiff += d != 0;
+		worst = d > worst ? d : worst;
+	}
+	return worst;
+}
+
+/* Write model "m" with final activation "y", print its summary line and
+ * check the written file with the float interpreter.
+ */
+static int model_finish(struct model *m, const char *outdir,
+	const struct qt *y)
+{
+	struct tensor *expect = expected_output(m, y), *got;
+	char ops[1024], dims[64], path[PATH_LEN];
+	int64_t lo, hi, worst;
+	size_t nodes = m->n_node, k, nsat = 0, ndiff = 0;
+	int r;
+
+	op_summary(m, ops, sizeof(ops));
+	dtype_range(y->v->dtype, &lo, &hi);
+	for (k = 0; k < y->v->n; k++)
+		nsat += y->v->i[k] == lo || y->v->i[k] == hi;
+	r = model_write(m, outdir, y, expect);
+	got = NULL;
+	if (r == 0 && path_make(path, "%s/%s", outdir, m->name) == 0)
+		got = sim_model(path);
+	worst = got ? lsb_diff(got, expect, y, &ndiff) : INT32_MAX;
+	tensor_dims_str(expect, dims, sizeof(dims));
+	printf("%-12s %3zu nodes, out %s%s (%zu saturated), float-sim max "
+		"%lld lsb (%zu differ): %s\n", m->name, nodes,
+		dtype_name(expect->dtype), dims, nsat, (long long) worst,
+		ndiff, ops);
+	if (r == 0 && worst > SIM_TOLERANCE) {
+		fprintf(stderr, "%s: the float interpreter of model.onnx "
+			"differs from the reference by %lld lsb\n", m->name,
+			(long long) worst);
+		r = -1;
+	}
+	tensor_free(got);
+	tensor_free(expect);
+	return r;
+}
+
+/* ---- Models ----------------------------------------------------------- */
+
+static struct tensor *input_rand(const struct model *m, int rank,
+	const int64_t *dims)
+{
+	struct tensor *t = tensor_new(DT_F32, rank, dims);
+	struct rng r;
+	size_t k;
+
+	rng_seed(&r, m->name, "input");
+	for (k = 0; k < t->n; k++)
+		t->f[k] = (float) rng_double(&r, -1.0, 1.0);
+	return t;
+}
+
+/* conv (k x k, stride, pad "k / 2") + activation "a" on "x", "cin" ->
+ * "cout" channels, group "group".
+ */
+static int conv_layer(struct model *m, const char *name, const struct qt *x,
+	int64_t cout, int64_t k, int64_t stride, int64_t group,
+	const struct act *a, double gain, struct qt *y)
+{
+	struct lin L;
+	int r;
+
+	lin_conv(m, name, &L, x->v->dims[1], cout, k, stride, k / 2, group,
+		gain);
+	r = q_linear(m, name, x, &L, a, NULL, y);
+	lin_clear(&L);
+	return r;
+}
+
+static int fc_layer(struct model *m, const char *name, const struct qt *x,
+	enum lin_kind kind, int64_t n, int bias, const struct act *a,
+	struct qt *y)
+{
+	struct lin L;
+	int r;
+
+	lin_fc(m, name, &L, kind, x->v->dims[1], n, bias,
+		kind == LIN_MATMUL, 1.0);
+	r = q_linear(m, name, x, &L, a, NULL, y);
+	lin_clear(&L);
+	return r;
+}
+
+/* Residual block "b" on "x": conv3x3 + Relu, conv3x3, Add with "x", Relu
+ * fused after the Add, or on its own ("relu_alone": Add ->
+ * QuantizeLinear -> DequantizeLinear -> Relu -> QuantizeLinear, with
+ * y_scale = 2 * x_scale exactly, so that S = 0.5 and every odd x - xz is
+ * a tie for round half to even).
+ */
+static int res_block(struct model *m, const char *b, const struct qt *x,
+	int relu_alone, struct qt *y)
+{
+	char nm[NAME_LEN];
+	struct qt t1, t2, sum, half;
+	int64_t c = x->v->dims[1];
+	int r;
+
+	memset(&t1, 0, sizeof(t1));
+	memset(&t2, 0, sizeof(t2));
+	memset(&sum, 0, sizeof(sum));
+	memset(&half, 0, sizeof(half));
+	r = conv_layer(m, name_make(nm, "%s.conv1", b), x, c, 3, 1, 1,
+		&act_relu, 1.0, &t1);
+	if (r == 0)
+		r = conv_layer(m, name_make(nm, "%s.conv2", b), &t1, c, 3, 1,
+			1, &act_none, 1.0, &t2);
+	if (r == 0 && !relu_alone)
+		r = q_add(m, name_make(nm, "%s.add", b), &t2, x, &act_relu,
+			y);
+	if (r == 0 && relu_alone)
+		r = q_add(m, name_make(nm, "%s.add", b), &t2, x, &act_none,
+			&sum);
+	half.s = 2.0f * sum.s;
+	half.z = 7;
+	if (r == 0 && relu_alone)
+		r = q_act(m, name_make(nm, "%s.relu", b), &sum, &act_relu,
+			&half, y);
+	qt_clear(&t1);
+	qt_clear(&t2);
+	qt_clear(&sum);
+	return r;
+}
+
+/* Downsampling block "b": conv3x3 stride 2 + Relu, conv3x3, projection
+ * shortcut conv1x1 stride 2, Add + Relu.
+ */
+static int down_block(struct model *m, const char *b, const struct qt *x,
+	int64_t cout, struct qt *y)
+{
+	char nm[NAME_LEN];
+	struct qt t1, t2, sc;
+	int r;
+
+	memset(&t1, 0, sizeof(t1));
+	memset(&t2, 0, sizeof(t2));
+	memset(&sc, 0, sizeof(sc));
+	r = conv_layer(m, name_make(nm, "%s.conv1", b), x, cout, 3, 2, 1,
+		&act_relu, 1.0, &t1);
+	if (r == 0)
+		r = conv_layer(m, name_make(nm, "%s.conv2", b), &t1, cout, 3,
+			1, 1, &act_none, 1.0, &t2);
+	if (r == 0)
+		r = conv_layer(m, name_make(nm, "%s.proj", b), x, cout, 1, 2,
+			1, &act_none, 1.0, &sc);
+	if (r == 0)
+		r = q_add(m, name_make(nm, "%s.add", b), &t2, &sc, &act_relu,
+			y);
+	qt_clear(&t1);
+	qt_clear(&t2);
+	qt_clear(&sc);
+	return r;
+}
+
+static void pool_attr_set(struct pool_attr *pa, int64_t k, int64_t s,
+	int64_t pt, int64_t pl, int64_t pb, int64_t pr)
+{
+	memset(pa, 0, sizeof(*pa));
+	pa->k[0] = k;
+	pa->k[1] = k;
+	pa->s[0] = s;
+	pa->s[1] = s;
+	pa->p[0] = pt;
+	pa->p[1] = pl;
+	pa->p[2] = pb;
+	pa->p[3] = pr;
+}
+
+/* GlobalAveragePool, Flatten (or Reshape to [1, C] when "reshape") of
+ * "x" [1, C, H, W] to [1, C].
+ */
+static int head_pool(struct model *m, const struct qt *x, int reshape,
+	struct qt *y)
+{
+	struct qt g;
+	int64_t dims[2] = { 1, x->v->dims[1] };
+	int r;
+
+	r = q_pool(m, "gap", x, POOL_GLOBAL_AVG, NULL, 0, &g);
+	if (r == 0 && reshape)
+		r = q_reshape(m, "reshape", &g, 2, dims, y);
+	else if (r == 0)
+		r = q_flatten(m, "flatten", &g, y);
+	qt_clear(&g);
+	return r;
+}
+
+/* resnet_s: [1, 3, 16, 16] -> stem conv3x3 16 + Relu -> block b1 (Relu
+ * fused after the Add) -> block b2 (Relu on its own) -> down block b3
+ * (32 channels, 8 x 8) -> MaxPool 3x3 s2 pad 1 (4 x 4, quantisation
+ * kept) -> GlobalAveragePool -> Flatten -> Gemm 10.  The stem and b1
+ * outputs go to "stem" and "b1" for resnet_ops.
+ */
+static int gen_resnet_s(const char *outdir, struct qt *stem, struct qt *b1)
+{
+	int64_t dims[4] = { 1, 3, 16, 16 };
+	struct model m;
+	struct qt x, b2, b3, mp, flat, out;
+	struct pool_attr pa;
+	int r;
+
+	memset(&b2, 0, sizeof(b2));
+	memset(&b3, 0, sizeof(b3));
+	memset(&mp, 0, sizeof(mp));
+	memset(&flat, 0, sizeof(flat));
+	memset(&out, 0, sizeof(out));
+	model_init(&m, "resnet_s", "resnet_s", 0);
+	q_input(&m, input_rand(&m, 4, dims), &x);
+	pool_attr_set(&pa, 3, 2, 1, 1, 1, 1);
+	r = conv_layer(&m, "stem", &x, 16, 3, 1, 1, &act_relu, 1.0, stem);
+	if (r == 0)
+		r = res_block(&m, "b1", stem, 0, b1);
+	if (r == 0)
+		r = res_block(&m, "b2", b1, 1, &b2);
+	if (r == 0)
+		r = down_block(&m, "b3", &b2, 32, &b3);
+	if (r == 0)
+		r = q_pool(&m, "maxpool", &b3, POOL_MAX, &pa, 1, &mp);
+	if (r == 0)
+		r = head_pool(&m, &mp, 0, &flat);
+	if (r == 0)
+		r = fc_layer(&m, "fc", &flat, LIN_GEMM, 10, 1, &act_none,
+			&out);
+	if (r == 0)
+		r = model_finish(&m, outdir, &out);
+	qt_clear(&x);
+	qt_clear(&b2);
+	qt_clear(&b3);
+	qt_clear(&mp);
+	qt_clear(&flat);
+	qt_clear(&out);
+	model_clear(&m);
+	return r;
+}
+
+/* resnet_ops: block b1 of resnet_s in operator form on resnet_s's stem
+ * output "stem" (uint8 graph input); its output must equal resnet_s's
+ * "b1", as the islands keep the quantisation of the fused form.
+ */
+static int gen_resnet_ops(const char *outdir, const struct qt *stem,
+	const struct qt *b1)
+{
+	struct model m;
+	struct qt x, y;
+	int r;
+
+	memset(&y, 0, sizeof(y));
+	model_init(&m, "resnet_ops", "resnet_s", 1);
+	q_input_u8(&m, stem, &x);
+	r = res_block(&m, "b1", &x, 0, &y);
+	if (r == 0 && (y.s != b1->s || y.z != b1->z ||
+	    !tensor_same_shape(y.v, b1->v) ||
+	    memcmp(y.v->i, b1->v->i, y.v->n * sizeof(int32_t)) != 0)) {
+		fprintf(stderr, "resnet_ops: output differs from block b1 of "
+			"resnet_s\n");
+		r = -1;
+	}
+	if (r == 0)
+		r = model_finish(&m, outdir, &y);
+	qt_clear(&x);
+	qt_clear(&y);
+	model_clear(&m);
+	return r;
+}
+
+/* The four Inception branches on "x" ending in one shared quantisation:
+ * 1x1 8; 1x1 8 -> 3x3 12; 1x1 4 -> 5x5 8 (pad 2); MaxPool 3x3 s1 pad 1
+ * (own quantisation) -> 1x1 8; all with Relu.
+ */
+static int inception_branches(struct model *m, const struct qt *x,
+	struct qt *br)
+{
+	static const char *const fin[4] = { "inc.b1", "inc.b2.conv3x3",
+		"inc.b3.conv5x5", "inc.b4.conv1x1" };
+	static const int64_t cout[4] = { 8, 12, 8, 8 };
+	static const int64_t k[4] = { 1, 3, 5, 1 };
+	struct qt mid[4], shared;
+	struct lin L[4];
+	struct pool_attr pa;
+	double lo = 0, hi = 0;
+	int r, j;
+
+	memset(mid, 0, sizeof(mid));
+	memset(L, 0, sizeof(L));
+	memset(&shared, 0, sizeof(shared));
+	pool_attr_set(&pa, 3, 1, 1, 1, 1, 1);
+	r = conv_layer(m, "inc.b2.conv1x1", x, 8, 1, 1, 1, &act_relu, 1.0,
+		&mid[1]);
+	if (r == 0)
+		r = conv_layer(m, "inc.b3.conv1x1", x, 4, 1, 1, 1, &act_relu,
+			1.0, &mid[2]);
+	if (r == 0)
+		r = q_pool(m, "inc.b4.maxpool", x, POOL_MAX, &pa, 0, &mid[3]);
+	for (j = 0; j < 4 && r == 0; j++) {
+		lin_conv(m, fin[j], &L[j], j ? mid[j].v->dims[1] :
+			x->v->dims[1], cout[j], k[j], 1, k[j] / 2, 1, 1.0);
+		r = lin_range(j ? &mid[j] : x, &L[j], &act_relu, &lo, &hi);
+	}
+	if (r == 0)
+		calibrate(lo, hi, &act_relu, &shared.s, &shared.z);
+	for (j = 0; j < 4 && r == 0; j++) {
+		r = q_linear(m, fin[j], j ? &mid[j] : x, &L[j], &act_relu,
+			&shared, &br[j]);
+		if (r == 0 && j == 0)
+			qt_force(&shared, &br[0]);
+	}
+	for (j = 0; j < 4; j++) {
+		qt_clear(&mid[j]);
+		lin_clear(&L[j]);
+	}
+	return r;
+}
+
+/* inception_s: [1, 3, 15, 15] -> stem conv3x3 16 + Relu -> Inception
+ * block (4 branches, Concat 36 channels) -> AveragePool 2x2 s2 with end
+ * pads 1 and count_include_pad=0 (8 x 8, the last row and column of
+ * windows half in the padding, so n = 4, 2 or 1; the quantisation is
+ * kept, S = 1, so sums of 2 mod 4 and odd sums over 2 taps are ties) ->
+ * GlobalAveragePool -> Reshape [1, 36]
+ * -> MatMul [36, 10] (per-column weight scales, no bias).
+ */
+static int gen_inception_s(const char *outdir)
+{
+	int64_t dims[4] = { 1, 3, 15, 15 };
+	struct model m;
+	struct qt x, stem, br[4], cat, ap, flat, out;
+	struct qt *brp[4] = { &br[0], &br[1], &br[2], &br[3] };
+	struct pool_attr pa;
+	int r, j;
+
+	memset(&stem, 0, sizeof(stem));
+	memset(br, 0, sizeof(br));
+	memset(&cat, 0, sizeof(cat));
+	memset(&ap, 0, sizeof(ap));
+	memset(&flat, 0, sizeof(flat));
+	memset(&out, 0, sizeof(out));
+	model_init(&m, "inception_s", "inception_s", 0);
+	q_input(&m, input_rand(&m, 4, dims), &x);
+	pool_attr_set(&pa, 2, 2, 0, 0, 1, 1);
+	r = conv_layer(&m, "stem", &x, 16, 3, 1, 1, &act_relu, 1.0, &stem);
+	if (r == 0)
+		r = inception_branches(&m, &stem, br);
+	if (r == 0)
+		r = q_concat(&m, "inc.concat", brp, 4, &cat);
+	if (r == 0)
+		r = q_pool(&m, "avgpool", &cat, POOL_AVG, &pa, 1, &ap);
+	if (r == 0)
+		r = head_pool(&m, &ap, 1, &flat);
+	if (r == 0)
+		r = fc_layer(&m, "fc", &flat, LIN_MATMUL, 10, 0, &act_none,
+			&out);
+	if (r == 0)
+		r = model_finish(&m, outdir, &out);
+	qt_clear(&x);
+	qt_clear(&stem);
+	for (j = 0; j < 4; j++)
+		qt_clear(&br[j]);
+	qt_clear(&cat);
+	qt_clear(&ap);
+	qt_clear(&flat);
+	qt_clear(&out);
+	model_clear(&m);
+	return r;
+}
+
+/* Depthwise-separable block "b": depthwise 3x3 (group = C, "stride") +
+ * ReLU6, pointwise 1x1 to "cout" + ReLU6.
+ */
+static int dws_block(struct model *m, const char *b, const struct qt *x,
+	int64_t stride, int64_t cout, struct qt *y)
+{
+	char nm[NAME_LEN];
+	struct qt t;
+	int64_t c = x->v->dims[1];
+	int r;
+
+	memset(&t, 0, sizeof(t));
+	r = conv_layer(m, name_make(nm, "%s.dw", b), x, c, 3, stride, c,
+		&act_relu6, 2.0, &t);
+	if (r == 0)
+		r = conv_layer(m, name_make(nm, "%s.pw", b), &t, cout, 1, 1, 1,
+			&act_relu6, 2.0, y);
+	qt_clear(&t);
+	return r;
+}
+
+/* mobilenet_s: [1, 3, 16, 16] -> conv3x3 s2 16 + ReLU6 (8 x 8) ->
+ * depthwise-separable 24 -> depthwise-separable stride 2, 32 (4 x 4) ->
+ * GlobalAveragePool -> Flatten -> Gemm 10.  ReLU6 is Clip(0, 6) with min
+ * and max as inputs (opset 13).
+ */
+static int gen_mobilenet_s(const char *outdir)
+{
+	int64_t dims[4] = { 1, 3, 16, 16 };
+	struct model m;
+	struct qt x, c0, d1, d2, flat, out;
+	int r;
+
+	memset(&c0, 0, sizeof(c0));
+	memset(&d1, 0, sizeof(d1));
+	memset(&d2, 0, sizeof(d2));
+	memset(&flat, 0, sizeof(flat));
+	memset(&out, 0, sizeof(out));
+	model_init(&m, "mobilenet_s", "mobilenet_s", 0);
+	q_input(&m, input_rand(&m, 4, dims), &x);
+	r = conv_layer(&m, "conv0", &x, 16, 3, 2, 1, &act_relu6, 3.0, &c0);
+	if (r == 0)
+		r = dws_block(&m, "ds1", &c0, 1, 24, &d1);
+	if (r == 0)
+		r = dws_block(&m, "ds2", &d1, 2, 32, &d2);
+	if (r == 0)
+		r = head_pool(&m, &d2, 0, &flat);
+	if (r == 0)
+		r = fc_layer(&m, "fc", &flat, LIN_GEMM, 10, 1, &act_none,
+			&out);
+	if (r == 0)
+		r = model_finish(&m, outdir, &out);
+	qt_clear(&x);
+	qt_clear(&c0);
+	qt_clear(&d1);
+	qt_clear(&d2);
+	qt_clear(&flat);
+	qt_clear(&out);
+	model_clear(&m);
+	return r;
+}
+
+/* mlp: [1, 64] -> Gemm 128 + Relu -> MatMul + Add (bias) 64 + Relu ->
+ * Gemm 10.
+ */
+static int gen_mlp(const char *outdir)
+{
+	int64_t dims[2] = { 1, 64 };
+	struct model m;
+	struct qt x, h1, h2, out;
+	int r;
+
+	memset(&h1, 0, sizeof(h1));
+	memset(&h2, 0, sizeof(h2));
+	memset(&out, 0, sizeof(out));
+	model_init(&m, "mlp", "mlp", 0);
+	q_input(&m, input_rand(&m, 2, dims), &x);
+	r = fc_layer(&m, "fc1", &x, LIN_GEMM, 128, 1, &act_relu, &h1);
+	if (r == 0)
+		r = fc_layer(&m, "fc2", &h1, LIN_MATMUL_ADD, 64, 1, &act_relu,
+			&h2);
+	if (r == 0)
+		r = fc_layer(&m, "fc3", &h2, LIN_GEMM, 10, 1, &act_none, &out);
+	if (r == 0)
+		r = model_finish(&m, outdir, &out);
+	qt_clear(&x);
+	qt_clear(&h1);
+	qt_clear(&h2);
+	qt_clear(&out);
+	model_clear(&m);
+	return r;
+}
+
+static int gen_all(const char *outdir)
+{
+	struct qt stem, b1;
+	int fail = 0;
+
+	memset(&stem, 0, sizeof(stem));
+	memset(&b1, 0, sizeof(b1));
+	if (dir_make(outdir) < 0)
+		return 1;
+	fail |= gen_resnet_s(outdir, &stem, &b1) < 0;
+	if (!fail)
+		fail |= gen_resnet_ops(outdir, &stem, &b1) < 0;
+	fail |= gen_inception_s(outdir) < 0;
+	fail |= gen_mobilenet_s(outdir) < 0;
+	fail |= gen_mlp(outdir) < 0;
+	qt_clear(&stem);
+	qt_clear(&b1);
+	return fail;
+}
+
+/* ---- Float interpreter ------------------------------------------------ */
+
+/* Values by name; the names belong to the ModelProto being run. */
+struct env {
+	const char *name[MAX_VALUES];
+	struct tensor *t[MAX_VALUES];
+	int n;
+};
+
+typedef struct tensor *(*sim_fn)(const Onnx__NodeProto *np,
+	struct tensor *const *in, size_t nin);
+
+static struct tensor *env_get(const struct env *e, const char *name)
+{
+	int k;
+
+	for (k = e->n - 1; k >= 0; k--)
+		if (strcmp(e->name[k], name) == 0)
+			return e->t[k];
+	return NULL;
+}
+
+static int env_put(struct env *e, const char *name, struct tensor *t)
+{
+	if (e->n >= MAX_VALUES) {
+		tensor_free(t);
+		fprintf(stderr, "interpreter: too many values\n");
+		return -1;
+	}
+	e->name[e->n] = name;
+	e->t[e->n++] = t;
+	return 0;
+}
+
+static void env_clear(struct env *e)
+{
+	int k;
+
+	for (k = 0; k < e->n; k++)
+		tensor_free(e->t[k]);
+	e->n = 0;
+}
+
+static const Onnx__AttributeProto *attr_find(const Onnx__NodeProto *np,
+	const char *name)
+{
+	size_t k;
+
+	for (k = 0; k < np->n_attribute; k++)
+		if (strcmp(np->attribute[k]->name, name) == 0)
+			return np->attribute[k];
+	return NULL;
+}
+
+static int64_t attr_i(const Onnx__NodeProto *np, const char *name,
+	int64_t def)
+{
+	const Onnx__AttributeProto *a = attr_find(np, name);
+
+	return a ? a->i : def;
+}
+
+static float attr_f(const Onnx__NodeProto *np, const char *name, float def)
+{
+	const Onnx__AttributeProto *a = attr_find(np, name);
+
+	return a ? a->f : def;
+}
+
+/* Read INTS attribute "name" of "n" values into "dst" if present. */
+static int attr_n(const Onnx__NodeProto *np, const char *name, int64_t *dst,
+	size_t n)
+{
+	const Onnx__AttributeProto *a = attr_find(np, name);
+
+	if (!a)
+		return 0;
+	if (a->n_ints != n) {
+		fprintf(stderr, "%s: attribute %s: expected %zu values\n",
+			np->name, name, n);
+		return -1;
+	}
+	memcpy(dst, a->ints, n * sizeof(int64_t));
+	return 0;
+}
+
+static int attr_no_auto_pad(const Onnx__NodeProto *np)
+{
+	const Onnx__AttributeProto *a = attr_find(np, "auto_pad");
+
+	if (!a || a->s.len == 0 ||
+	    (a->s.len == 6 && memcmp(a->s.data, "NOTSET", 6) == 0))
+		return 0;
+	fprintf(stderr, "%s: auto_pad is not supported\n", np->name);
+	return -1;
+}
+
+static int conv_attr_read(const Onnx__NodeProto *np, const struct tensor *w,
+	struct conv_attr *ca)
+{
+	int d;
+
+	for (d = 0; d < 2; d++) {
+		ca->k[d] = w->rank == 4 ? w->dims[d + 2] : 0;
+		ca->s[d] = 1;
+		ca->d[d] = 1;
+		ca->p[d] = 0;
+		ca->p[d + 2] = 0;
+	}
+	ca->group = attr_i(np, "group", 1);
+	if (attr_no_auto_pad(np) < 0 || attr_n(np, "kernel_shape", ca->k,
+	    2) < 0 || attr_n(np, "strides", ca->s, 2) < 0 ||
+	    attr_n(np, "pads", ca->p, 4) < 0 ||
+	    attr_n(np, "dilations", ca->d, 2) < 0)
+		return -1;
+	return 0;
+}
+
+static int pool_attr_read(const Onnx__NodeProto *np, struct pool_attr *pa)
+{
+	int64_t dil[2] = { 1, 1 };
+
+	memset(pa, 0, sizeof(*pa));
+	pa->s[0] = 1;
+	pa->s[1] = 1;
+	pa->ceil_mode = (int) attr_i(np, "ceil_mode", 0);
+	pa->count_include_pad = (int) attr_i(np, "count_include_pad", 0);
+	if (attr_no_auto_pad(np) < 0 || !attr_find(np, "kernel_shape") ||
+	    attr_n(np, "kernel_shape", pa->k, 2) < 0 ||
+	    attr_n(np, "strides", pa->s, 2) < 0 ||
+	    attr_n(np, "pads", pa->p, 4) < 0 ||
+	    attr_n(np, "dilations", dil, 2) < 0 || dil[0] != 1 ||
+	    dil[1] != 1) {
+		fprintf(stderr, "%s: unsupported pooling attributes\n",
+			np->name);
+		return -1;
+	}
+	return 0;
+}
+
+/* Index along "axis" of element "k" of "t". */
+static int64_t axis_index(const struct tensor *t, int axis, size_t k)
+{
+	int64_t inner = 1;
+	int d;
+
+	for (d = axis + 1; d < t->rank; d++)
+		inner *= t->dims[d];
+	return ((int64_t) k / inner) % t->dims[axis];
+}
+
+static int norm_axis(const struct tensor *t, int64_t axis)
+{
+	return (int) (axis < 0 ? axis + t->rank : axis);
+}
+
+/* Check the number and presence of inputs: "need" required, at most
+ * "max".
+ */
+static int sim_args(const Onnx__NodeProto *np, struct tensor *const *in,
+	size_t nin, size_t need, size_t max)
+{
+	size_t k;
+
+	for (k = 0; k < need; k++)
+		if (k >= nin || !in[k]) {
+			fprintf(stderr, "%s: missing input %zu\n", np->name, k);
+			return -1;
+		}
+	if (nin > max) {
+		fprintf(stderr, "%s: too many inputs\n", np->name);
+		return -1;
+	}
+	return 0;
+}
+
+static struct tensor *sim_quantize(const Onnx__NodeProto *np,
+	struct tensor *const *in, size_t nin)
+{
+	const struct tensor *x, *s, *z;
+	struct tensor *y;
+	int axis;
+	int64_t c;
+	size_t k;
+
+	if (sim_args(np, in, nin, 2, 3) < 0 || !in[0]->f)
+		return NULL;
+	x = in[0];
+	s = in[1];
+	z = nin > 2 ? in[2] : NULL;
+	axis = norm_axis(x, attr_i(np, "axis", 1));
+	y = tensor_new(z ? z->dtype : DT_U8, x->rank, x->dims);
+	for (k = 0; k < x->n; k++) {
+		c = s->n > 1 ? axis_index(x, axis, k) : 0;
+		y->i[k] = quantize_value(x->f[k], s->f[c], z ? z->i[c] : 0,
+			y->dtype);
+	}
+	return y;
+}
+
+static struct tensor *sim_dequantize(const Onnx__NodeProto *np,
+	struct tensor *const *in, size_t nin)
+{
+	const struct tensor *x, *s, *z;
+	struct tensor *y;
+	int axis;
+	int64_t c;
+	size_t k;
+
+	if (sim_args(np, in, nin, 2, 3) < 0 || !in[0]->i)
+		return NULL;
+	x = in[0];
+	s = in[1];
+	z = nin > 2 ? in[2] : NULL;
+	axis = norm_axis(x, attr_i(np, "axis", 1));
+	y = tensor_new(DT_F32, x->rank, x->dims);
+	for (k = 0; k < x->n; k++) {
+		c = s->n > 1 ? axis_index(x, axis, k) : 0;
+		y->f[k] = dequantize_value(x->i[k], z ? z->i[c] : 0, s->f[c]);
+	}
+	return y;
+}
+
+/* Float sum over the taps of output (n, m, oy, ox) of a convolution, in
+ * float32 in (c, ky, kx) order, from "acc".
+ */
+static float conv_f_point(const struct tensor *x, const struct tensor *w,
+	const struct conv_attr *ca, float acc, int64_t n, int64_t m,
+	int64_t oy, int64_t ox)
+{
+	int64_t cg = w->dims[1], mg = w->dims[0] / ca->group;
+	int64_t c, ky, kx, iy, ix, ic;
+
+	for (c = 0; c < cg; c++) {
+		ic = (m / mg) * cg + c;
+		for (ky = 0; ky < w->dims[2]; ky++) {
+			iy = oy * ca->s[0] - ca->p[0] + ky * ca->d[0];
+			if (iy < 0 || iy >= x->dims[2])
+				continue;
+			for (kx = 0; kx < w->dims[3]; kx++) {
+				ix = ox * ca->s[1] - ca->p[1] + kx * ca->d[1];
+				if (ix < 0 || ix >= x->dims[3])
+					continue;
+				acc += x->f[((n * x->dims[1] + ic) *
+					x->dims[2] + iy) * x->dims[3] + ix] *
+					w->f[((m * cg + c) * w->dims[2] + ky) *
+					w->dims[3] + kx];
+			}
+		}
+	}
+	return acc;
+}
+
+/* Float convolution with optional bias "b". */
+static struct tensor *conv_f(const struct tensor *x, const struct tensor *w,
+	const struct tensor *b, const struct conv_attr *ca)
+{
+	int64_t dims[4], n, m, oy, ox;
+	struct tensor *y;
+	size_t k = 0;
+
+	if (conv_dims(x, w, ca, dims) < 0)
+		return NULL;
+	y = tensor_new(DT_F32, 4, dims);
+	for (n = 0; n < dims[0]; n++)
+		for (m = 0; m < dims[1]; m++)
+			for (oy = 0; oy < dims[2]; oy++)
+				for (ox = 0; ox < dims[3]; ox++)
+					y->f[k++] = conv_f_point(x, w, ca,
+						b ? b->f[m] : 0.0f, n, m, oy,
+						ox);
+	return y;
+}
+
+static struct tensor *sim_conv(const Onnx__NodeProto *np,
+	struct tensor *const *in, size_t nin)
+{
+	struct conv_attr ca;
+
+	if (sim_args(np, in, nin, 2, 3) < 0 || !in[0]->f || !in[1]->f ||
+	    conv_attr_read(np, in[1], &ca) < 0)
+		return NULL;
+	return conv_f(in[0], in[1], nin > 2 ? in[2] : NULL, &ca);
+}
+
+/* QLinearConv as a float runtime without integer kernels runs it:
+ * dequantise x, w (per channel) and the bias, float Conv, quantise.
+ */
+static struct tensor *sim_qlinearconv(const Onnx__NodeProto *np,
+	struct tensor *const *in, size_t nin)
+{
+	struct tensor *x, *w, *b = NULL, *f, *y = NULL;
+	struct conv_attr ca;
+	float ws;
+	int64_t c;
+	size_t k;
+
+	if (sim_args(np, in, nin, 8, 9) < 0 ||
+	    conv_attr_read(np, in[3], &ca) < 0)
+		return NULL;
+	x = tensor_new(DT_F32, in[0]->rank, in[0]->dims);
+	w = tensor_new(DT_F32, in[3]->rank, in[3]->dims);
+	for (k = 0; k < x->n; k++)
+		x->f[k] = dequantize_value(in[0]->i[k], in[2]->i[0],
+			in[1]->f[0]);
+	for (k = 0; k < w->n; k++) {
+		c = axis_index(w, 0, k);
+		w->f[k] = dequantize_value(in[3]->i[k], in[5]->i[in[5]->n > 1 ?
+			c : 0], in[4]->f[in[4]->n > 1 ? c : 0]);
+	}
+	if (nin > 8 && in[8]) {
+		b = tensor_new(DT_F32, 1, in[8]->dims);
+		for (k = 0; k < b->n; k++) {
+			ws = in[4]->f[in[4]->n > 1 ? k : 0];
+			b->f[k] = dequantize_value(in[8]->i[k], 0,
+				in[1]->f[0] * ws);
+		}
+	}
+	f = conv_f(x, w, b, &ca);
+	if (f) {
+		y = tensor_new(in[7]->dtype, f->rank, f->dims);
+		for (k = 0; k < f->n; k++)
+			y->i[k] = quantize_value(f->f[k], in[6]->f[0],
+				in[7]->i[0], y->dtype);
+	}
+	tensor_free(x);
+	tensor_free(w);
+	tensor_free(b);
+	tensor_free(f);
+	return y;
+}
+
+/* y = alpha * A' * B' + beta * C, A' and B' optionally transposed, C
+ * broadcast.
+ */
+static struct tensor *sim_gemm(const Onnx__NodeProto *np,
+	struct tensor *const *in, size_t nin)
+{
+	const struct tensor *a, *b, *c;
+	int ta = (int) attr_i(np, "transA", 0), tb = (int) attr_i(np,
+		"transB", 0);
+	float alpha = attr_f(np, "alpha", 1.0f), beta = attr_f(np, "beta",
+		1.0f), acc, av, bv;
+	int64_t dims[2], m, k, n, i, j, l;
+	struct tensor *y;
+
+	if (sim_args(np, in, nin, 2, 3) < 0 || in[0]->rank != 2 ||
+	    in[1]->rank != 2)
+		return NULL;
+	a = in[0];
+	b = in[1];
+	c = nin > 2 ? in[2] : NULL;
+	m = a->dims[ta ? 1 : 0];
+	k = a->dims[ta ? 0 : 1];
+	n = b->dims[tb ? 0 : 1];
+	if (b->dims[tb ? 1 : 0] != k)
+		return NULL;
+	dims[0] = m;
+	dims[1] = n;
+	y = tensor_new(DT_F32, 2, dims);
+	for (i = 0; i < m; i++)
+		for (j = 0; j < n; j++) {
+			acc = 0.0f;
+			for (l = 0; l < k; l++) {
+				av = ta ? a->f[l * m + i] : a->f[i * k + l];
+				bv = tb ? b->f[j * k + l] : b->f[l * n + j];
+				acc += av * bv;
+			}
+			y->f[i * n + j] = alpha * acc;
+			if (c)
+				y->f[i * n + j] += beta * c->f[bcast_index(c,
+					2, dims, (size_t) (i * n + j))];
+		}
+	return y;
+}
+
+static struct tensor *sim_matmul(const Onnx__NodeProto *np,
+	struct tensor *const *in, size_t nin)
+{
+	int64_t dims[2], i, j, l, k;
+	struct tensor *y;
+	float acc;
+
+	if (sim_args(np, in, nin, 2, 2) < 0 || in[0]->rank != 2 ||
+	    in[1]->rank != 2 || in[0]->dims[1] != in[1]->dims[0])
+		return NULL;
+	dims[0] = in[0]->dims[0];
+	dims[1] = in[1]->dims[1];
+	k = in[0]->dims[1];
+	y = tensor_new(DT_F32, 2, dims);
+	for (i = 0; i < dims[0]; i++)
+		for (j = 0; j < dims[1]; j++) {
+			acc = 0.0f;
+			for (l = 0; l < k; l++)
+				acc += in[0]->f[i * k + l] *
+					in[1]->f[l * dims[1] + j];
+			y->f[i * dims[1] + j] = acc;
+		}
+	return y;
+}
+
+static struct tensor *sim_add(const Onnx__NodeProto *np,
+	struct tensor *const *in, size_t nin)
+{
+	int64_t dims[MAX_RANK];
+	struct tensor *y;
+	int rank;
+	size_t k;
+
+	if (sim_args(np, in, nin, 2, 2) < 0 || !in[0]->f || !in[1]->f ||
+	    bcast_dims(in[0], in[1], &rank, dims) < 0)
+		return NULL;
+	y = tensor_new(DT_F32, rank, dims);
+	for (k = 0; k < y->n; k++)
+		y->f[k] = in[0]->f[bcast_index(in[0], rank, dims, k)] +
+			in[1]->f[bcast_index(in[1], rank, dims, k)];
+	return y;
+}
+
+/* Relu, or Clip with min and max as optional inputs (opset 11+) or
+ * attributes (older opsets).
+ */
+static struct tensor *sim_clip(const Onnx__NodeProto *np,
+	struct tensor *const *in, size_t nin)
+{
+	float lo = -INFINITY, hi = INFINITY;
+	struct tensor *y;
+	size_t k;
+
+	if (sim_args(np, in, nin, 1, 3) < 0 || !in[0]->f)
+		return NULL;
+	if (strcmp(np->op_type, "Relu") == 0) {
+		lo = 0.0f;
+	} else {
+		lo = attr_f(np, "min", lo);
+		hi = attr_f(np, "max", hi);
+		if (nin > 1 && in[1])
+			lo = in[1]->f[0];
+		if (nin > 2 && in[2])
+			hi = in[2]->f[0];
+	}
+	y = tensor_copy(in[0]);
+	for (k = 0; k < y->n; k++)
+		y->f[k] = y->f[k] < lo ? lo : y->f[k] > hi ? hi : y->f[k];
+	return y;
+}
+
+/* Float MaxPool (maximum of the valid taps) or AveragePool (their sum in
+ * float32 divided by the count of count_include_pad) at (oy, ox) of
+ * plane "p" of "x".
+ */
+static float pool_f_point(const struct tensor *x, const float *p,
+	const struct pool_attr *pa, int avg, int64_t oy, int64_t ox)
+{
+	int64_t y0, y1, x0, x1, cy, cx, iy, ix;
+	float acc = 0.0f, mx = -INFINITY, v;
+
+	pool_window(oy, x->dims[2], pa->k[0], pa->s[0], pa->p[0], pa->p[2],
+		&y0, &y1, &cy);
+	pool_window(ox, x->dims[3], pa->k[1], pa->s[1], pa->p[1], pa->p[3],
+		&x0, &x1, &cx);
+	for (iy = y0; iy < y1; iy++)
+		for (ix = x0; ix < x1; ix++) {
+			v = p[iy * x->dims[3] + ix];
+			acc += v;
+			mx = v > mx ? v : mx;
+		}
+	if (!avg)
+		return mx;
+	if (pa->count_include_pad)
+		return acc / (float) (cy * cx);
+	return acc / (float) ((y1 - y0) * (x1 - x0));
+}
+
+static struct tensor *pool_f(const struct tensor *x,
+	const struct pool_attr *pa, int avg)
+{
+	int64_t dims[4], pl, oy, ox;
+	struct tensor *y;
+	size_t k = 0;
+
+	if (pool_dims(x, pa, dims) < 0)
+		return NULL;
+	y = tensor_new(DT_F32, 4, dims);
+	for (pl = 0; pl < dims[0] * dims[1]; pl++)
+		for (oy = 0; oy < dims[2]; oy++)
+			for (ox = 0; ox < dims[3]; ox++)
+				y->f[k++] = pool_f_point(x, x->f + pl *
+					x->dims[2] * x->dims[3], pa, avg, oy,
+					ox);
+	return y;
+}
+
+static struct tensor *sim_pool(const Onnx__NodeProto *np,
+	struct tensor *const *in, size_t nin)
+{
+	struct pool_attr pa;
+
+	if (sim_args(np, in, nin, 1, 1) < 0 || !in[0]->f ||
+	    pool_attr_read(np, &pa) < 0)
+		return NULL;
+	return pool_f(in[0], &pa, strcmp(np->op_type, "AveragePool") == 0);
+}
+
+static struct tensor *sim_gap(const Onnx__NodeProto *np,
+	struct tensor *const *in, size_t nin)
+{
+	struct pool_attr pa;
+
+	if (sim_args(np, in, nin, 1, 1) < 0 || !in[0]->f ||
+	    in[0]->rank != 4)
+		return NULL;
+	memset(&pa, 0, sizeof(pa));
+	pa.k[0] = in[0]->dims[2];
+	pa.k[1] = in[0]->dims[3];
+	pa.s[0] = 1;
+	pa.s[1] = 1;
+	return pool_f(in[0], &pa, 1);
+}
+
+static struct tensor *sim_flatten(const Onnx__NodeProto *np,
+	struct tensor *const *in, size_t nin)
+{
+	struct tensor *y;
+	int axis, d;
+	int64_t outer = 1;
+
+	if (sim_args(np, in, nin, 1, 1) < 0)
+		return NULL;
+	axis = norm_axis(in[0], attr_i(np, "axis", 1));
+	for (d = 0; d < axis; d++)
+		outer *= in[0]->dims[d];
+	y = tensor_copy(in[0]);
+	y->rank = 2;
+	y->dims[0] = outer;
+	y->dims[1] = outer ? (int64_t) y->n / outer : 0;
+	return y;
+}
+
+/* Reshape: 0 copies the input dimension, -1 takes the rest. */
+static struct tensor *sim_reshape(const Onnx__NodeProto *np,
+	struct tensor *const *in, size_t nin)
+{
+	struct tensor *y;
+	int64_t known = 1;
+	int d, neg = -1;
+
+	if (sim_args(np, in, nin, 2, 2) < 0 || in[1]->dtype != DT_I64 ||
+	    in[1]->n > MAX_RANK)
+		return NULL;
+	y = tensor_copy(in[0]);
+	y->rank = (int) in[1]->n;
+	for (d = 0; d < y->rank; d++) {
+		y->dims[d] = in[1]->i[d];
+		if (y->dims[d] == 0 && d < in[0]->rank)
+			y->dims[d] = in[0]->dims[d];
+		if (y->dims[d] == -1)
+			neg = d;
+		else
+			known *= y->dims[d];
+	}
+	if (neg >= 0 && known > 0)
+		y->dims[neg] = (int64_t) y->n / known;
+	return y;
+}
+
+static struct tensor *sim_concat(const Onnx__NodeProto *np,
+	struct tensor *const *in, size_t nin)
+{
+	int64_t dims[MAX_RANK], outer = 1, inner = 1, o, chunk, off = 0;
+	struct tensor *y;
+	size_t j, es;
+	int axis, d;
+
+	if (sim_args(np, in, nin, 1, 64) < 0)
+		return NULL;
+	axis = norm_axis(in[0], attr_i(np, "axis", 0));
+	memcpy(dims, in[0]->dims, sizeof(dims));
+	dims[axis] = 0;
+	for (j = 0; j < nin; j++)
+		dims[axis] += in[j]->dims[axis];
+	for (d = 0; d < axis; d++)
+		outer *= dims[d];
+	for (d = axis + 1; d < in[0]->rank; d++)
+		inner *= dims[d];
+	y = tensor_new(in[0]->dtype, in[0]->rank, dims);
+	es = y->f ? sizeof(float) : sizeof(int32_t);
+	for (j = 0; j < nin; j++) {
+		chunk = in[j]->dims[axis] * inner;
+		for (o = 0; o < outer; o++)
+			memcpy((char *) (y->f ? (void *) y->f : (void *) y->i) +
+				(size_t) (o * dims[axis] * inner + off) * es,
+				(char *) (in[j]->f ? (void *) in[j]->f :
+				(void *) in[j]->i) + (size_t) (o * chunk) * es,
+				(size_t) chunk * es);
+		off += chunk;
+	}
+	return y;
+}
+
+static const struct {
+	const char *op;
+	sim_fn fn;
+} sim_ops[] = {
+	{ "QuantizeLinear", sim_quantize },
+	{ "DequantizeLinear", sim_dequantize },
+	{ "Conv", sim_conv },
+	{ "QLinearConv", sim_qlinearconv },
+	{ "Gemm", sim_gemm },
+	{ "MatMul", sim_matmul },
+	{ "Add", sim_add },
+	{ "Relu", sim_clip },
+	{ "Clip", sim_clip },
+	{ "MaxPool", sim_pool },
+	{ "AveragePool", sim_pool },
+	{ "GlobalAveragePool", sim_gap },
+	{ "Flatten", sim_flatten },
+	{ "Reshape", sim_reshape },
+	{ "Concat", sim_concat },
+};
+
+/* Run node "np" on the values of "e", adding its output. */
+static int sim_node(struct env *e, const Onnx__NodeProto *np)
+{
+	struct tensor *in[64], *y = NULL;
+	size_t k, j;
+
+	if (np->n_input > 64 || np->n_output < 1)
+		return -1;
+	for (k = 0; k < np->n_input; k++) {
+		in[k] = np->input[k][0] ? env_get(e, np->input[k]) : NULL;
+		if (np->input[k][0] && !in[k]) {
+			fprintf(stderr, "%s: no value for input %s\n",
+				np->name, np->input[k]);
+			return -1;
+		}
+	}
+	for (j = 0; j < sizeof(sim_ops) / sizeof(sim_ops[0]); j++)
+		if (strcmp(np->op_type, sim_ops[j].op) == 0)
+			y = sim_ops[j].fn(np, in, np->n_input);
+	if (!y) {
+		fprintf(stderr, "interpreter: node %s (%s) failed\n",
+			np->name ? np->name : "", np->op_type);
+		return -1;
+	}
+	return env_put(e, np->output[0], y);
+}
+
+static int is_initializer(const Onnx__GraphProto *g, const char *name)
+{
+	size_t k;
+
+	for (k = 0; k < g->n_initializer; k++)
+		if (g->initializer[k]->name &&
+		    strcmp(g->initializer[k]->name, name) == 0)
+			return 1;
+	return 0;
+}
+
+/* Load the initializers of "g" and its other graph inputs from
+ * DIR/test_data_set_0/input_<j>.pb, j counting those inputs.
+ */
+static int env_load(struct env *e, const char *dir, const Onnx__GraphProto *g)
+{
+	char path[PATH_LEN];
+	struct tensor *t;
+	size_t k;
+	int j = 0;
+
+	for (k = 0; k < g->n_initializer; k++) {
+		t = tensor_from_proto(g->initializer[k]);
+		if (!t || env_put(e, g->initializer[k]->name, t) < 0)
+			return -1;
+	}
+	for (k = 0; k < g->n_input; k++) {
+		if (is_initializer(g, g->input[k]->name))
+			continue;
+		if (path_make(path, "%s/test_data_set_0/input_%d.pb", dir,
+		    j++) < 0)
+			return -1;
+		t = tensor_read(path);
+		if (!t || env_put(e, g->input[k]->name, t) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* Run DIR/model.onnx on its test inputs; a copy of graph output 0. */
+static struct tensor *sim_model(const char *dir)
+{
+	Onnx__ModelProto *mp;
+	char path[PATH_LEN];
+	struct tensor *y = NULL, *t;
+	struct env e;
+	size_t k;
+	int r;
+
+	e.n = 0;
+	if (path_make(path, "%s/model.onnx", dir) < 0)
+		return NULL;
+	mp = model_read(path);
+	if (!mp)
+		return NULL;
+	r = env_load(&e, dir, mp->graph);
+	for (k = 0; k < mp->graph->n_node && r == 0; k++)
+		r = sim_node(&e, mp->graph->node[k]);
+	if (r == 0 && mp->graph->n_output > 0) {
+		t = env_get(&e, mp->graph->output[0]->name);
+		y = t ? tensor_copy(t) : NULL;
+	}
+	env_clear(&e);
+	onnx__model_proto__free_unpacked(mp, NULL);
+	return y;
+}
+
+/* ---- Self-test against the ONNX conformance data ---------------------- */
+
+enum ref_kind {
+	REF_QLINEARCONV,
+	REF_QLINEARMATMUL,
+	REF_MAXPOOL_U8
+};
+
+static const struct {
+	const char *name;
+	enum ref_kind kind;
+} ref_cases[] = {
+	{ "test_qlinearconv", REF_QLINEARCONV },
+	{ "test_qlinearmatmul_2D", REF_QLINEARMATMUL },
+	{ "test_maxpool_2d_uint8", REF_MAXPOOL_U8 },
+};
+
+/* Float conformance tests of the interpreter's operators. */
+static const char *const sim_cases[] = {
+	"test_quantizelinear",
+	"test_dequantizelinear",
+	"test_dequantizelinear_axis",
+	"test_conv_with_strides_padding",
+	"test_conv_with_strides_and_asymmetric_padding",
+	"test_gemm_transposeB",
+	"test_gemm_default_vector_bias",
+	"test_matmul_2d",
+	"test_add_bcast",
+	"test_relu",
+	"test_clip",
+	"test_maxpool_2d_pads",
+	"test_maxpool_2d_ceil",
+	"test_maxpool_2d_strides",
+	"test_averagepool_2d_pads",
+	"test_averagepool_2d_pads_count_include_pad",
+	"test_averagepool_2d_ceil",
+	"test_averagepool_2d_strides",
+	"test_globalaveragepool",
+	"test_flatten_axis1",
+	"test_reshape_reordered_all_dims",
+	"test_reshape_negative_dim",
+	"test_concat_3d_axis_1",
+};
+
+/* Number of elements of "got" that differ from "want" (exactly for
+ * integers, beyond 1e-4 absolute plus relative for floats); all when
+ * type or shape differ.
+ */
+static size_t tensor_diff(const struct tensor *got, const struct tensor *want)
+{
+	size_t k, bad = 0;
+
+	if (got->dtype != want->dtype || !tensor_same_shape(got, want))
+		return want->n ? want->n : 1;
+	for (k = 0; k < want->n; k++) {
+		if (want->f)
+			bad += !(fabsf(got->f[k] - want->f[k]) <=
+				1e-4f + 1e-4f * fabsf(want->f[k]));
+		else
+			bad += got->i[k] != want->i[k];
+	}
+	return bad;
+}
+
+/* Weight zero points per output channel "m" from the zero point "zp" (a
+ * scalar or [M]).
+ */
+static int32_t *zp_vec(const struct tensor *zp, int64_t m)
+{
+	int32_t *v = xmalloc((size_t) m * sizeof(int32_t));
+	int64_t o;
+
+	for (o = 0; o < m; o++)
+		v[o] = zp->n > 1 ? zp->i[o] : zp->i[0];
+	return v;
+}
+
+/* QLinearConv (x, x_scale, x_zp, w, w_scale, w_zp, y_scale, y_zp, B) and
+ * QLinearMatMul (a, a_scale, a_zp, b, b_scale, b_zp, y_scale, y_zp) by
+ * the reference: S[o] = fl(fl(xs * ws[o]) / ys), exact requantisation.
+ */
+static struct tensor *ref_qlinear(const Onnx__NodeProto *np,
+	struct tensor *const *in, size_t nin, int conv)
+{
+	struct conv_attr ca;
+	struct tensor *y = NULL;
+	int64_t dims[4], nch, o, *acc = NULL;
+	int32_t *wz;
+	float *S;
+
+	if (sim_args(np, in, nin, 8, conv ? 9 : 8) < 0)
+		return NULL;
+	nch = conv ? in[3]->dims[0] : in[3]->dims[1];
+	wz = zp_vec(in[5], nch);
+	S = xmalloc((size_t) nch * sizeof(float));
+	for (o = 0; o < nch; o++)
+		S[o] = in[1]->f[0] * in[4]->f[in[4]->n > 1 ? o : 0] /
+			in[6]->f[0];
+	if (conv && conv_attr_read(np, in[3], &ca) == 0)
+		acc = conv_acc(in[0], in[2]->i[0], in[3], wz, nin > 8 && in[8] ?
+			in[8]->i : NULL, &ca, dims);
+	else if (!conv)
+		acc = mm_acc(in[0], in[2]->i[0], in[3], 0, wz, NULL, dims);
+	if (acc)
+		y = ref_requant(acc, conv ? 4 : 2, dims, conv ? dims[2] *
+			dims[3] : 1, nch, S, in[6]->f[0], in[7]->i[0],
+			in[7]->dtype, &act_none);
+	free(acc);
+	free(wz);
+	free(S);
+	return y;
+}
+
+/* Run the reference of kind "kind" on the one node of conformance test
+ * "dir" (inputs from "e").
+ */
+static struct tensor *ref_case_run(const struct env *e,
+	const Onnx__GraphProto *g, enum ref_kind kind)
+{
+	const Onnx__NodeProto *np;
+	struct tensor *in[16];
+	struct pool_attr pa;
+	size_t k;
+
+	if (g->n_node != 1 || g->node[0]->n_input > 16)
+		return NULL;
+	np = g->node[0];
+	for (k = 0; k < np->n_input; k++)
+		in[k] = np->input[k][0] ? env_get(e, np->input[k]) : NULL;
+	if (kind == REF_QLINEARCONV)
+		return ref_qlinear(np, in, np->n_input, 1);
+	if (kind == REF_QLINEARMATMUL)
+		return ref_qlinear(np, in, np->n_input, 0);
+	if (sim_args(np, in, np->n_input, 1, 1) < 0 ||
+	    pool_attr_read(np, &pa) < 0)
+		return NULL;
+	return ref_pool(in[0], 0, 1.0f, 1.0f, 0, &pa, 0);
+}
+
+/* Check one conformance case: the reference kernels ("ref" >= 0, of that
+ * kind) or the interpreter.
+ */
+static int selftest_case(const char *root, const char *name, int ref)
+{
+	char dir[PATH_LEN], path[PATH_LEN];
+	Onnx__ModelProto *mp = NULL;
+	struct tensor *want = NULL, *got = NULL;
+	struct env e;
+	size_t bad = 1;
+
+	e.n = 0;
+	if (path_make(dir, "%s/%s", root, name) == 0 &&
+	    path_make(path, "%s/test_data_set_0/output_0.pb", dir) == 0)
+		want = tensor_read(path);
+	if (want && ref < 0) {
+		got = sim_model(dir);
+	} else if (want && path_make(path, "%s/model.onnx", dir) == 0 &&
+		   (mp = model_read(path)) != NULL &&
+		   env_load(&e, dir, mp->graph) == 0) {
+		got = ref_case_run(&e, mp->graph, (enum ref_kind) ref);
+	}
+	if (got)
+		bad = tensor_diff(got, want);
+	printf("%-8s %-45s %s\n", bad ? "MISMATCH" : "OK", name,
+		ref >= 0 ? "reference" : "interpreter");
+	if (bad && want)
+		printf("         %zu of %zu elements differ\n", bad, want->n);
+	env_clear(&e);
+	if (mp)
+		onnx__model_proto__free_unpacked(mp, NULL);
+	tensor_free(want);
+	tensor_free(got);
+	return bad == 0;
+}
+
+static int selftest(const char *root)
+{
+	size_t k;
+	int pass = 0, fail = 0, ok;
+
+	for (k = 0; k < sizeof(ref_cases) / sizeof(ref_cases[0]); k++) {
+		ok = selftest_case(root, ref_cases[k].name,
+			(int) ref_cases[k].kind);
+		pass += ok;
+		fail += !ok;
+	}
+	for (k = 0; k < sizeof(sim_cases) / sizeof(sim_cases[0]); k++) {
+		ok = selftest_case(root, sim_cases[k], -1);
+		pass += ok;
+		fail += !ok;
+	}
+	printf("%d passed, %d failed\n", pass, fail);
+	return fail ? 1 : 0;
+}
+
+static void usage(void)
+{
+	fprintf(stderr,
+		"usage: tool_gen_models OUTDIR\n"
+		"       tool_gen_models --selftest [DIR]\n");
+}
+
+int main(int argc, char **argv)
+{
+	if (argc >= 2 && argc <= 3 && strcmp(argv[1], "--selftest") == 0)
+		return selftest(argc == 3 ? argv[2] : CONFORMANCE_DIR);
+	if (argc == 2 && argv[1][0] != '-')
+		return gen_all(argv[1]);
+	usage();
+	return 2;
+}

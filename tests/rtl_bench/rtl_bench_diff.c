@@ -171,19 +171,30 @@ static void gen_mm(struct gen *g)
 	ATOLL_SET(w, ATOLL_MM_PS1, ps1);
 }
 
-/* Random output-stage fields shared by ACT, ADD and POOL. */
+/* Random output-stage fields shared by ACT, ADD and POOL; small shifts
+ * and multipliers make rounding ties frequent.
+ */
 static int rnd_shift(struct gen *g)
 {
-	return rnd(g, 0, 3) ? rnd(g, 0, 20) : rnd(g, 0, 63);
+	switch (rnd(g, 0, 3)) {
+	case 0:
+		return rnd(g, 0, 3);
+	case 1:
+		return rnd(g, 0, 63);
+	default:
+		return rnd(g, 0, 20);
+	}
 }
 
 static int32_t rnd_mult(struct gen *g)
 {
-	switch (rnd(g, 0, 3)) {
+	switch (rnd(g, 0, 4)) {
 	case 0:
 		return 1;
 	case 1:
 		return rnd(g, -300, 300);
+	case 4:
+		return rnd(g, -3, 3);
 	case 2:
 		return (int32_t) bench_rand(&g->seed);
 	default:
@@ -544,7 +555,134 @@ static int diff_decode_fuzz(void)
 	return 0;
 }
 
+/* An elementwise command over partitions 0..7, 64 elements of source
+ * at "src" to "dst", rounding by "shift" with multiplier "mult", no clamp
+ * beyond the 8-bit range.
+ */
+static void tie_act(struct gen *g, int st, int dt, int mult, int shift,
+	uint32_t src, uint32_t dst)
+{
+	uint32_t *w;
+
+	order(g, 3);
+	w = bench_cmd(g->p, ATOLL_OP_ACT);
+	ATOLL_SET(w, ATOLL_ACT_SRC_TYPE, st);
+	ATOLL_SET(w, ATOLL_ACT_DST_TYPE, dt);
+	ATOLL_SET(w, ATOLL_ACT_NPARTS, ROWS);
+	ATOLL_SET(w, ATOLL_ACT_SRC_ADDR, src);
+	ATOLL_SET(w, ATOLL_ACT_DST_ADDR, dst);
+	ATOLL_SET(w, ATOLL_ACT_N0, 64);
+	ATOLL_SET(w, ATOLL_ACT_N1, 1);
+	ATOLL_SET(w, ATOLL_ACT_SS0, 1);
+	ATOLL_SET(w, ATOLL_ACT_DS0, 1);
+	ATOLL_SET(w, ATOLL_ACT_MULT, mult);
+	ATOLL_SET(w, ATOLL_ACT_SHIFT, shift);
+	ATOLL_SET(w, ATOLL_ACT_SRC_ZP, 3);
+	ATOLL_SET(w, ATOLL_ACT_DST_ZP, 0);
+	ATOLL_SET(w, ATOLL_ACT_CMIN, -32768);
+	ATOLL_SET(w, ATOLL_ACT_CMAX, 32767);
+}
+
+static void tie_add(struct gen *g, int mult, int shift, uint32_t dst)
+{
+	uint32_t *w;
+
+	order(g, 3);
+	w = bench_cmd(g->p, ATOLL_OP_ADD);
+	ATOLL_SET(w, ATOLL_ADD_A_SIGNED, 1);
+	ATOLL_SET(w, ATOLL_ADD_DST_SIGNED, 1);
+	ATOLL_SET(w, ATOLL_ADD_NPARTS, ROWS);
+	ATOLL_SET(w, ATOLL_ADD_A_ADDR, 0);
+	ATOLL_SET(w, ATOLL_ADD_B_ADDR, 64);
+	ATOLL_SET(w, ATOLL_ADD_DST_ADDR, dst);
+	ATOLL_SET(w, ATOLL_ADD_N0, 64);
+	ATOLL_SET(w, ATOLL_ADD_N1, 1);
+	ATOLL_SET(w, ATOLL_ADD_AS0, 1);
+	ATOLL_SET(w, ATOLL_ADD_BS0, 1);
+	ATOLL_SET(w, ATOLL_ADD_DS0, 1);
+	ATOLL_SET(w, ATOLL_ADD_A_MULT, mult);
+	ATOLL_SET(w, ATOLL_ADD_B_MULT, 1);
+	ATOLL_SET(w, ATOLL_ADD_SHIFT, shift);
+	ATOLL_SET(w, ATOLL_ADD_B_ZP, 128);
+	ATOLL_SET(w, ATOLL_ADD_CMIN, -32768);
+	ATOLL_SET(w, ATOLL_ADD_CMAX, 32767);
+}
+
+/* Average pooling of a 16x16 image with a kh x kw kernel, stride 1,
+ * padding 1 ("pad" counts padding in the divisor).
+ */
+static void tie_pool(struct gen *g, int kh, int kw, int pad, int shift,
+	uint32_t dst)
+{
+	uint32_t *w;
+
+	order(g, 3);
+	w = bench_cmd(g->p, ATOLL_OP_POOL);
+	ATOLL_SET(w, ATOLL_POOL_AVG, 1);
+	ATOLL_SET(w, ATOLL_POOL_COUNT_PAD, pad);
+	ATOLL_SET(w, ATOLL_POOL_SRC_SIGNED, 1);
+	ATOLL_SET(w, ATOLL_POOL_DST_SIGNED, 1);
+	ATOLL_SET(w, ATOLL_POOL_NPARTS, ROWS);
+	ATOLL_SET(w, ATOLL_POOL_SRC_ADDR, 0);
+	ATOLL_SET(w, ATOLL_POOL_DST_ADDR, dst);
+	ATOLL_SET(w, ATOLL_POOL_N0, 16);
+	ATOLL_SET(w, ATOLL_POOL_N1, 16);
+	ATOLL_SET(w, ATOLL_POOL_DS0, 1);
+	ATOLL_SET(w, ATOLL_POOL_DS1, 16);
+	ATOLL_SET(w, ATOLL_POOL_H, 16);
+	ATOLL_SET(w, ATOLL_POOL_W, 16);
+	ATOLL_SET(w, ATOLL_POOL_PITCH, 16);
+	ATOLL_SET(w, ATOLL_POOL_Y0, -1);
+	ATOLL_SET(w, ATOLL_POOL_X0, -1);
+	ATOLL_SET(w, ATOLL_POOL_SY, 1);
+	ATOLL_SET(w, ATOLL_POOL_SX, 1);
+	ATOLL_SET(w, ATOLL_POOL_KH, kh);
+	ATOLL_SET(w, ATOLL_POOL_KW, kw);
+	ATOLL_SET(w, ATOLL_POOL_DY, 1);
+	ATOLL_SET(w, ATOLL_POOL_DX, 1);
+	ATOLL_SET(w, ATOLL_POOL_MULT, 1);
+	ATOLL_SET(w, ATOLL_POOL_SHIFT, shift);
+	ATOLL_SET(w, ATOLL_POOL_CMIN, -32768);
+	ATOLL_SET(w, ATOLL_POOL_CMAX, 32767);
+}
+
+/* Rounding ties: small multipliers and shifts, results not saturated,
+ * every output dumped.
+ */
+static int diff_rounding(void)
+{
+	static const int mult[] = { 1, -1, 3 };
+	struct bench_prog *p = calloc(1, sizeof(*p));
+	struct gen g = { 0 };
+	int k;
+
+	CHECK(p);
+	for (k = 0; k < 6; k++) {
+		p->n = 0;
+		g.p = p;
+		g.last_engine = -1;
+		memset(g.signals, 0, sizeof(g.signals));
+		order(&g, 0);
+		bench_dma2(p, ATOLL_OP_DMA_IN, D_LO, 0, 0, ROWS, 256, 256);
+		tie_act(&g, 3, 2, mult[k % 3], 1 + k / 3, 0, 0x400);
+		tie_act(&g, 2, 1, mult[k % 3], 1 + k % 2, 0, 0x600);
+		tie_act(&g, 1, 2, mult[k % 3], 1 + k / 2, 0x40, 0x700);
+		tie_add(&g, mult[k % 3], 1 + k % 3, 0x800);
+		tie_pool(&g, 2, 1, k & 1, 0, 0x900);
+		tie_pool(&g, 3, 3, k & 1, k / 3, 0xa00);
+		tie_pool(&g, 1, 2, 0, 1, 0xb00);
+		gen_dump(&g);
+		if (run_both(p, 77u + (uint32_t) k, 1, NULL)) {
+			fprintf(stderr, "  case %d\n", k);
+			return 1;
+		}
+	}
+	free(p);
+	return 0;
+}
+
 static const struct test_case tests[] = {
+	{ "diff_rounding", diff_rounding },
 	{ "diff_streams", diff_streams },
 	{ "diff_decode_fuzz", diff_decode_fuzz },
 };
