@@ -1,6 +1,7 @@
 // Command processor: fetches commands from device memory (AXI4 reads,
 // single-beat, ID chosen by the core; the next command is fetched while
-// the current one is checked and dispatched), checks each with
+// the current one is checked and dispatched, up to two ahead), checks
+// each with
 // atoll_cmd_check, and dispatches it to the queue of its engine
 // (atoll_eng_seq, in-order, blocking when the queue is full).  A command
 // counts in cmd_fetch_bytes when the decoder takes it.  END stops fetching; the run is done
@@ -70,121 +71,161 @@ module atoll_cmdproc #(
   output logic [3:0]         stall_o
 );
   // ------------------------------------------------------ fetch unit
-  // Fetches command f_idx_q into buf_q while the decoder works on the
-  // previous one.  Before fetching it checks NO_END and FETCH_WINDOW; a
-  // failing check is held (F_HOLD with f_err_q) until the decoder reaches
-  // that command.  f_stop (END or fault decoded) lets reads in flight
-  // complete and then idles the unit.
-  localparam logic [1:0] F_IDLE = 2'd0;
-  localparam logic [1:0] F_CHK  = 2'd1;
-  localparam logic [1:0] F_RUN  = 2'd2;
-  localparam logic [1:0] F_HOLD = 2'd3;
+  // A two-slot ring of fetched commands.  The issue side starts command
+  // a_idx_q in the empty slot a_slot_q: it first checks NO_END and
+  // FETCH_WINDOW (a failing check leaves the slot in S_FAULT and stops
+  // issuing), then sends the command's read requests.  Read data fill the
+  // slots in order (r_slot_q); the decoder takes full slots in order
+  // (d_slot_q).  f_stop (END or fault decoded) stops issuing; the unit is
+  // idle once no read is outstanding.
+  localparam logic [1:0] S_EMPTY = 2'd0;
+  localparam logic [1:0] S_FILL  = 2'd1;
+  localparam logic [1:0] S_FULL  = 2'd2;
+  localparam logic [1:0] S_FAULT = 2'd3;
 
-  logic [1:0]           f_st_d, f_st_q;
-  logic [31:0]          f_idx_d, f_idx_q;
-  logic [39:0]          f_addr_d, f_addr_q;
-  logic [7:0]           f_err_d, f_err_q;
-  logic [LW-1:0]        off_q;
-  logic [3:0]           ar_cnt_d, ar_cnt_q, r_cnt_d, r_cnt_q;
-  logic [3:0]           nbeats;
-  logic [NBEATS*DW-1:0] buf_q;
-  logic                 fetch_ok, f_stop, f_take;
+  logic [3:0]           s_st_d, s_st_q;       // slot s at [2*s +: 2]
+  logic [2*LW-1:0]      s_off_d, s_off_q;     // slot s at [LW*s +: LW]
+  logic [47:0]          s_idx_d, s_idx_q;     // slot s at [24*s +: 24]
+  logic [15:0]          s_err_d, s_err_q;     // slot s at [8*s +: 8]
+  logic [NBEATS*DW-1:0] buf0_q, buf1_q;
+  logic                 a_slot_d, a_slot_q, r_slot_d, r_slot_q;
+  logic                 d_slot_d, d_slot_q;
+  logic                 a_stop_d, a_stop_q;
+  logic [31:0]          a_idx_d, a_idx_q;
+  logic [39:0]          a_addr_d, a_addr_q;
+  logic [3:0]           a_cnt_d, a_cnt_q, r_cnt_d, r_cnt_q;
+  logic [4:0]           outst_d, outst_q;
+  logic                 fetch_ok, f_stop, f_take, f_idle, running;
+  logic [3:0]           a_nb, r_nb;
+  logic [1:0]           a_st, r_st, d_st_slot;
 
-  assign nbeats = (off_q == '0) ? 4'(NBEATS - 1) : 4'(NBEATS);
+  function automatic logic [3:0] beats(input logic [LW-1:0] off);
+    beats = (off == '0) ? 4'(NBEATS - 1) : 4'(NBEATS);
+  endfunction
 
-  // the 64 bytes at f_addr_q lie inside [win_lo, win_hi)
-  assign fetch_ok = (f_addr_q >= {8'd0, win_lo_i}) &&
-                    (f_addr_q + 40'd64 <= {8'd0, win_hi_i});
+  assign a_st      = s_st_q[2*a_slot_q +: 2];
+  assign r_st      = s_st_q[2*r_slot_q +: 2];
+  assign d_st_slot = s_st_q[2*d_slot_q +: 2];
+  assign a_nb      = beats(s_off_q[LW*a_slot_q +: LW]);
+  assign r_nb      = beats(s_off_q[LW*r_slot_q +: LW]);
 
-  assign ar_valid_o = (f_st_q == F_RUN) && (ar_cnt_q != nbeats) && !f_stop;
-  assign ar_addr_o  = {f_addr_q[31:LW], {LW{1'b0}}} +
-                      32'({ar_cnt_q, {LW{1'b0}}});
-  assign r_ready_o  = (f_st_q == F_RUN);
+  // the 64 bytes at a_addr_q lie inside [win_lo, win_hi)
+  assign fetch_ok = (a_addr_q >= {8'd0, win_lo_i}) &&
+                    (a_addr_q + 40'd64 <= {8'd0, win_hi_i});
+
+  assign ar_valid_o = (a_st == S_FILL) && (a_cnt_q != a_nb) && !f_stop;
+  assign ar_addr_o  = {a_addr_q[31:LW], {LW{1'b0}}} +
+                      32'({a_cnt_q, {LW{1'b0}}});
+  assign r_ready_o  = 1'b1;
+  assign f_idle     = (outst_q == 5'd0);
 
   always_ff @(posedge clk_i) begin
-    if (r_valid_i && r_ready_o) begin
-      buf_q[DW*r_cnt_q +: DW] <= r_data_i;
+    if (r_valid_i && !r_slot_q) begin
+      buf0_q[DW*r_cnt_q +: DW] <= r_data_i;
+    end
+    if (r_valid_i && r_slot_q) begin
+      buf1_q[DW*r_cnt_q +: DW] <= r_data_i;
     end
   end
 
   always_comb begin
-    f_st_d   = f_st_q;
-    f_idx_d  = f_idx_q;
-    f_addr_d = f_addr_q;
-    f_err_d  = f_err_q;
-    ar_cnt_d = ar_cnt_q;
+    s_st_d   = s_st_q;
+    s_off_d  = s_off_q;
+    s_idx_d  = s_idx_q;
+    s_err_d  = s_err_q;
+    a_slot_d = a_slot_q;
+    r_slot_d = r_slot_q;
+    d_slot_d = d_slot_q;
+    a_stop_d = a_stop_q;
+    a_idx_d  = a_idx_q;
+    a_addr_d = a_addr_q;
+    a_cnt_d  = a_cnt_q;
     r_cnt_d  = r_cnt_q;
-    if (ar_valid_o && ar_ready_i) begin
-      ar_cnt_d = ar_cnt_q + 4'd1;
-    end
-    if (r_valid_i && r_ready_o) begin
-      r_cnt_d = r_cnt_q + 4'd1;
-    end
-    case (f_st_q)
-      F_IDLE: begin
-        if (start_i) begin
-          f_st_d   = F_CHK;
-          f_idx_d  = 32'd0;
-          f_addr_d = {8'd0, cmd_base_i};
-        end
-      end
-      F_CHK: begin
-        ar_cnt_d = 4'd0;
-        r_cnt_d  = 4'd0;
-        f_err_d  = `ATOLL_ERR_NONE;
-        if (f_stop) begin
-          f_st_d = F_IDLE;
-        end else if (f_idx_q == cmd_count_i) begin
-          f_err_d = `ATOLL_ERR_NO_END;
-          f_st_d  = F_HOLD;
+    outst_d  = outst_q + {4'd0, ar_valid_o && ar_ready_i} -
+               {4'd0, r_valid_i};
+    if (start_i && !running) begin
+      s_st_d   = {S_EMPTY, S_EMPTY};
+      a_slot_d = 1'b0;
+      r_slot_d = 1'b0;
+      d_slot_d = 1'b0;
+      a_stop_d = 1'b0;
+      a_idx_d  = 32'd0;
+      a_addr_d = {8'd0, cmd_base_i};
+      a_cnt_d  = 4'd0;
+      r_cnt_d  = 4'd0;
+    end else begin
+      // issue side
+      if (running && !f_stop && !a_stop_q && a_st == S_EMPTY) begin
+        s_idx_d[24*a_slot_q +: 24] = a_idx_q[23:0];
+        s_off_d[LW*a_slot_q +: LW] = a_addr_q[LW-1:0];
+        a_cnt_d           = 4'd0;
+        if (a_idx_q == cmd_count_i) begin
+          s_st_d[2*a_slot_q +: 2] = S_FAULT;
+          s_err_d[8*a_slot_q +: 8]       = `ATOLL_ERR_NO_END;
+          a_stop_d                = 1'b1;
         end else if (!fetch_ok) begin
-          f_err_d = `ATOLL_ERR_FETCH_WINDOW;
-          f_st_d  = F_HOLD;
+          s_st_d[2*a_slot_q +: 2] = S_FAULT;
+          s_err_d[8*a_slot_q +: 8]       = `ATOLL_ERR_FETCH_WINDOW;
+          a_stop_d                = 1'b1;
         end else begin
-          f_st_d = F_RUN;
+          s_st_d[2*a_slot_q +: 2] = S_FILL;
+        end
+      end else if (ar_valid_o && ar_ready_i) begin
+        a_cnt_d = a_cnt_q + 4'd1;
+        if (a_cnt_q == a_nb - 4'd1) begin
+          a_idx_d  = a_idx_q + 32'd1;
+          a_addr_d = a_addr_q + 40'd64;
+          a_slot_d = !a_slot_q;
         end
       end
-      F_RUN: begin
-        if (f_stop) begin
-          if (r_cnt_d == ar_cnt_d) begin
-            f_st_d = F_IDLE;
+      // receive side
+      if (r_valid_i) begin
+        r_cnt_d = r_cnt_q + 4'd1;
+        if (r_cnt_q == r_nb - 4'd1) begin
+          r_cnt_d = 4'd0;
+          r_slot_d = !r_slot_q;
+          if (r_st == S_FILL) begin
+            s_st_d[2*r_slot_q +: 2] = S_FULL;
           end
-        end else if (r_cnt_d == nbeats) begin
-          f_st_d = F_HOLD;
         end
       end
-      F_HOLD: begin
-        if (f_stop) begin
-          f_st_d = F_IDLE;
-        end else if (f_take) begin
-          f_idx_d  = f_idx_q + 32'd1;
-          f_addr_d = f_addr_q + 40'd64;
-          f_st_d   = F_CHK;
-        end
+      // decoder side
+      if (f_take) begin
+        s_st_d[2*d_slot_q +: 2] = S_EMPTY;
+        d_slot_d = !d_slot_q;
       end
-      default: begin
-        f_st_d = F_IDLE;
-      end
-    endcase
+    end
   end
 
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
-      f_st_q   <= F_IDLE;
-      f_idx_q  <= 32'd0;
-      f_addr_q <= 40'd0;
-      f_err_q  <= 8'd0;
-      off_q    <= '0;
-      ar_cnt_q <= 4'd0;
+      s_st_q   <= {S_EMPTY, S_EMPTY};
+      a_slot_q <= 1'b0;
+      r_slot_q <= 1'b0;
+      d_slot_q <= 1'b0;
+      a_stop_q <= 1'b0;
+      a_idx_q  <= 32'd0;
+      a_addr_q <= 40'd0;
+      a_cnt_q  <= 4'd0;
       r_cnt_q  <= 4'd0;
+      outst_q  <= 5'd0;
+      s_off_q  <= '0;
+      s_idx_q  <= '0;
+      s_err_q  <= '0;
     end else begin
-      f_st_q   <= f_st_d;
-      f_idx_q  <= f_idx_d;
-      f_addr_q <= f_addr_d;
-      f_err_q  <= f_err_d;
-      off_q    <= f_addr_d[LW-1:0];
-      ar_cnt_q <= ar_cnt_d;
+      s_st_q   <= s_st_d;
+      a_slot_q <= a_slot_d;
+      r_slot_q <= r_slot_d;
+      d_slot_q <= d_slot_d;
+      a_stop_q <= a_stop_d;
+      a_idx_q  <= a_idx_d;
+      a_addr_q <= a_addr_d;
+      a_cnt_q  <= a_cnt_d;
       r_cnt_q  <= r_cnt_d;
+      outst_q  <= outst_d;
+      s_off_q  <= s_off_d;
+      s_idx_q  <= s_idx_d;
+      s_err_q  <= s_err_d;
     end
   end
 
@@ -208,14 +249,14 @@ module atoll_cmdproc #(
   logic [3:0]   seq_idle, push_valid, push_ready, sig;
   logic [1:0]   target;
 
-  assign f_take = (d_st_q == D_WAIT) && (f_st_q == F_HOLD) &&
-                  (f_err_q == `ATOLL_ERR_NONE);
+  assign f_take  = (d_st_q == D_WAIT) && (d_st_slot == S_FULL);
+  assign running = (d_st_q != D_IDLE);
   assign f_stop = (d_st_q == D_DRAIN) || (d_st_q == D_HALT);
 
   always_ff @(posedge clk_i) begin
     if (f_take) begin
-      cmd     <= 512'(buf_q >> (8 * off_q));
-      d_idx_q <= f_idx_q[23:0];
+      cmd     <= 512'((d_slot_q ? buf1_q : buf0_q) >> (8 * s_off_q[LW*d_slot_q +: LW]));
+      d_idx_q <= s_idx_q[24*d_slot_q +: 24];
     end
   end
 
@@ -256,7 +297,7 @@ module atoll_cmdproc #(
     end
   end
 
-  assign all_idle = (&seq_idle) && (f_st_q == F_IDLE);
+  assign all_idle = (&seq_idle) && f_idle;
 
   always_comb begin
     d_st_d    = d_st_q;
@@ -274,13 +315,11 @@ module atoll_cmdproc #(
         end
       end
       D_WAIT: begin
-        if (f_st_q == F_HOLD) begin
-          if (f_err_q != `ATOLL_ERR_NONE) begin
-            errw_d = {f_idx_q[23:0], f_err_q};
-            d_st_d = D_HALT;
-          end else begin
-            d_st_d = D_DEC;
-          end
+        if (d_st_slot == S_FAULT) begin
+          errw_d = {s_idx_q[24*d_slot_q +: 24], s_err_q[8*d_slot_q +: 8]};
+          d_st_d = D_HALT;
+        end else if (d_st_slot == S_FULL) begin
+          d_st_d = D_DEC;
         end
       end
       D_DEC: begin
@@ -337,9 +376,9 @@ module atoll_cmdproc #(
   end
 
   `ATOLL_ASSERT(cp_rdata_unexpected, clk_i, rst_ni,
-                !r_valid_i || f_st_q == F_RUN)
+                !r_valid_i || (outst_q != 5'd0 && r_st == S_FILL))
 
-  assign running_o    = (d_st_q != D_IDLE);
+  assign running_o    = running;
   assign done_o       = done_q;
   assign error_o      = error_q;
   assign error_word_o = errw_q;

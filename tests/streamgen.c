@@ -162,6 +162,12 @@ static int sg_chance(struct sg_gen *g, int num, int den)
 	return sg_below(g, den) < num;
 }
 
+/* A uniform int32 value, as int64_t. */
+static int64_t sg_s32(struct sg_gen *g)
+{
+	return (int64_t) (sg_next(g) & 0xffffffffu) - ((int64_t) 1 << 31);
+}
+
 static int64_t sg_min(int64_t a, int64_t b)
 {
 	return a < b ? a : b;
@@ -547,7 +553,8 @@ static int64_t sg_visit_pool_taps(struct sg_gen *g, const uint32_t *w,
 				ky * GETU(w, POOL_DY);
 			x = GETS(w, POOL_X0) + i0 * GETS(w, POOL_SX) +
 				kx * GETU(w, POOL_DX);
-			if (!sg_inside(y, x, GETU(w, POOL_H), GETU(w, POOL_W))) {
+			if (!sg_inside(y, x, GETU(w, POOL_H),
+			    GETU(w, POOL_W))) {
 				out++;
 				continue;
 			}
@@ -626,7 +633,8 @@ static int sg_static_ok(const struct sg_gen *g, const uint32_t *w)
 	case ATOLL_OP_POOL:
 		return sg_image_in(g, GETU(w, POOL_SRC_PART),
 			GETU(w, POOL_NPARTS), GETU(w, POOL_SRC_ADDR),
-			GETU(w, POOL_H), GETU(w, POOL_W), GETU(w, POOL_PITCH)) &&
+			GETU(w, POOL_H), GETU(w, POOL_W),
+			GETU(w, POOL_PITCH)) &&
 			GETU(w, POOL_DST_PART) + GETU(w, POOL_NPARTS) <=
 			g->rows;
 	}
@@ -1136,7 +1144,7 @@ static void sg_garbage_dram(struct sg_gen *g, struct sg_pat *pd)
 
 	pd->base = (int64_t) (g->cmd_base + sg_below(g, (int64_t) 1 << 31));
 	for (d = 0; d < 4; d++)
-		pd->s[d] = (int32_t) sg_next(g);
+		pd->s[d] = sg_s32(g);
 }
 
 /* An SPM side outside the scratchpad, for a fill that must ignore it. */
@@ -1195,7 +1203,8 @@ static int sg_gen_dma_in(struct sg_gen *g)
 		sg_garbage_dram(g, &pd);
 	else if (sg_fit_dram_src(g, &pd) < 0)
 		return -1;
-	sg_dma_encode(w, ATOLL_OP_DMA_IN, fill, &pd, &pp, &pa, sg_below(g, 256));
+	sg_dma_encode(w, ATOLL_OP_DMA_IN, fill, &pd, &pp, &pa,
+		sg_below(g, 256));
 	return sg_emit(g, w);
 }
 
@@ -1517,7 +1526,7 @@ static void sg_scale(struct sg_gen *g, int64_t *mult, int64_t *shift)
 		*shift = sg_range(g, 0, 40);
 		break;
 	default:
-		*mult = (int32_t) sg_next(g);
+		*mult = sg_s32(g);
 		*shift = sg_below(g, 64);
 		break;
 	}
@@ -1573,7 +1582,8 @@ static int sg_gen_act(struct sg_gen *g)
 	uint32_t w[ATOLL_CMD_WORDS];
 	struct sg_box sb, pb;
 	struct sg_pat sp, dp;
-	int64_t st = sg_below(g, 4), dt = sg_below(g, 3), pp = sg_chance(g, 1, 3);
+	int64_t st = sg_below(g, 4), dt = sg_below(g, 3);
+	int64_t pp = sg_chance(g, 1, 3);
 	int64_t dsz = dt == 2 ? 4 : 1, n0 = sg_range(g, 1, 16);
 	int64_t n1 = sg_range(g, 1, 6), nparts, spart, dpart;
 	int inplace = st != 0 && (st == 1) == (dt == 2) && sg_chance(g, 1, 5);
@@ -1625,9 +1635,9 @@ static void sg_add_encode(struct sg_gen *g, uint32_t *w)
 	SET(w, ADD_A_SIGNED, sg_below(g, 2));
 	SET(w, ADD_B_SIGNED, sg_below(g, 2));
 	SET(w, ADD_DST_SIGNED, sg_below(g, 2));
-	SET(w, ADD_A_MULT, wide ? (int32_t) sg_next(g) :
+	SET(w, ADD_A_MULT, wide ? sg_s32(g) :
 		sg_range(g, -(1 << 16), 1 << 16));
-	SET(w, ADD_B_MULT, wide ? (int32_t) sg_next(g) :
+	SET(w, ADD_B_MULT, wide ? sg_s32(g) :
 		sg_range(g, -(1 << 16), 1 << 16));
 	SET(w, ADD_SHIFT, wide ? sg_below(g, 64) : sg_range(g, 0, 20));
 	SET(w, ADD_A_ZP, sg_zp(g));
@@ -1765,7 +1775,8 @@ static int sg_gen_signal(struct sg_gen *g)
 static int sg_gen_wait_reached(struct sg_gen *g)
 {
 	struct sg_sig zero;
-	int e = (int) sg_below(g, SG_ENGINES), f = (int) sg_below(g, SG_ENGINES);
+	int e = (int) sg_below(g, SG_ENGINES);
+	int f = (int) sg_below(g, SG_ENGINES);
 	uint32_t k;
 
 	if (!sg_room(g, 1))

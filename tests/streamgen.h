@@ -31,7 +31,8 @@ typedef struct atoll_stream_cov {
 	uint32_t ldw_partial;		/* LDW of fewer than ROWS x COLS */
 	uint32_t mm_acc[2];
 	uint32_t mm_signed[2];
-	uint32_t mm_pad;		/* MM with inside and padding positions */
+	uint32_t mm_pad;		/* MM with inside and padding
+					 * positions */
 	uint32_t mm_all_pad;		/* MM with only padding positions */
 	uint32_t act_type[4][3];	/* ACT by SRC_TYPE, DST_TYPE */
 	uint32_t act_pp[2];

@@ -76,6 +76,12 @@ static void model_scribble(atoll_ref *m, const atoll_hwcfg *cfg,
 	}
 }
 
+static uint32_t load32(const uint8_t *p)
+{
+	return (uint32_t) p[0] | (uint32_t) p[1] << 8 |
+		(uint32_t) p[2] << 16 | (uint32_t) p[3] << 24;
+}
+
 static int is_timing_counter(int c)
 {
 	return c == ATOLL_CNT_CYCLES || c >= ATOLL_CNT_BUSY_DMAIN;
@@ -106,12 +112,8 @@ static int stream_check_shape(const atoll_hwcfg *cfg, const atoll_stream *s)
 	for (i = 0; i < s->ncmds && !bad; i++) {
 		w = s->cmds + (size_t) i * ATOLL_CMD_WORDS;
 		for (k = 0; k < ATOLL_CMD_WORDS; k++)
-			bad |= (uint32_t) (s->dram_init[s->cmd_base + 64 * i +
-				4 * k] | s->dram_init[s->cmd_base + 64 * i +
-				4 * k + 1] << 8 | s->dram_init[s->cmd_base +
-				64 * i + 4 * k + 2] << 16 |
-				(uint32_t) s->dram_init[s->cmd_base + 64 * i +
-				4 * k + 3] << 24) != w[k];
+			bad |= load32(s->dram_init + s->cmd_base +
+				ATOLL_CMD_BYTES * i + 4 * k) != w[k];
 		op = GETU(w, END_OPCODE);
 		bad |= (op == ATOLL_OP_END) != (i == s->ncmds - 1);
 		if (op != ATOLL_OP_WAIT && op != ATOLL_OP_SIGNAL)
@@ -126,7 +128,8 @@ static int stream_check_shape(const atoll_hwcfg *cfg, const atoll_stream *s)
 			continue;
 		}
 		bad |= GETU(w, SEM_VALUE) != 0;
-		bad |= owner[sem] >= 0 && owner[sem] != (int) GETU(w, SEM_ENGINE);
+		bad |= owner[sem] >= 0 &&
+			owner[sem] != (int) GETU(w, SEM_ENGINE);
 		owner[sem] = (int) GETU(w, SEM_ENGINE);
 		count[sem]++;
 	}
@@ -140,7 +143,8 @@ static int stream_same(const atoll_stream *a, const atoll_stream *b)
 	return a->ncmds == b->ncmds && a->dram_bytes == b->dram_bytes &&
 		a->cmd_base == b->cmd_base && a->win_lo == b->win_lo &&
 		a->win_hi == b->win_hi &&
-		!memcmp(a->cmds, b->cmds, (size_t) a->ncmds * ATOLL_CMD_BYTES) &&
+		!memcmp(a->cmds, b->cmds,
+		(size_t) a->ncmds * ATOLL_CMD_BYTES) &&
 		!memcmp(a->dram_init, b->dram_init, a->dram_bytes) &&
 		!memcmp(&a->cov, &b->cov, sizeof(a->cov));
 }
@@ -524,7 +528,7 @@ static void hb_access(void *ctx, enum atoll_space sp, int64_t part,
 static void hb_sem(struct hb *h, const uint32_t *w)
 {
 	uint32_t sem = GETU(w, SEM_SEM), v = GETU(w, SEM_VALUE), f;
-	uint32_t *snap = h->snap[(size_t) sem * h->s->ncmds];
+	uint32_t *snap;
 
 	if (sem >= h->cfg->semaphores) {
 		h->why = "semaphore out of range";
