@@ -31,9 +31,9 @@ for flow in $flows; do
 		status=1
 		continue
 	fi
-	if grep -qiE "latch inferred|\\\$_?DLATCH|SB_LATCH|LDCE|LDPE" \
-	    "$log" "$out/$flow.stat"; then
-		grep -iE "latch inferred" "$log" | head -5
+	if grep -qE "^Latch inferred" "$log" ||
+	    grep -qiE "dlatch|SB_LATCH|LDCE|LDPE" "$out/$flow.stat"; then
+		grep -E "^Latch inferred" "$log" | head -5
 		echo "rtl_synth: $flow infers latches"
 		status=1
 	fi

@@ -1,6 +1,8 @@
 /* RTL bench: the CSR block and the command processor's fetch/decode
  * faults, through the hwsim API.
  */
+#include <unistd.h>
+
 #include "bench.h"
 
 static int csr_ident(void)
@@ -194,7 +196,64 @@ static int cp_unaligned_base(void)
 	return 0;
 }
 
+/* Two simulators in one process do not share state. */
+static int hwsim_two(void)
+{
+	atoll_hwsim *a = bench_sim(), *b = bench_sim();
+	struct bench_prog p = { 0 }, q = { 0 };
+	struct bench_result ra, rb;
+
+	CHECK(a && b);
+	bench_end(&p);
+	bench_cmd(&q, 0x00);
+	CHECK(atoll_hwsim_csr_write(a, ATOLL_CSR_WIN_LO, 0x40) == 0);
+	CHECK(bench_run(b, &q, &rb) == 0);
+	CHECK(bench_run(a, &p, &ra) == 0);
+	CHECK(ra.status == ATOLL_HWSIM_DONE);
+	CHECK(rb.status == ATOLL_HWSIM_ERROR);
+	CHECK(rb.error == ATOLL_ERR_ILLEGAL_OP);
+	CHECK(atoll_hwsim_cycles(a) != atoll_hwsim_cycles(b));
+	atoll_hwsim_free(a);
+	atoll_hwsim_free(b);
+	return 0;
+}
+
+/* Device-memory bounds, run budget without a start, FST trace file. */
+static int hwsim_api(void)
+{
+	char path[] = "/tmp/atoll_hwsim_trace_XXXXXX";
+	atoll_hwsim *h;
+	uint8_t b[4] = { 1, 2, 3, 4 };
+	uint64_t n;
+	FILE *f;
+	long len;
+	int fd;
+
+	fd = mkstemp(path);
+	CHECK(fd >= 0);
+	close(fd);
+	h = atoll_hwsim_create(path, 1024, 3, 4);
+	CHECK(h);
+	CHECK(atoll_hwsim_mem_write(h, 1020, b, 4) == 0);
+	CHECK(atoll_hwsim_mem_write(h, 1021, b, 4) == -1);
+	CHECK(atoll_hwsim_mem_read(h, 1020, b, 4) == 0 && b[3] == 4);
+	CHECK(atoll_hwsim_run(h, 100, &n) == ATOLL_HWSIM_TIMEOUT);
+	CHECK(n == 100);
+	CHECK(atoll_hwsim_mem_faults(h) == 0);
+	atoll_hwsim_free(h);
+	f = fopen(path, "rb");
+	CHECK(f);
+	fseek(f, 0, SEEK_END);
+	len = ftell(f);
+	fclose(f);
+	unlink(path);
+	CHECKF(len > 100, "trace of %ld bytes", len);
+	return 0;
+}
+
 static const struct test_case tests[] = {
+	{ "hwsim_two", hwsim_two },
+	{ "hwsim_api", hwsim_api },
 	{ "csr_ident", csr_ident },
 	{ "csr_rw", csr_rw },
 	{ "cp_end_only", cp_end_only },
