@@ -16,6 +16,7 @@
 #include "isa.h"
 #include "lower_node.h"
 #include "predict.h"
+#include "resident.h"
 
 struct compile_state {
 	atoll_graph *g;
@@ -30,6 +31,7 @@ struct compile_state {
 	size_t *first_cmd;		/* per node: its first command */
 	int64_t act_end;
 	isl_ctx *ctx;
+	atoll_plan plan;
 };
 
 static int64_t align64(int64_t v)
@@ -131,6 +133,14 @@ static int gen_vec(struct atoll_lower *L, const atoll_vec *v)
 	return atoll_vec_codegen(s->ctx, &s->em, v, dump);
 }
 
+static void tensor_res(struct atoll_lower *L, const atoll_tensor *t,
+	atoll_res *r)
+{
+	struct compile_state *s = L->user;
+
+	atoll_plan_res(&s->plan, (int) (t - s->g->tensors), s->o->hw->rows, r);
+}
+
 static void lower_init(struct compile_state *s, struct atoll_lower *L,
 	atoll_node *n, char *where, size_t len)
 {
@@ -145,6 +155,9 @@ static void lower_init(struct compile_state *s, struct atoll_lower *L,
 	L->tensor_addr = tensor_addr;
 	L->gen_conv = gen_conv;
 	L->gen_vec = gen_vec;
+	L->tensor_res = tensor_res;
+	if (s->plan.alias_node)
+		L->alias = s->plan.alias_node[n - s->g->nodes];
 }
 
 /* Shape inference: lower every node far enough to know its output type
@@ -277,8 +290,14 @@ static int assemble(struct compile_state *s, atoll_bundle *b)
 		add_tensor(s, b, s->g->outputs[i], ATOLL_ROLE_OUTPUT);
 	for (i = 0; i < s->g->ntensors; i++)
 		if (s->addr[i] >= 0 && !s->g->tensors[i].is_input &&
-		    !s->g->tensors[i].is_output)
+		    !s->g->tensors[i].is_output &&
+		    s->plan.t[i].keep == ATOLL_KEEP_DRAM)
 			add_tensor(s, b, i, ATOLL_ROLE_INTERNAL);
+	if (s->plan.json) {
+		b->report_json = strdup(s->plan.json);
+		if (!b->report_json)
+			return -1;
+	}
 	for (i = 0; i < s->g->nnodes; i++) {
 		atoll_bgroup *gr = &b->groups[b->ngroups++];
 		size_t end = i + 1 < s->g->nnodes ? s->first_cmd[i + 1] :
@@ -369,6 +388,7 @@ static int state_init(struct compile_state *s, atoll_graph *g,
 
 static void state_clear(struct compile_state *s)
 {
+	atoll_plan_clear(&s->plan);
 	atoll_emit_clear(&s->em);
 	free(s->addr);
 	free(s->const_off);
@@ -421,6 +441,12 @@ atoll_bundle *atoll_compile(atoll_graph *g, const atoll_compile_opts *o,
 	    infer_shapes(&s) < 0 || place_all(&s) < 0)
 		goto done;
 	s.em.const_base = align64(s.act_end);
+	if (atoll_plan_build(ctx, g, o->hw, o->opt_level,
+			(o->dump & ATOLL_DUMP_FLOW) ? o->dump_file : NULL,
+			&s.plan, d) < 0)
+		goto done;
+	s.em.spm_lo = s.plan.heap_hi;
+	s.em.spm_hi = o->hw->spm_bytes;
 	if (o->dump & ATOLL_DUMP_GRAPH)
 		dump_graph(&s, o->dump_file);
 	if (lower_all(&s) < 0 || atoll_emit_end(&s.em) < 0)

@@ -11,6 +11,7 @@ enum atoll_dump {
 	ATOLL_DUMP_GRAPH = 1,		/* imported graph, shapes, bindings */
 	ATOLL_DUMP_DOMAINS = 2,		/* isl domains, footprints, schedule, AST */
 	ATOLL_DUMP_COMMANDS = 4,	/* disassembled command stream */
+	ATOLL_DUMP_FLOW = 8,		/* producer -> consumer dependences */
 };
 
 typedef struct atoll_compile_opts {

@@ -59,14 +59,14 @@ static int64_t conv_layout(struct conv_gen *g, int64_t bh, int64_t bw)
 		fh = c->h;
 	if (fw > c->w)
 		fw = c->w;
-	g->in_base = 0;
-	g->in_slot = fh * fw;
+	g->in_base = g->em->spm_lo;
+	g->in_slot = c->xres.on ? 0 : fh * fw;
 	g->w_base = atoll_align64(g->in_base + g->nct * g->in_slot);
 	g->w_slot = c->kh * c->kw * g->C;
 	g->zp_base = atoll_align64(g->w_base + g->nct * g->w_slot);
 	g->par_base = atoll_align64(g->zp_base + g->C);
 	g->out_base = atoll_align64(g->par_base + 12);
-	return g->out_base + bh * bw * g->esize;
+	return g->out_base + (c->yres.on ? 0 : bh * bw * g->esize);
 }
 
 /* Choose the output block: as many positions as the PSUM holds, halved
@@ -82,16 +82,16 @@ static int conv_choose_tiles(struct conv_gen *g)
 
 	if (bh > c->oh)
 		bh = c->oh;
-	while ((need = conv_layout(g, bh, bw)) > hw->spm_bytes) {
+	while ((need = conv_layout(g, bh, bw)) > g->em->spm_hi) {
 		if (bh > 1)
 			bh = (bh + 1) / 2;
 		else if (bw > 1)
 			bw = (bw + 1) / 2;
 		else {
 			atoll_diag_error(g->em->diag, c->name, "layer needs "
-				"%lld scratchpad bytes per partition, the "
-				"target has %u", (long long) need,
-				hw->spm_bytes);
+				"%lld scratchpad bytes per partition, %lld "
+				"are free for it", (long long) need,
+				(long long) (g->em->spm_hi - g->em->spm_lo));
 			return -1;
 		}
 	}
@@ -177,13 +177,20 @@ static __isl_give isl_union_map *conv_schedule(struct conv_gen *g,
 	out = isl_set_apply(isl_set_copy(mm_dom), isl_map_read_from_str(ctx,
 		"{ MM[n,a,b,o,c,i,j] -> OUT[n,a,b,o] }"));
 	dom = isl_union_set_from_set(mm_dom);
-	dom = isl_union_set_add_set(dom, ldin);
+	if (g->c->xres.on)
+		isl_set_free(ldin);
+	else
+		dom = isl_union_set_add_set(dom, ldin);
 	dom = isl_union_set_add_set(dom, ldwt);
 	dom = isl_union_set_add_set(dom, isl_set_set_tuple_name(
 		isl_set_copy(out), "LDP"));
 	dom = isl_union_set_add_set(dom, isl_set_set_tuple_name(
 		isl_set_copy(out), "ACT"));
-	dom = isl_union_set_add_set(dom, isl_set_set_tuple_name(out, "ST"));
+	if (g->c->yres.on)
+		isl_set_free(out);
+	else
+		dom = isl_union_set_add_set(dom, isl_set_set_tuple_name(out,
+			"ST"));
 	s = isl_union_map_read_from_str(ctx, "{ "
 		"LDIN[n,a,b,c] -> [n,a,b,0,c,0,0,0,0]; "
 		"LDP[n,a,b,o] -> [n,a,b,1,o,0,0,0,0]; "
@@ -241,8 +248,8 @@ static int stmt_ldp(struct conv_gen *g, const int64_t *v)
 	d[0] = (atoll_dma_dim) { 12, 1, 1, 0 };
 	d[1] = (atoll_dma_dim) { nc, 12, 0, 1 };
 	return atoll_emit_dma(g->em, ATOLL_OP_DMA_IN, g->em->const_base +
-		c->par_const + 12 * o->lo[1], 0, g->par_base, d, 2, -1,
-		&g->spm_par, NULL, c->name);
+		c->par_const + 12 * o->lo[1], c->yres.on ? o->lo[1] % g->R : 0,
+		g->par_base, d, 2, -1, &g->spm_par, NULL, c->name);
 }
 
 /* LDWT[n,a,b,co,ct]: DMA the weights Wt[o,c,i,j] of the tile into
@@ -299,18 +306,25 @@ static int stmt_mm(struct conv_gen *g, const int64_t *v)
 	const atoll_box *wb = &g->w_box[v[4]];
 	const atoll_box *o = &g->out_box;
 	uint32_t w[ATOLL_CMD_WORDS] = { 0 };
-	atoll_buf *bufs[2] = { &g->spm_in, &g->psum };
+	atoll_buf *bufs[2] = { c->xres.on ? c->xres.buf : &g->spm_in,
+		&g->psum };
 	int uses[2] = { ATOLL_USE_READ, ATOLL_USE_WRITE };
-	int64_t h0 = ib->empty ? 0 : ib->lo[2], w0 = ib->empty ? 0 : ib->lo[3];
-	int64_t hh = ib->empty ? 1 : atoll_box_extent(ib, 2);
-	int64_t ww = ib->empty ? 1 : atoll_box_extent(ib, 3);
+	int res = c->xres.on, empty = !res && ib->empty;
+	int64_t h0 = res || empty ? 0 : ib->lo[2];
+	int64_t w0 = res || empty ? 0 : ib->lo[3];
+	int64_t hh = res ? c->h : empty ? 1 : atoll_box_extent(ib, 2);
+	int64_t ww = res ? c->w : empty ? 1 : atoll_box_extent(ib, 3);
+	int64_t pitch = res ? c->xres.pitch : ww;
+	int64_t xa = res ? c->xres.base + v[0] * c->xres.s_n +
+		v[4] * c->xres.tile : g->in_base + v[4] * g->in_slot;
 	int64_t y0 = o->lo[2] * c->sh + v[5] * c->dh - c->pt - h0;
 	int64_t x0 = o->lo[3] * c->sw + v[6] * c->dw - c->pl - w0;
 
-	if (ib->empty)
+	if (empty)
 		y0 = -1 - (atoll_box_extent(o, 2) - 1) * c->sh;
 	if (!fits16(y0, 1) || !fits16(x0, 1) || !fits16(c->sh, 1) ||
 	    !fits16(c->sw, 1) || !fits16(ww, 0) || !fits16(hh, 0) ||
+	    !fits16(pitch, 0) ||
 	    !fits16(atoll_box_extent(o, 3), 0) || !fits16(atoll_box_extent(o, 2), 0)) {
 		atoll_diag_error(g->em->diag, c->name,
 			"convolution geometry exceeds the MM command fields");
@@ -324,9 +338,9 @@ static int stmt_mm(struct conv_gen *g, const int64_t *v)
 	g->first_mm = 0;
 	ATOLL_SET(w, ATOLL_MM_NROWS, atoll_box_extent(wb, 1));
 	ATOLL_SET(w, ATOLL_MM_NCOLS, atoll_box_extent(wb, 0));
-	ATOLL_SET(w, ATOLL_MM_X_ADDR, g->in_base + v[4] * g->in_slot);
+	ATOLL_SET(w, ATOLL_MM_X_ADDR, xa);
 	ATOLL_SET(w, ATOLL_MM_X_ZP, c->x_zp);
-	ATOLL_SET(w, ATOLL_MM_PITCH, ww);
+	ATOLL_SET(w, ATOLL_MM_PITCH, pitch);
 	ATOLL_SET(w, ATOLL_MM_H, hh);
 	ATOLL_SET(w, ATOLL_MM_W, ww);
 	ATOLL_SET(w, ATOLL_MM_Y0, y0);
@@ -343,12 +357,13 @@ static int stmt_mm(struct conv_gen *g, const int64_t *v)
 /* ACT[n,a,b,co]: PSUM -> SPM output block, requantised through the
  * per-channel records, or copied as int32.
  */
-static int stmt_act(struct conv_gen *g)
+static int stmt_act(struct conv_gen *g, const int64_t *v)
 {
 	const atoll_conv *c = g->c;
 	const atoll_box *o = &g->out_box;
 	uint32_t w[ATOLL_CMD_WORDS] = { 0 };
-	atoll_buf *bufs[3] = { &g->psum, &g->spm_par, &g->spm_out };
+	atoll_buf *bufs[3] = { &g->psum, &g->spm_par,
+		c->yres.on ? c->yres.buf : &g->spm_out };
 	int uses[3] = { ATOLL_USE_READ, ATOLL_USE_READ, ATOLL_USE_WRITE };
 	int64_t n0 = atoll_box_extent(o, 3);
 
@@ -360,8 +375,11 @@ static int stmt_act(struct conv_gen *g)
 	ATOLL_SET(w, ATOLL_ACT_SS0, 1);
 	ATOLL_SET(w, ATOLL_ACT_SS1, n0);
 	ATOLL_SET(w, ATOLL_ACT_DS0, 1);
-	ATOLL_SET(w, ATOLL_ACT_DS1, n0);
-	ATOLL_SET(w, ATOLL_ACT_DST_ADDR, g->out_base);
+	ATOLL_SET(w, ATOLL_ACT_DS1, c->yres.on ? c->yres.pitch : n0);
+	ATOLL_SET(w, ATOLL_ACT_DST_ADDR, c->yres.on ? c->yres.base +
+		v[0] * c->yres.s_n + o->lo[1] / g->R * c->yres.tile +
+		o->lo[2] * c->yres.pitch + o->lo[3] : g->out_base);
+	ATOLL_SET(w, ATOLL_ACT_DST_PART, c->yres.on ? o->lo[1] % g->R : 0);
 	if (c->out_kind == ATOLL_OUT_INT32) {
 		ATOLL_SET(w, ATOLL_ACT_DST_TYPE, 2);
 		ATOLL_SET(w, ATOLL_ACT_MULT, 1);
@@ -408,7 +426,7 @@ static int conv_stmt(const char *stmt, const int64_t *args, int nargs,
 	if (!strcmp(stmt, "MM") && nargs == 7)
 		return stmt_mm(g, args);
 	if (!strcmp(stmt, "ACT") && nargs == 4)
-		return stmt_act(g);
+		return stmt_act(g, args);
 	if (!strcmp(stmt, "ST") && nargs == 4)
 		return stmt_st(g, args);
 	return -1;

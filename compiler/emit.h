@@ -38,6 +38,9 @@ typedef struct atoll_emit {
 	size_t nconsts;
 	size_t const_cap;
 	uint32_t const_base;		/* device address of constant byte 0 */
+	int64_t spm_lo, spm_hi;		/* SPM bytes an operator may use for
+					 * its own tiles (resident tensors
+					 * live below spm_lo) */
 	uint32_t seq[ATOLL_ENGINES];	/* commands issued per engine */
 	uint32_t nsig[ATOLL_ENGINES];
 	uint32_t *sig_cover[ATOLL_ENGINES];

@@ -540,6 +540,11 @@ static int finish(struct atoll_lower *L, atoll_conv *c,
 	if (L->tensor_addr(L, x, &c->x_addr, &c->x_buf) < 0 ||
 	    L->tensor_addr(L, y, &c->y_addr, &c->y_buf) < 0)
 		return -1;
+	if (L->tensor_res) {
+		L->tensor_res(L, x, &c->xres);
+		if (c->out_kind == ATOLL_OUT_REQUANT)
+			L->tensor_res(L, y, &c->yres);
+	}
 	if (c->group > 1 ? expand_group_weights(L, c, w, wz) < 0 :
 	    L->tensor_addr(L, w, &c->w_addr, &c->w_buf) < 0)
 		return -1;

@@ -14,6 +14,19 @@ enum atoll_out_kind {
 	ATOLL_OUT_INT32,		/* raw int32 accumulators */
 };
 
+/* A tensor resident in the scratchpad (-O2): channel c of batch n at
+ * partition c mod ROWS, address base + n*s_n + (c div ROWS)*tile +
+ * y*pitch + x.  "buf" tracks its accesses across engines.
+ */
+typedef struct atoll_res {
+	int on;
+	int64_t base, s_n, tile, pitch;
+	int64_t chan_off;		/* first channel inside the buffer when
+					 * not a multiple of ROWS (a part of
+					 * a concatenation), else 0 */
+	atoll_buf *buf;
+} atoll_res;
+
 /* Strides are in bytes.  Both convolution and (batched) matrix products
  * are expressed in this form: a matrix product is a 1x1 convolution over
  * a 1 x M image with K input and N output channels.
@@ -33,6 +46,7 @@ typedef struct atoll_conv {
 	int x_signed, w_signed, y_signed;
 	int x_zp;
 	int y_zp;
+	atoll_res xres, yres;		/* x / y resident in SPM instead */
 	int64_t zp_const;		/* pool offset of co weight zero points */
 	int64_t par_const;		/* pool offset of co 12-byte records */
 	atoll_buf *x_buf, *w_buf, *y_buf;	/* DRAM tensors */
@@ -53,6 +67,7 @@ typedef struct atoll_view {
 	int64_t h, w;
 	int is_signed;
 	atoll_buf *buf;
+	atoll_res res;			/* resident in SPM instead of DRAM */
 } atoll_view;
 
 /* Operators on the vector (ACT) engine, element [n,c,y,x] of the output

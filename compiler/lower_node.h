@@ -20,6 +20,9 @@ struct atoll_lower {
 	void *user;
 	int (*tensor_addr)(struct atoll_lower *L, const atoll_tensor *t,
 		int64_t *addr, atoll_buf **buf);
+	void (*tensor_res)(struct atoll_lower *L, const atoll_tensor *t,
+		atoll_res *r);
+	int alias;			/* layout op rewritten away (-O2) */
 	int (*gen_conv)(struct atoll_lower *L, const atoll_conv *c);
 	int (*gen_vec)(struct atoll_lower *L, const atoll_vec *v);
 };

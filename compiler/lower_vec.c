@@ -57,6 +57,8 @@ static int view_dense(struct atoll_lower *L, const atoll_tensor *t,
 	v->is_signed = t->dtype == ATOLL_DT_INT8;
 	if (L->shapes_only)
 		return 0;
+	if (L->tensor_res)
+		L->tensor_res(L, t, &v->res);
 	return L->tensor_addr(L, t, &v->addr, &v->buf);
 }
 
@@ -718,6 +720,17 @@ static int lower_concat(struct atoll_lower *L)
 			return -1;
 		dv.addr += off * (ax4 == 0 ? dv.s_n : ax4 == 1 ? dv.s_c :
 			ax4 == 2 ? dv.s_h : dv.s_w);
+		if (dv.res.on && ax4 == 1) {
+			int64_t R = L->em->hw->rows;
+
+			if (off % R)
+				dv.res.chan_off = off;
+			else
+				dv.res.base += off / R * dv.res.tile;
+		} else if (dv.res.on) {
+			return lw_fail(L, "scratchpad-resident concatenation "
+				"must be along channels");
+		}
 		off += xd[ax4];
 		if (emit_copy(L, xd, &sv, &dv, 0, 0, 0) < 0)
 			return -1;
@@ -733,6 +746,8 @@ static int lower_layout(struct atoll_lower *L)
 	if (strcmp(n->op_type, "Concat") &&
 	    lw_check_act(L, x, "input", 1, ATOLL_MAX_RANK) < 0)
 		return -1;
+	if (L->alias && !L->shapes_only)
+		return 0;
 	if (!strcmp(n->op_type, "Reshape"))
 		return lower_reshape(L, x);
 	if (!strcmp(n->op_type, "Flatten"))

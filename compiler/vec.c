@@ -46,7 +46,7 @@ static int64_t span(int64_t b, int64_t s, int64_t k, int64_t d, int64_t lim)
 static int64_t vec_layout(struct vec_gen *g, int64_t bh, int64_t bw)
 {
 	const atoll_vec *v = g->v;
-	int64_t off = 0;
+	int64_t off = g->em->spm_lo;
 	int k;
 
 	for (k = 0; k < v->nin; k++) {
@@ -54,10 +54,11 @@ static int64_t vec_layout(struct vec_gen *g, int64_t bh, int64_t bw)
 		int64_t fw = k ? bw : span(bw, v->sw, v->kw, v->dw, v->in[0].w);
 
 		g->slot[k] = off;
-		off = atoll_align64(off + fh * fw);
+		if (!v->in[k].res.on)
+			off = atoll_align64(off + fh * fw);
 	}
 	g->out_base = off;
-	return off + bh * bw;
+	return off + (v->out.res.on ? 0 : bh * bw);
 }
 
 static int vec_choose_tiles(struct vec_gen *g)
@@ -65,7 +66,7 @@ static int vec_choose_tiles(struct vec_gen *g)
 	const atoll_vec *v = g->v;
 	int64_t bh = v->oh, bw = v->ow, need;
 
-	while ((need = vec_layout(g, bh, bw)) > g->em->hw->spm_bytes) {
+	while ((need = vec_layout(g, bh, bw)) > g->em->spm_hi) {
 		if (bh > 1)
 			bh = (bh + 1) / 2;
 		else if (bw > 1)
@@ -133,12 +134,16 @@ static __isl_give isl_union_map *vec_schedule(struct vec_gen *g,
 	isl_union_map *s;
 
 	us = isl_union_set_from_set(isl_set_copy(dom));
-	us = isl_union_set_add_set(us, isl_set_set_tuple_name(
-		isl_set_copy(dom), "LD0"));
-	if (g->v->nin > 1)
+	if (!g->v->in[0].res.on)
+		us = isl_union_set_add_set(us, isl_set_set_tuple_name(
+			isl_set_copy(dom), "LD0"));
+	if (g->v->nin > 1 && !g->v->in[1].res.on)
 		us = isl_union_set_add_set(us, isl_set_set_tuple_name(
 			isl_set_copy(dom), "LD1"));
-	us = isl_union_set_add_set(us, isl_set_set_tuple_name(dom, "ST"));
+	if (!g->v->out.res.on)
+		us = isl_union_set_add_set(us, isl_set_set_tuple_name(
+			isl_set_copy(dom), "ST"));
+	isl_set_free(dom);
 	s = isl_union_map_read_from_str(g->ctx, "{ "
 		"LD0[n,c,a,b] -> [n,c,a,b,0]; LD1[n,c,a,b] -> [n,c,a,b,1]; "
 		"CMP[n,c,a,b] -> [n,c,a,b,2]; ST[n,c,a,b] -> [n,c,a,b,3] }");
@@ -170,7 +175,39 @@ static int fits16(int64_t v, int is_signed)
 	return is_signed ? v >= -32768 && v < 32768 : v >= 0 && v < 65536;
 }
 
-static int cmd_act(struct vec_gen *g, uint32_t *w)
+/* Where input "k" of tile "t" starts for output position (y, x) of the
+ * block, and its row pitch: the loaded box, or the resident tensor.
+ */
+static int64_t src_addr(struct vec_gen *g, int k, const int64_t *t,
+	int64_t y, int64_t x, int64_t *pitch)
+{
+	const atoll_res *r = &g->v->in[k].res;
+	const atoll_box *b = &g->box[k];
+
+	if (r->on) {
+		*pitch = r->pitch;
+		return r->base + t[0] * r->s_n + t[1] * r->tile + y * r->pitch +
+			x;
+	}
+	*pitch = atoll_box_extent(b, 3);
+	return g->slot[k] + (y - b->lo[2]) * *pitch + (x - b->lo[3]);
+}
+
+static int64_t dst_addr(struct vec_gen *g, const int64_t *t, int64_t *pitch)
+{
+	const atoll_res *r = &g->v->out.res;
+	const atoll_box *o = &g->out_box;
+
+	if (r->on) {
+		*pitch = r->pitch;
+		return r->base + t[0] * r->s_n + t[1] * r->tile +
+			o->lo[2] * r->pitch + o->lo[3];
+	}
+	*pitch = atoll_box_extent(o, 3);
+	return g->out_base;
+}
+
+static int cmd_act(struct vec_gen *g, const int64_t *t, uint32_t *w)
 {
 	const atoll_vec *v = g->v;
 	const atoll_box *o = &g->out_box;
@@ -178,15 +215,18 @@ static int cmd_act(struct vec_gen *g, uint32_t *w)
 	ATOLL_SET(w, ATOLL_ACT_OPCODE, ATOLL_OP_ACT);
 	ATOLL_SET(w, ATOLL_ACT_SRC_TYPE, v->in[0].is_signed ? 3 : 2);
 	ATOLL_SET(w, ATOLL_ACT_DST_TYPE, v->out.is_signed ? 1 : 0);
+	int64_t sp, dp;
+
 	ATOLL_SET(w, ATOLL_ACT_NPARTS, atoll_box_extent(o, 1));
-	ATOLL_SET(w, ATOLL_ACT_SRC_ADDR, g->slot[0]);
-	ATOLL_SET(w, ATOLL_ACT_DST_ADDR, g->out_base);
+	ATOLL_SET(w, ATOLL_ACT_SRC_ADDR, src_addr(g, 0, t, o->lo[2], o->lo[3],
+		&sp));
+	ATOLL_SET(w, ATOLL_ACT_DST_ADDR, dst_addr(g, t, &dp));
 	ATOLL_SET(w, ATOLL_ACT_N0, atoll_box_extent(o, 3));
 	ATOLL_SET(w, ATOLL_ACT_N1, atoll_box_extent(o, 2));
 	ATOLL_SET(w, ATOLL_ACT_SS0, 1);
-	ATOLL_SET(w, ATOLL_ACT_SS1, atoll_box_extent(&g->box[0], 3));
+	ATOLL_SET(w, ATOLL_ACT_SS1, sp);
 	ATOLL_SET(w, ATOLL_ACT_DS0, 1);
-	ATOLL_SET(w, ATOLL_ACT_DS1, atoll_box_extent(o, 3));
+	ATOLL_SET(w, ATOLL_ACT_DS1, dp);
 	ATOLL_SET(w, ATOLL_ACT_MULT, v->mult[0]);
 	ATOLL_SET(w, ATOLL_ACT_SHIFT, v->shift);
 	ATOLL_SET(w, ATOLL_ACT_SRC_ZP, v->zp_in[0]);
@@ -196,27 +236,30 @@ static int cmd_act(struct vec_gen *g, uint32_t *w)
 	return 0;
 }
 
-static int cmd_add(struct vec_gen *g, uint32_t *w)
+static int cmd_add(struct vec_gen *g, const int64_t *t, uint32_t *w)
 {
 	const atoll_vec *v = g->v;
 	const atoll_box *o = &g->out_box;
+	int64_t ap, bp, dp;
 
 	ATOLL_SET(w, ATOLL_ADD_OPCODE, ATOLL_OP_ADD);
 	ATOLL_SET(w, ATOLL_ADD_A_SIGNED, v->in[0].is_signed);
 	ATOLL_SET(w, ATOLL_ADD_B_SIGNED, v->in[1].is_signed);
 	ATOLL_SET(w, ATOLL_ADD_DST_SIGNED, v->out.is_signed);
 	ATOLL_SET(w, ATOLL_ADD_NPARTS, atoll_box_extent(o, 1));
-	ATOLL_SET(w, ATOLL_ADD_A_ADDR, g->slot[0]);
-	ATOLL_SET(w, ATOLL_ADD_B_ADDR, g->slot[1]);
-	ATOLL_SET(w, ATOLL_ADD_DST_ADDR, g->out_base);
+	ATOLL_SET(w, ATOLL_ADD_A_ADDR, src_addr(g, 0, t, o->lo[2], o->lo[3],
+		&ap));
+	ATOLL_SET(w, ATOLL_ADD_B_ADDR, src_addr(g, 1, t, o->lo[2], o->lo[3],
+		&bp));
+	ATOLL_SET(w, ATOLL_ADD_DST_ADDR, dst_addr(g, t, &dp));
 	ATOLL_SET(w, ATOLL_ADD_N0, atoll_box_extent(o, 3));
 	ATOLL_SET(w, ATOLL_ADD_N1, atoll_box_extent(o, 2));
 	ATOLL_SET(w, ATOLL_ADD_AS0, 1);
-	ATOLL_SET(w, ATOLL_ADD_AS1, atoll_box_extent(&g->box[0], 3));
+	ATOLL_SET(w, ATOLL_ADD_AS1, ap);
 	ATOLL_SET(w, ATOLL_ADD_BS0, 1);
-	ATOLL_SET(w, ATOLL_ADD_BS1, atoll_box_extent(&g->box[1], 3));
+	ATOLL_SET(w, ATOLL_ADD_BS1, bp);
 	ATOLL_SET(w, ATOLL_ADD_DS0, 1);
-	ATOLL_SET(w, ATOLL_ADD_DS1, atoll_box_extent(o, 3));
+	ATOLL_SET(w, ATOLL_ADD_DS1, dp);
 	ATOLL_SET(w, ATOLL_ADD_A_MULT, v->mult[0]);
 	ATOLL_SET(w, ATOLL_ADD_B_MULT, v->mult[1]);
 	ATOLL_SET(w, ATOLL_ADD_SHIFT, v->shift);
@@ -231,20 +274,27 @@ static int cmd_add(struct vec_gen *g, uint32_t *w)
 /* POOL over the loaded box: the output block starts at (y0, x0); its
  * window origin in box coordinates is (y0*SH - PT - h0, x0*SW - PL - w0).
  */
-static int cmd_pool(struct vec_gen *g, uint32_t *w)
+static int cmd_pool(struct vec_gen *g, const int64_t *t, uint32_t *w)
 {
 	const atoll_vec *v = g->v;
 	const atoll_box *o = &g->out_box, *b = &g->box[0];
-	int64_t hh = b->empty ? 1 : atoll_box_extent(b, 2);
-	int64_t ww = b->empty ? 1 : atoll_box_extent(b, 3);
-	int64_t y0 = o->lo[2] * v->sh - v->pt - (b->empty ? 0 : b->lo[2]);
-	int64_t x0 = o->lo[3] * v->sw - v->pl - (b->empty ? 0 : b->lo[3]);
+	const atoll_res *r = &v->in[0].res;
+	int empty = !r->on && b->empty;
+	int64_t hh = r->on ? v->in[0].h : empty ? 1 : atoll_box_extent(b, 2);
+	int64_t ww = r->on ? v->in[0].w : empty ? 1 : atoll_box_extent(b, 3);
+	int64_t pitch = r->on ? r->pitch : ww;
+	int64_t sa = r->on ? r->base + t[0] * r->s_n + t[1] * r->tile :
+		g->slot[0];
+	int64_t y0 = o->lo[2] * v->sh - v->pt - (r->on || empty ? 0 : b->lo[2]);
+	int64_t x0 = o->lo[3] * v->sw - v->pl - (r->on || empty ? 0 : b->lo[3]);
+	int64_t dp;
 
-	if (b->empty)
+	if (empty)
 		y0 = -1 - (atoll_box_extent(o, 2) - 1) * v->sh -
 			(v->kh - 1) * v->dh;
 	if (!fits16(y0, 1) || !fits16(x0, 1) || !fits16(v->sh, 1) ||
-	    !fits16(v->sw, 1) || v->kh > 255 || v->kw > 255 || v->dh > 255 ||
+	    !fits16(v->sw, 1) || !fits16(pitch, 0) || !fits16(hh, 0) ||
+	    !fits16(ww, 0) || v->kh > 255 || v->kw > 255 || v->dh > 255 ||
 	    v->dw > 255) {
 		atoll_diag_error(g->em->diag, v->name,
 			"window geometry exceeds the POOL command fields");
@@ -256,15 +306,15 @@ static int cmd_pool(struct vec_gen *g, uint32_t *w)
 	ATOLL_SET(w, ATOLL_POOL_SRC_SIGNED, v->in[0].is_signed);
 	ATOLL_SET(w, ATOLL_POOL_DST_SIGNED, v->out.is_signed);
 	ATOLL_SET(w, ATOLL_POOL_NPARTS, atoll_box_extent(o, 1));
-	ATOLL_SET(w, ATOLL_POOL_SRC_ADDR, g->slot[0]);
-	ATOLL_SET(w, ATOLL_POOL_DST_ADDR, g->out_base);
+	ATOLL_SET(w, ATOLL_POOL_SRC_ADDR, sa);
+	ATOLL_SET(w, ATOLL_POOL_DST_ADDR, dst_addr(g, t, &dp));
 	ATOLL_SET(w, ATOLL_POOL_N0, atoll_box_extent(o, 3));
 	ATOLL_SET(w, ATOLL_POOL_N1, atoll_box_extent(o, 2));
 	ATOLL_SET(w, ATOLL_POOL_DS0, 1);
-	ATOLL_SET(w, ATOLL_POOL_DS1, atoll_box_extent(o, 3));
+	ATOLL_SET(w, ATOLL_POOL_DS1, dp);
 	ATOLL_SET(w, ATOLL_POOL_H, hh);
 	ATOLL_SET(w, ATOLL_POOL_W, ww);
-	ATOLL_SET(w, ATOLL_POOL_PITCH, ww);
+	ATOLL_SET(w, ATOLL_POOL_PITCH, pitch);
 	ATOLL_SET(w, ATOLL_POOL_Y0, y0);
 	ATOLL_SET(w, ATOLL_POOL_X0, x0);
 	ATOLL_SET(w, ATOLL_POOL_SY, v->sh);
@@ -282,10 +332,50 @@ static int cmd_pool(struct vec_gen *g, uint32_t *w)
 	return 0;
 }
 
+/* A POOL copy into a resident buffer at channel offset "chan_off" that
+ * is not a multiple of ROWS: input partition i of channel tile ct goes to
+ * channel chan_off + ct*ROWS + i, i.e. partition (chan_off + i) mod ROWS
+ * of tile ct + (chan_off + i) div ROWS.  The partitions wrap once, so the
+ * command splits into two runs of contiguous partitions.
+ */
+static int emit_shifted(struct vec_gen *g, const int64_t *t, uint32_t *w,
+	atoll_buf **bufs, int *uses)
+{
+	const atoll_res *r = &g->v->out.res;
+	int64_t R = g->R, np = ATOLL_GETU(w, ATOLL_POOL_NPARTS);
+	int64_t sp = ATOLL_GETU(w, ATOLL_POOL_SRC_PART);
+	int64_t da = ATOLL_GETU(w, ATOLL_POOL_DST_ADDR);
+	int64_t first = 0, k;
+
+	if (g->v->kind != ATOLL_VEC_POOL)
+		return -1;
+	while (first < np) {
+		int64_t ch = r->chan_off % R + first;
+		int64_t part = ch % R, len = R - part;
+
+		k = np - first < len ? np - first : len;
+		ATOLL_SET(w, ATOLL_POOL_NPARTS, k);
+		ATOLL_SET(w, ATOLL_POOL_SRC_PART, sp + first);
+		ATOLL_SET(w, ATOLL_POOL_DST_PART, part);
+		ATOLL_SET(w, ATOLL_POOL_DST_ADDR, da + (r->chan_off / R +
+			ch / R) * r->tile);
+		if (atoll_emit_cmd(g->em, w, 3, bufs, uses) < 0)
+			return -1;
+		first += k;
+	}
+	(void) t;
+	return 0;
+}
+
 static int stmt_cmp(struct vec_gen *g, const int64_t *t)
 {
 	uint32_t w[ATOLL_CMD_WORDS] = { 0 };
-	atoll_buf *bufs[3] = { &g->spm_in[0], &g->spm_in[1], &g->spm_out };
+	const atoll_vec *v = g->v;
+	atoll_buf *bufs[3] = {
+		v->in[0].res.on ? v->in[0].res.buf : &g->spm_in[0],
+		v->nin > 1 && v->in[1].res.on ? v->in[1].res.buf :
+			&g->spm_in[1],
+		v->out.res.on ? v->out.res.buf : &g->spm_out };
 	int uses[3] = { ATOLL_USE_READ, ATOLL_USE_READ, ATOLL_USE_WRITE };
 	int r;
 
@@ -293,13 +383,15 @@ static int stmt_cmp(struct vec_gen *g, const int64_t *t)
 	    g->out_box.empty)
 		return -1;
 	if (g->v->kind == ATOLL_VEC_ADD)
-		r = cmd_add(g, w);
+		r = cmd_add(g, t, w);
 	else if (g->v->kind == ATOLL_VEC_ACT)
-		r = cmd_act(g, w);
+		r = cmd_act(g, t, w);
 	else
-		r = cmd_pool(g, w);
+		r = cmd_pool(g, t, w);
 	if (r < 0)
 		return -1;
+	if (v->out.res.on && v->out.res.chan_off)
+		return emit_shifted(g, t, w, bufs, uses);
 	return atoll_emit_cmd(g->em, w, 3, bufs, uses);
 }
 

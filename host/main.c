@@ -53,7 +53,9 @@ static const char usage_compile[] =
 "  --report FILE        write predicted counters per layer as JSON\n"
 "  --dump-graph         print the imported graph with shapes\n"
 "  --dump-domains       print isl domains, footprints, schedules, ASTs\n"
-"  --dump-commands      print the generated command stream\n";
+"  --dump-commands      print the generated command stream\n"
+"  --dump-flow          print the producer -> consumer dependences (isl)\n"
+"                       and whether each load-store pair was eliminated\n";
 
 static const char usage_run[] =
 "usage: atoll run BUNDLE.atb --input NAME=FILE... --output NAME=FILE...\n"
@@ -187,6 +189,12 @@ static json_t *report_json(const atoll_bundle *b, const uint64_t *measured,
 		json_integer((json_int_t) compulsory_bytes(b)));
 	json_object_set_new(r, "commands", json_integer(b->ncmds));
 	json_object_set_new(r, "layers", layers_json(b));
+	if (b->report_json) {
+		json_t *opt = json_loads(b->report_json, 0, NULL);
+
+		if (opt)
+			json_object_set_new(r, "optimizer", opt);
+	}
 	return r;
 }
 
@@ -249,6 +257,8 @@ static int cmd_compile(int argc, char **argv)
 		} else if (!strcmp(a, "--dump-domains") ||
 			   !strcmp(a, "--dump-schedule")) {
 			o.dump |= ATOLL_DUMP_DOMAINS;
+		} else if (!strcmp(a, "--dump-flow")) {
+			o.dump |= ATOLL_DUMP_FLOW;
 		} else if (!strcmp(a, "--dump-commands")) {
 			o.dump |= ATOLL_DUMP_COMMANDS;
 		} else if (a[0] == '-' || model) {
@@ -747,6 +757,43 @@ done:
 	return rc;
 }
 
+/* The optimizer's summary and every load-store pair with its fate. */
+static void print_optimizer(const char *text)
+{
+	json_t *o = json_loads(text, 0, NULL), *pairs, *p;
+	size_t i;
+
+	if (!o)
+		return;
+	printf("\noptimizer: %lld load-store pairs in the per-operator "
+		"program, %lld eliminated; copies on chip %lld (%lld bytes), "
+		"off chip %lld (%lld bytes)\n",
+		(long long) json_integer_value(json_object_get(o,
+			"load_store_pairs")),
+		(long long) json_integer_value(json_object_get(o,
+			"load_store_pairs_eliminated")),
+		(long long) json_integer_value(json_object_get(o,
+			"onchip_copies")),
+		(long long) json_integer_value(json_object_get(o,
+			"onchip_copy_bytes")),
+		(long long) json_integer_value(json_object_get(o,
+			"offchip_copies")),
+		(long long) json_integer_value(json_object_get(o,
+			"offchip_copy_bytes")));
+	pairs = json_object_get(o, "pairs");
+	json_array_foreach(pairs, i, p) {
+		const char *why = json_string_value(json_object_get(p, "why"));
+
+		printf("  %-24s -> %-24s %-28s %s%s\n",
+			json_string_value(json_object_get(p, "producer")),
+			json_string_value(json_object_get(p, "consumer")),
+			json_string_value(json_object_get(p, "tensor")),
+			json_is_true(json_object_get(p, "eliminated")) ?
+			"eliminated" : "kept: ", why ? why : "");
+	}
+	json_decref(o);
+}
+
 static const char *role_name(uint32_t role)
 {
 	switch (role) {
@@ -803,6 +850,8 @@ static int cmd_inspect(int argc, char **argv)
 	bundle_totals(b, tot);
 	printf("  total:\n");
 	print_counters(tot);
+	if (b->report_json)
+		print_optimizer(b->report_json);
 	printf("\ncommands:\n");
 	for (i = 0; i < b->ncmds; i++) {
 		atoll_cmd_disasm(b->cmds + (size_t) i * ATOLL_CMD_WORDS, line,

@@ -98,159 +98,236 @@ module atoll_act_engine #(
 
   // ---------------------------------------------------------- fields
   logic [`ATOLL_ACT_SRC_TYPE_WIDTH-1:0] f_act_src_type;
-  assign f_act_src_type = `ATOLL_FLD(cmd_q, `ATOLL_ACT_SRC_TYPE_WORD, `ATOLL_ACT_SRC_TYPE_LSB, `ATOLL_ACT_SRC_TYPE_WIDTH);
+  assign f_act_src_type = `ATOLL_FLD(cmd_q, `ATOLL_ACT_SRC_TYPE_WORD,
+                                     `ATOLL_ACT_SRC_TYPE_LSB, `ATOLL_ACT_SRC_TYPE_WIDTH);
   logic [`ATOLL_ACT_DST_TYPE_WIDTH-1:0] f_act_dst_type;
-  assign f_act_dst_type = `ATOLL_FLD(cmd_q, `ATOLL_ACT_DST_TYPE_WORD, `ATOLL_ACT_DST_TYPE_LSB, `ATOLL_ACT_DST_TYPE_WIDTH);
+  assign f_act_dst_type = `ATOLL_FLD(cmd_q, `ATOLL_ACT_DST_TYPE_WORD,
+                                     `ATOLL_ACT_DST_TYPE_LSB, `ATOLL_ACT_DST_TYPE_WIDTH);
   logic f_act_pp;
-  assign f_act_pp = `ATOLL_FLD(cmd_q, `ATOLL_ACT_PP_WORD, `ATOLL_ACT_PP_LSB, `ATOLL_ACT_PP_WIDTH);
+  assign f_act_pp = `ATOLL_FLD(cmd_q, `ATOLL_ACT_PP_WORD,
+                               `ATOLL_ACT_PP_LSB, `ATOLL_ACT_PP_WIDTH);
   logic [`ATOLL_ACT_NPARTS_WIDTH-1:0] f_act_nparts;
-  assign f_act_nparts = `ATOLL_FLD(cmd_q, `ATOLL_ACT_NPARTS_WORD, `ATOLL_ACT_NPARTS_LSB, `ATOLL_ACT_NPARTS_WIDTH);
+  assign f_act_nparts = `ATOLL_FLD(cmd_q, `ATOLL_ACT_NPARTS_WORD,
+                                   `ATOLL_ACT_NPARTS_LSB, `ATOLL_ACT_NPARTS_WIDTH);
   logic [`ATOLL_ACT_SRC_ADDR_WIDTH-1:0] f_act_src_addr;
-  assign f_act_src_addr = `ATOLL_FLD(cmd_q, `ATOLL_ACT_SRC_ADDR_WORD, `ATOLL_ACT_SRC_ADDR_LSB, `ATOLL_ACT_SRC_ADDR_WIDTH);
+  assign f_act_src_addr = `ATOLL_FLD(cmd_q, `ATOLL_ACT_SRC_ADDR_WORD,
+                                     `ATOLL_ACT_SRC_ADDR_LSB, `ATOLL_ACT_SRC_ADDR_WIDTH);
   logic [`ATOLL_ACT_SRC_PART_WIDTH-1:0] f_act_src_part;
-  assign f_act_src_part = `ATOLL_FLD(cmd_q, `ATOLL_ACT_SRC_PART_WORD, `ATOLL_ACT_SRC_PART_LSB, `ATOLL_ACT_SRC_PART_WIDTH);
+  assign f_act_src_part = `ATOLL_FLD(cmd_q, `ATOLL_ACT_SRC_PART_WORD,
+                                     `ATOLL_ACT_SRC_PART_LSB, `ATOLL_ACT_SRC_PART_WIDTH);
   logic [`ATOLL_ACT_DST_PART_WIDTH-1:0] f_act_dst_part;
-  assign f_act_dst_part = `ATOLL_FLD(cmd_q, `ATOLL_ACT_DST_PART_WORD, `ATOLL_ACT_DST_PART_LSB, `ATOLL_ACT_DST_PART_WIDTH);
+  assign f_act_dst_part = `ATOLL_FLD(cmd_q, `ATOLL_ACT_DST_PART_WORD,
+                                     `ATOLL_ACT_DST_PART_LSB, `ATOLL_ACT_DST_PART_WIDTH);
   logic [`ATOLL_ACT_DST_ADDR_WIDTH-1:0] f_act_dst_addr;
-  assign f_act_dst_addr = `ATOLL_FLD(cmd_q, `ATOLL_ACT_DST_ADDR_WORD, `ATOLL_ACT_DST_ADDR_LSB, `ATOLL_ACT_DST_ADDR_WIDTH);
+  assign f_act_dst_addr = `ATOLL_FLD(cmd_q, `ATOLL_ACT_DST_ADDR_WORD,
+                                     `ATOLL_ACT_DST_ADDR_LSB, `ATOLL_ACT_DST_ADDR_WIDTH);
   logic [`ATOLL_ACT_N0_WIDTH-1:0] f_act_n0;
-  assign f_act_n0 = `ATOLL_FLD(cmd_q, `ATOLL_ACT_N0_WORD, `ATOLL_ACT_N0_LSB, `ATOLL_ACT_N0_WIDTH);
+  assign f_act_n0 = `ATOLL_FLD(cmd_q, `ATOLL_ACT_N0_WORD,
+                               `ATOLL_ACT_N0_LSB, `ATOLL_ACT_N0_WIDTH);
   logic [`ATOLL_ACT_N1_WIDTH-1:0] f_act_n1;
-  assign f_act_n1 = `ATOLL_FLD(cmd_q, `ATOLL_ACT_N1_WORD, `ATOLL_ACT_N1_LSB, `ATOLL_ACT_N1_WIDTH);
+  assign f_act_n1 = `ATOLL_FLD(cmd_q, `ATOLL_ACT_N1_WORD,
+                               `ATOLL_ACT_N1_LSB, `ATOLL_ACT_N1_WIDTH);
   logic signed [`ATOLL_ACT_SS0_WIDTH-1:0] f_act_ss0;
-  assign f_act_ss0 = `ATOLL_FLD(cmd_q, `ATOLL_ACT_SS0_WORD, `ATOLL_ACT_SS0_LSB, `ATOLL_ACT_SS0_WIDTH);
+  assign f_act_ss0 = `ATOLL_FLD(cmd_q, `ATOLL_ACT_SS0_WORD,
+                                `ATOLL_ACT_SS0_LSB, `ATOLL_ACT_SS0_WIDTH);
   logic signed [`ATOLL_ACT_SS1_WIDTH-1:0] f_act_ss1;
-  assign f_act_ss1 = `ATOLL_FLD(cmd_q, `ATOLL_ACT_SS1_WORD, `ATOLL_ACT_SS1_LSB, `ATOLL_ACT_SS1_WIDTH);
+  assign f_act_ss1 = `ATOLL_FLD(cmd_q, `ATOLL_ACT_SS1_WORD,
+                                `ATOLL_ACT_SS1_LSB, `ATOLL_ACT_SS1_WIDTH);
   logic signed [`ATOLL_ACT_DS0_WIDTH-1:0] f_act_ds0;
-  assign f_act_ds0 = `ATOLL_FLD(cmd_q, `ATOLL_ACT_DS0_WORD, `ATOLL_ACT_DS0_LSB, `ATOLL_ACT_DS0_WIDTH);
+  assign f_act_ds0 = `ATOLL_FLD(cmd_q, `ATOLL_ACT_DS0_WORD,
+                                `ATOLL_ACT_DS0_LSB, `ATOLL_ACT_DS0_WIDTH);
   logic signed [`ATOLL_ACT_DS1_WIDTH-1:0] f_act_ds1;
-  assign f_act_ds1 = `ATOLL_FLD(cmd_q, `ATOLL_ACT_DS1_WORD, `ATOLL_ACT_DS1_LSB, `ATOLL_ACT_DS1_WIDTH);
+  assign f_act_ds1 = `ATOLL_FLD(cmd_q, `ATOLL_ACT_DS1_WORD,
+                                `ATOLL_ACT_DS1_LSB, `ATOLL_ACT_DS1_WIDTH);
   logic [`ATOLL_ACT_PARAM_ADDR_WIDTH-1:0] f_act_param_addr;
-  assign f_act_param_addr = `ATOLL_FLD(cmd_q, `ATOLL_ACT_PARAM_ADDR_WORD, `ATOLL_ACT_PARAM_ADDR_LSB, `ATOLL_ACT_PARAM_ADDR_WIDTH);
+  assign f_act_param_addr = `ATOLL_FLD(cmd_q, `ATOLL_ACT_PARAM_ADDR_WORD,
+                                       `ATOLL_ACT_PARAM_ADDR_LSB, `ATOLL_ACT_PARAM_ADDR_WIDTH);
   logic signed [`ATOLL_ACT_MULT_WIDTH-1:0] f_act_mult;
-  assign f_act_mult = `ATOLL_FLD(cmd_q, `ATOLL_ACT_MULT_WORD, `ATOLL_ACT_MULT_LSB, `ATOLL_ACT_MULT_WIDTH);
+  assign f_act_mult = `ATOLL_FLD(cmd_q, `ATOLL_ACT_MULT_WORD,
+                                 `ATOLL_ACT_MULT_LSB, `ATOLL_ACT_MULT_WIDTH);
   logic [`ATOLL_ACT_SHIFT_WIDTH-1:0] f_act_shift;
-  assign f_act_shift = `ATOLL_FLD(cmd_q, `ATOLL_ACT_SHIFT_WORD, `ATOLL_ACT_SHIFT_LSB, `ATOLL_ACT_SHIFT_WIDTH);
+  assign f_act_shift = `ATOLL_FLD(cmd_q, `ATOLL_ACT_SHIFT_WORD,
+                                  `ATOLL_ACT_SHIFT_LSB, `ATOLL_ACT_SHIFT_WIDTH);
   logic signed [`ATOLL_ACT_SRC_ZP_WIDTH-1:0] f_act_src_zp;
-  assign f_act_src_zp = `ATOLL_FLD(cmd_q, `ATOLL_ACT_SRC_ZP_WORD, `ATOLL_ACT_SRC_ZP_LSB, `ATOLL_ACT_SRC_ZP_WIDTH);
+  assign f_act_src_zp = `ATOLL_FLD(cmd_q, `ATOLL_ACT_SRC_ZP_WORD,
+                                   `ATOLL_ACT_SRC_ZP_LSB, `ATOLL_ACT_SRC_ZP_WIDTH);
   logic signed [`ATOLL_ACT_DST_ZP_WIDTH-1:0] f_act_dst_zp;
-  assign f_act_dst_zp = `ATOLL_FLD(cmd_q, `ATOLL_ACT_DST_ZP_WORD, `ATOLL_ACT_DST_ZP_LSB, `ATOLL_ACT_DST_ZP_WIDTH);
+  assign f_act_dst_zp = `ATOLL_FLD(cmd_q, `ATOLL_ACT_DST_ZP_WORD,
+                                   `ATOLL_ACT_DST_ZP_LSB, `ATOLL_ACT_DST_ZP_WIDTH);
   logic signed [`ATOLL_ACT_CMIN_WIDTH-1:0] f_act_cmin;
-  assign f_act_cmin = `ATOLL_FLD(cmd_q, `ATOLL_ACT_CMIN_WORD, `ATOLL_ACT_CMIN_LSB, `ATOLL_ACT_CMIN_WIDTH);
+  assign f_act_cmin = `ATOLL_FLD(cmd_q, `ATOLL_ACT_CMIN_WORD,
+                                 `ATOLL_ACT_CMIN_LSB, `ATOLL_ACT_CMIN_WIDTH);
   logic signed [`ATOLL_ACT_CMAX_WIDTH-1:0] f_act_cmax;
-  assign f_act_cmax = `ATOLL_FLD(cmd_q, `ATOLL_ACT_CMAX_WORD, `ATOLL_ACT_CMAX_LSB, `ATOLL_ACT_CMAX_WIDTH);
+  assign f_act_cmax = `ATOLL_FLD(cmd_q, `ATOLL_ACT_CMAX_WORD,
+                                 `ATOLL_ACT_CMAX_LSB, `ATOLL_ACT_CMAX_WIDTH);
   logic f_add_a_signed;
-  assign f_add_a_signed = `ATOLL_FLD(cmd_q, `ATOLL_ADD_A_SIGNED_WORD, `ATOLL_ADD_A_SIGNED_LSB, `ATOLL_ADD_A_SIGNED_WIDTH);
+  assign f_add_a_signed = `ATOLL_FLD(cmd_q, `ATOLL_ADD_A_SIGNED_WORD,
+                                     `ATOLL_ADD_A_SIGNED_LSB, `ATOLL_ADD_A_SIGNED_WIDTH);
   logic f_add_b_signed;
-  assign f_add_b_signed = `ATOLL_FLD(cmd_q, `ATOLL_ADD_B_SIGNED_WORD, `ATOLL_ADD_B_SIGNED_LSB, `ATOLL_ADD_B_SIGNED_WIDTH);
+  assign f_add_b_signed = `ATOLL_FLD(cmd_q, `ATOLL_ADD_B_SIGNED_WORD,
+                                     `ATOLL_ADD_B_SIGNED_LSB, `ATOLL_ADD_B_SIGNED_WIDTH);
   logic f_add_dst_signed;
-  assign f_add_dst_signed = `ATOLL_FLD(cmd_q, `ATOLL_ADD_DST_SIGNED_WORD, `ATOLL_ADD_DST_SIGNED_LSB, `ATOLL_ADD_DST_SIGNED_WIDTH);
+  assign f_add_dst_signed = `ATOLL_FLD(cmd_q, `ATOLL_ADD_DST_SIGNED_WORD,
+                                       `ATOLL_ADD_DST_SIGNED_LSB, `ATOLL_ADD_DST_SIGNED_WIDTH);
   logic [`ATOLL_ADD_NPARTS_WIDTH-1:0] f_add_nparts;
-  assign f_add_nparts = `ATOLL_FLD(cmd_q, `ATOLL_ADD_NPARTS_WORD, `ATOLL_ADD_NPARTS_LSB, `ATOLL_ADD_NPARTS_WIDTH);
+  assign f_add_nparts = `ATOLL_FLD(cmd_q, `ATOLL_ADD_NPARTS_WORD,
+                                   `ATOLL_ADD_NPARTS_LSB, `ATOLL_ADD_NPARTS_WIDTH);
   logic [`ATOLL_ADD_A_ADDR_WIDTH-1:0] f_add_a_addr;
-  assign f_add_a_addr = `ATOLL_FLD(cmd_q, `ATOLL_ADD_A_ADDR_WORD, `ATOLL_ADD_A_ADDR_LSB, `ATOLL_ADD_A_ADDR_WIDTH);
+  assign f_add_a_addr = `ATOLL_FLD(cmd_q, `ATOLL_ADD_A_ADDR_WORD,
+                                   `ATOLL_ADD_A_ADDR_LSB, `ATOLL_ADD_A_ADDR_WIDTH);
   logic [`ATOLL_ADD_A_PART_WIDTH-1:0] f_add_a_part;
-  assign f_add_a_part = `ATOLL_FLD(cmd_q, `ATOLL_ADD_A_PART_WORD, `ATOLL_ADD_A_PART_LSB, `ATOLL_ADD_A_PART_WIDTH);
+  assign f_add_a_part = `ATOLL_FLD(cmd_q, `ATOLL_ADD_A_PART_WORD,
+                                   `ATOLL_ADD_A_PART_LSB, `ATOLL_ADD_A_PART_WIDTH);
   logic [`ATOLL_ADD_B_PART_WIDTH-1:0] f_add_b_part;
-  assign f_add_b_part = `ATOLL_FLD(cmd_q, `ATOLL_ADD_B_PART_WORD, `ATOLL_ADD_B_PART_LSB, `ATOLL_ADD_B_PART_WIDTH);
+  assign f_add_b_part = `ATOLL_FLD(cmd_q, `ATOLL_ADD_B_PART_WORD,
+                                   `ATOLL_ADD_B_PART_LSB, `ATOLL_ADD_B_PART_WIDTH);
   logic [`ATOLL_ADD_B_ADDR_WIDTH-1:0] f_add_b_addr;
-  assign f_add_b_addr = `ATOLL_FLD(cmd_q, `ATOLL_ADD_B_ADDR_WORD, `ATOLL_ADD_B_ADDR_LSB, `ATOLL_ADD_B_ADDR_WIDTH);
+  assign f_add_b_addr = `ATOLL_FLD(cmd_q, `ATOLL_ADD_B_ADDR_WORD,
+                                   `ATOLL_ADD_B_ADDR_LSB, `ATOLL_ADD_B_ADDR_WIDTH);
   logic [`ATOLL_ADD_DST_ADDR_WIDTH-1:0] f_add_dst_addr;
-  assign f_add_dst_addr = `ATOLL_FLD(cmd_q, `ATOLL_ADD_DST_ADDR_WORD, `ATOLL_ADD_DST_ADDR_LSB, `ATOLL_ADD_DST_ADDR_WIDTH);
+  assign f_add_dst_addr = `ATOLL_FLD(cmd_q, `ATOLL_ADD_DST_ADDR_WORD,
+                                     `ATOLL_ADD_DST_ADDR_LSB, `ATOLL_ADD_DST_ADDR_WIDTH);
   logic [`ATOLL_ADD_DST_PART_WIDTH-1:0] f_add_dst_part;
-  assign f_add_dst_part = `ATOLL_FLD(cmd_q, `ATOLL_ADD_DST_PART_WORD, `ATOLL_ADD_DST_PART_LSB, `ATOLL_ADD_DST_PART_WIDTH);
+  assign f_add_dst_part = `ATOLL_FLD(cmd_q, `ATOLL_ADD_DST_PART_WORD,
+                                     `ATOLL_ADD_DST_PART_LSB, `ATOLL_ADD_DST_PART_WIDTH);
   logic [`ATOLL_ADD_N0_WIDTH-1:0] f_add_n0;
-  assign f_add_n0 = `ATOLL_FLD(cmd_q, `ATOLL_ADD_N0_WORD, `ATOLL_ADD_N0_LSB, `ATOLL_ADD_N0_WIDTH);
+  assign f_add_n0 = `ATOLL_FLD(cmd_q, `ATOLL_ADD_N0_WORD,
+                               `ATOLL_ADD_N0_LSB, `ATOLL_ADD_N0_WIDTH);
   logic [`ATOLL_ADD_N1_WIDTH-1:0] f_add_n1;
-  assign f_add_n1 = `ATOLL_FLD(cmd_q, `ATOLL_ADD_N1_WORD, `ATOLL_ADD_N1_LSB, `ATOLL_ADD_N1_WIDTH);
+  assign f_add_n1 = `ATOLL_FLD(cmd_q, `ATOLL_ADD_N1_WORD,
+                               `ATOLL_ADD_N1_LSB, `ATOLL_ADD_N1_WIDTH);
   logic signed [`ATOLL_ADD_AS0_WIDTH-1:0] f_add_as0;
-  assign f_add_as0 = `ATOLL_FLD(cmd_q, `ATOLL_ADD_AS0_WORD, `ATOLL_ADD_AS0_LSB, `ATOLL_ADD_AS0_WIDTH);
+  assign f_add_as0 = `ATOLL_FLD(cmd_q, `ATOLL_ADD_AS0_WORD,
+                                `ATOLL_ADD_AS0_LSB, `ATOLL_ADD_AS0_WIDTH);
   logic signed [`ATOLL_ADD_AS1_WIDTH-1:0] f_add_as1;
-  assign f_add_as1 = `ATOLL_FLD(cmd_q, `ATOLL_ADD_AS1_WORD, `ATOLL_ADD_AS1_LSB, `ATOLL_ADD_AS1_WIDTH);
+  assign f_add_as1 = `ATOLL_FLD(cmd_q, `ATOLL_ADD_AS1_WORD,
+                                `ATOLL_ADD_AS1_LSB, `ATOLL_ADD_AS1_WIDTH);
   logic signed [`ATOLL_ADD_BS0_WIDTH-1:0] f_add_bs0;
-  assign f_add_bs0 = `ATOLL_FLD(cmd_q, `ATOLL_ADD_BS0_WORD, `ATOLL_ADD_BS0_LSB, `ATOLL_ADD_BS0_WIDTH);
+  assign f_add_bs0 = `ATOLL_FLD(cmd_q, `ATOLL_ADD_BS0_WORD,
+                                `ATOLL_ADD_BS0_LSB, `ATOLL_ADD_BS0_WIDTH);
   logic signed [`ATOLL_ADD_BS1_WIDTH-1:0] f_add_bs1;
-  assign f_add_bs1 = `ATOLL_FLD(cmd_q, `ATOLL_ADD_BS1_WORD, `ATOLL_ADD_BS1_LSB, `ATOLL_ADD_BS1_WIDTH);
+  assign f_add_bs1 = `ATOLL_FLD(cmd_q, `ATOLL_ADD_BS1_WORD,
+                                `ATOLL_ADD_BS1_LSB, `ATOLL_ADD_BS1_WIDTH);
   logic signed [`ATOLL_ADD_DS0_WIDTH-1:0] f_add_ds0;
-  assign f_add_ds0 = `ATOLL_FLD(cmd_q, `ATOLL_ADD_DS0_WORD, `ATOLL_ADD_DS0_LSB, `ATOLL_ADD_DS0_WIDTH);
+  assign f_add_ds0 = `ATOLL_FLD(cmd_q, `ATOLL_ADD_DS0_WORD,
+                                `ATOLL_ADD_DS0_LSB, `ATOLL_ADD_DS0_WIDTH);
   logic signed [`ATOLL_ADD_DS1_WIDTH-1:0] f_add_ds1;
-  assign f_add_ds1 = `ATOLL_FLD(cmd_q, `ATOLL_ADD_DS1_WORD, `ATOLL_ADD_DS1_LSB, `ATOLL_ADD_DS1_WIDTH);
+  assign f_add_ds1 = `ATOLL_FLD(cmd_q, `ATOLL_ADD_DS1_WORD,
+                                `ATOLL_ADD_DS1_LSB, `ATOLL_ADD_DS1_WIDTH);
   logic signed [`ATOLL_ADD_A_MULT_WIDTH-1:0] f_add_a_mult;
-  assign f_add_a_mult = `ATOLL_FLD(cmd_q, `ATOLL_ADD_A_MULT_WORD, `ATOLL_ADD_A_MULT_LSB, `ATOLL_ADD_A_MULT_WIDTH);
+  assign f_add_a_mult = `ATOLL_FLD(cmd_q, `ATOLL_ADD_A_MULT_WORD,
+                                   `ATOLL_ADD_A_MULT_LSB, `ATOLL_ADD_A_MULT_WIDTH);
   logic signed [`ATOLL_ADD_B_MULT_WIDTH-1:0] f_add_b_mult;
-  assign f_add_b_mult = `ATOLL_FLD(cmd_q, `ATOLL_ADD_B_MULT_WORD, `ATOLL_ADD_B_MULT_LSB, `ATOLL_ADD_B_MULT_WIDTH);
+  assign f_add_b_mult = `ATOLL_FLD(cmd_q, `ATOLL_ADD_B_MULT_WORD,
+                                   `ATOLL_ADD_B_MULT_LSB, `ATOLL_ADD_B_MULT_WIDTH);
   logic [`ATOLL_ADD_SHIFT_WIDTH-1:0] f_add_shift;
-  assign f_add_shift = `ATOLL_FLD(cmd_q, `ATOLL_ADD_SHIFT_WORD, `ATOLL_ADD_SHIFT_LSB, `ATOLL_ADD_SHIFT_WIDTH);
+  assign f_add_shift = `ATOLL_FLD(cmd_q, `ATOLL_ADD_SHIFT_WORD,
+                                  `ATOLL_ADD_SHIFT_LSB, `ATOLL_ADD_SHIFT_WIDTH);
   logic signed [`ATOLL_ADD_A_ZP_WIDTH-1:0] f_add_a_zp;
-  assign f_add_a_zp = `ATOLL_FLD(cmd_q, `ATOLL_ADD_A_ZP_WORD, `ATOLL_ADD_A_ZP_LSB, `ATOLL_ADD_A_ZP_WIDTH);
+  assign f_add_a_zp = `ATOLL_FLD(cmd_q, `ATOLL_ADD_A_ZP_WORD,
+                                 `ATOLL_ADD_A_ZP_LSB, `ATOLL_ADD_A_ZP_WIDTH);
   logic signed [`ATOLL_ADD_B_ZP_WIDTH-1:0] f_add_b_zp;
-  assign f_add_b_zp = `ATOLL_FLD(cmd_q, `ATOLL_ADD_B_ZP_WORD, `ATOLL_ADD_B_ZP_LSB, `ATOLL_ADD_B_ZP_WIDTH);
+  assign f_add_b_zp = `ATOLL_FLD(cmd_q, `ATOLL_ADD_B_ZP_WORD,
+                                 `ATOLL_ADD_B_ZP_LSB, `ATOLL_ADD_B_ZP_WIDTH);
   logic signed [`ATOLL_ADD_DST_ZP_WIDTH-1:0] f_add_dst_zp;
-  assign f_add_dst_zp = `ATOLL_FLD(cmd_q, `ATOLL_ADD_DST_ZP_WORD, `ATOLL_ADD_DST_ZP_LSB, `ATOLL_ADD_DST_ZP_WIDTH);
+  assign f_add_dst_zp = `ATOLL_FLD(cmd_q, `ATOLL_ADD_DST_ZP_WORD,
+                                   `ATOLL_ADD_DST_ZP_LSB, `ATOLL_ADD_DST_ZP_WIDTH);
   logic signed [`ATOLL_ADD_CMIN_WIDTH-1:0] f_add_cmin;
-  assign f_add_cmin = `ATOLL_FLD(cmd_q, `ATOLL_ADD_CMIN_WORD, `ATOLL_ADD_CMIN_LSB, `ATOLL_ADD_CMIN_WIDTH);
+  assign f_add_cmin = `ATOLL_FLD(cmd_q, `ATOLL_ADD_CMIN_WORD,
+                                 `ATOLL_ADD_CMIN_LSB, `ATOLL_ADD_CMIN_WIDTH);
   logic signed [`ATOLL_ADD_CMAX_WIDTH-1:0] f_add_cmax;
-  assign f_add_cmax = `ATOLL_FLD(cmd_q, `ATOLL_ADD_CMAX_WORD, `ATOLL_ADD_CMAX_LSB, `ATOLL_ADD_CMAX_WIDTH);
+  assign f_add_cmax = `ATOLL_FLD(cmd_q, `ATOLL_ADD_CMAX_WORD,
+                                 `ATOLL_ADD_CMAX_LSB, `ATOLL_ADD_CMAX_WIDTH);
   logic f_pool_avg;
-  assign f_pool_avg = `ATOLL_FLD(cmd_q, `ATOLL_POOL_AVG_WORD, `ATOLL_POOL_AVG_LSB, `ATOLL_POOL_AVG_WIDTH);
+  assign f_pool_avg = `ATOLL_FLD(cmd_q, `ATOLL_POOL_AVG_WORD,
+                                 `ATOLL_POOL_AVG_LSB, `ATOLL_POOL_AVG_WIDTH);
   logic f_pool_count_pad;
-  assign f_pool_count_pad = `ATOLL_FLD(cmd_q, `ATOLL_POOL_COUNT_PAD_WORD, `ATOLL_POOL_COUNT_PAD_LSB, `ATOLL_POOL_COUNT_PAD_WIDTH);
+  assign f_pool_count_pad = `ATOLL_FLD(cmd_q, `ATOLL_POOL_COUNT_PAD_WORD,
+                                       `ATOLL_POOL_COUNT_PAD_LSB, `ATOLL_POOL_COUNT_PAD_WIDTH);
   logic f_pool_src_signed;
-  assign f_pool_src_signed = `ATOLL_FLD(cmd_q, `ATOLL_POOL_SRC_SIGNED_WORD, `ATOLL_POOL_SRC_SIGNED_LSB, `ATOLL_POOL_SRC_SIGNED_WIDTH);
+  assign f_pool_src_signed = `ATOLL_FLD(cmd_q, `ATOLL_POOL_SRC_SIGNED_WORD,
+                                        `ATOLL_POOL_SRC_SIGNED_LSB, `ATOLL_POOL_SRC_SIGNED_WIDTH);
   logic f_pool_dst_signed;
-  assign f_pool_dst_signed = `ATOLL_FLD(cmd_q, `ATOLL_POOL_DST_SIGNED_WORD, `ATOLL_POOL_DST_SIGNED_LSB, `ATOLL_POOL_DST_SIGNED_WIDTH);
+  assign f_pool_dst_signed = `ATOLL_FLD(cmd_q, `ATOLL_POOL_DST_SIGNED_WORD,
+                                        `ATOLL_POOL_DST_SIGNED_LSB, `ATOLL_POOL_DST_SIGNED_WIDTH);
   logic [`ATOLL_POOL_NPARTS_WIDTH-1:0] f_pool_nparts;
-  assign f_pool_nparts = `ATOLL_FLD(cmd_q, `ATOLL_POOL_NPARTS_WORD, `ATOLL_POOL_NPARTS_LSB, `ATOLL_POOL_NPARTS_WIDTH);
+  assign f_pool_nparts = `ATOLL_FLD(cmd_q, `ATOLL_POOL_NPARTS_WORD,
+                                    `ATOLL_POOL_NPARTS_LSB, `ATOLL_POOL_NPARTS_WIDTH);
   logic [`ATOLL_POOL_SRC_ADDR_WIDTH-1:0] f_pool_src_addr;
-  assign f_pool_src_addr = `ATOLL_FLD(cmd_q, `ATOLL_POOL_SRC_ADDR_WORD, `ATOLL_POOL_SRC_ADDR_LSB, `ATOLL_POOL_SRC_ADDR_WIDTH);
+  assign f_pool_src_addr = `ATOLL_FLD(cmd_q, `ATOLL_POOL_SRC_ADDR_WORD,
+                                      `ATOLL_POOL_SRC_ADDR_LSB, `ATOLL_POOL_SRC_ADDR_WIDTH);
   logic [`ATOLL_POOL_SRC_PART_WIDTH-1:0] f_pool_src_part;
-  assign f_pool_src_part = `ATOLL_FLD(cmd_q, `ATOLL_POOL_SRC_PART_WORD, `ATOLL_POOL_SRC_PART_LSB, `ATOLL_POOL_SRC_PART_WIDTH);
+  assign f_pool_src_part = `ATOLL_FLD(cmd_q, `ATOLL_POOL_SRC_PART_WORD,
+                                      `ATOLL_POOL_SRC_PART_LSB, `ATOLL_POOL_SRC_PART_WIDTH);
   logic [`ATOLL_POOL_DST_PART_WIDTH-1:0] f_pool_dst_part;
-  assign f_pool_dst_part = `ATOLL_FLD(cmd_q, `ATOLL_POOL_DST_PART_WORD, `ATOLL_POOL_DST_PART_LSB, `ATOLL_POOL_DST_PART_WIDTH);
+  assign f_pool_dst_part = `ATOLL_FLD(cmd_q, `ATOLL_POOL_DST_PART_WORD,
+                                      `ATOLL_POOL_DST_PART_LSB, `ATOLL_POOL_DST_PART_WIDTH);
   logic [`ATOLL_POOL_DST_ADDR_WIDTH-1:0] f_pool_dst_addr;
-  assign f_pool_dst_addr = `ATOLL_FLD(cmd_q, `ATOLL_POOL_DST_ADDR_WORD, `ATOLL_POOL_DST_ADDR_LSB, `ATOLL_POOL_DST_ADDR_WIDTH);
+  assign f_pool_dst_addr = `ATOLL_FLD(cmd_q, `ATOLL_POOL_DST_ADDR_WORD,
+                                      `ATOLL_POOL_DST_ADDR_LSB, `ATOLL_POOL_DST_ADDR_WIDTH);
   logic [`ATOLL_POOL_N0_WIDTH-1:0] f_pool_n0;
-  assign f_pool_n0 = `ATOLL_FLD(cmd_q, `ATOLL_POOL_N0_WORD, `ATOLL_POOL_N0_LSB, `ATOLL_POOL_N0_WIDTH);
+  assign f_pool_n0 = `ATOLL_FLD(cmd_q, `ATOLL_POOL_N0_WORD,
+                                `ATOLL_POOL_N0_LSB, `ATOLL_POOL_N0_WIDTH);
   logic [`ATOLL_POOL_N1_WIDTH-1:0] f_pool_n1;
-  assign f_pool_n1 = `ATOLL_FLD(cmd_q, `ATOLL_POOL_N1_WORD, `ATOLL_POOL_N1_LSB, `ATOLL_POOL_N1_WIDTH);
+  assign f_pool_n1 = `ATOLL_FLD(cmd_q, `ATOLL_POOL_N1_WORD,
+                                `ATOLL_POOL_N1_LSB, `ATOLL_POOL_N1_WIDTH);
   logic signed [`ATOLL_POOL_DS0_WIDTH-1:0] f_pool_ds0;
-  assign f_pool_ds0 = `ATOLL_FLD(cmd_q, `ATOLL_POOL_DS0_WORD, `ATOLL_POOL_DS0_LSB, `ATOLL_POOL_DS0_WIDTH);
+  assign f_pool_ds0 = `ATOLL_FLD(cmd_q, `ATOLL_POOL_DS0_WORD,
+                                 `ATOLL_POOL_DS0_LSB, `ATOLL_POOL_DS0_WIDTH);
   logic signed [`ATOLL_POOL_DS1_WIDTH-1:0] f_pool_ds1;
-  assign f_pool_ds1 = `ATOLL_FLD(cmd_q, `ATOLL_POOL_DS1_WORD, `ATOLL_POOL_DS1_LSB, `ATOLL_POOL_DS1_WIDTH);
+  assign f_pool_ds1 = `ATOLL_FLD(cmd_q, `ATOLL_POOL_DS1_WORD,
+                                 `ATOLL_POOL_DS1_LSB, `ATOLL_POOL_DS1_WIDTH);
   logic [`ATOLL_POOL_H_WIDTH-1:0] f_pool_h;
-  assign f_pool_h = `ATOLL_FLD(cmd_q, `ATOLL_POOL_H_WORD, `ATOLL_POOL_H_LSB, `ATOLL_POOL_H_WIDTH);
+  assign f_pool_h = `ATOLL_FLD(cmd_q, `ATOLL_POOL_H_WORD,
+                               `ATOLL_POOL_H_LSB, `ATOLL_POOL_H_WIDTH);
   logic [`ATOLL_POOL_W_WIDTH-1:0] f_pool_w;
-  assign f_pool_w = `ATOLL_FLD(cmd_q, `ATOLL_POOL_W_WORD, `ATOLL_POOL_W_LSB, `ATOLL_POOL_W_WIDTH);
+  assign f_pool_w = `ATOLL_FLD(cmd_q, `ATOLL_POOL_W_WORD,
+                               `ATOLL_POOL_W_LSB, `ATOLL_POOL_W_WIDTH);
   logic [`ATOLL_POOL_PITCH_WIDTH-1:0] f_pool_pitch;
-  assign f_pool_pitch = `ATOLL_FLD(cmd_q, `ATOLL_POOL_PITCH_WORD, `ATOLL_POOL_PITCH_LSB, `ATOLL_POOL_PITCH_WIDTH);
+  assign f_pool_pitch = `ATOLL_FLD(cmd_q, `ATOLL_POOL_PITCH_WORD,
+                                   `ATOLL_POOL_PITCH_LSB, `ATOLL_POOL_PITCH_WIDTH);
   logic signed [`ATOLL_POOL_Y0_WIDTH-1:0] f_pool_y0;
-  assign f_pool_y0 = `ATOLL_FLD(cmd_q, `ATOLL_POOL_Y0_WORD, `ATOLL_POOL_Y0_LSB, `ATOLL_POOL_Y0_WIDTH);
+  assign f_pool_y0 = `ATOLL_FLD(cmd_q, `ATOLL_POOL_Y0_WORD,
+                                `ATOLL_POOL_Y0_LSB, `ATOLL_POOL_Y0_WIDTH);
   logic signed [`ATOLL_POOL_X0_WIDTH-1:0] f_pool_x0;
-  assign f_pool_x0 = `ATOLL_FLD(cmd_q, `ATOLL_POOL_X0_WORD, `ATOLL_POOL_X0_LSB, `ATOLL_POOL_X0_WIDTH);
+  assign f_pool_x0 = `ATOLL_FLD(cmd_q, `ATOLL_POOL_X0_WORD,
+                                `ATOLL_POOL_X0_LSB, `ATOLL_POOL_X0_WIDTH);
   logic signed [`ATOLL_POOL_SY_WIDTH-1:0] f_pool_sy;
-  assign f_pool_sy = `ATOLL_FLD(cmd_q, `ATOLL_POOL_SY_WORD, `ATOLL_POOL_SY_LSB, `ATOLL_POOL_SY_WIDTH);
+  assign f_pool_sy = `ATOLL_FLD(cmd_q, `ATOLL_POOL_SY_WORD,
+                                `ATOLL_POOL_SY_LSB, `ATOLL_POOL_SY_WIDTH);
   logic signed [`ATOLL_POOL_SX_WIDTH-1:0] f_pool_sx;
-  assign f_pool_sx = `ATOLL_FLD(cmd_q, `ATOLL_POOL_SX_WORD, `ATOLL_POOL_SX_LSB, `ATOLL_POOL_SX_WIDTH);
+  assign f_pool_sx = `ATOLL_FLD(cmd_q, `ATOLL_POOL_SX_WORD,
+                                `ATOLL_POOL_SX_LSB, `ATOLL_POOL_SX_WIDTH);
   logic [`ATOLL_POOL_KH_WIDTH-1:0] f_pool_kh;
-  assign f_pool_kh = `ATOLL_FLD(cmd_q, `ATOLL_POOL_KH_WORD, `ATOLL_POOL_KH_LSB, `ATOLL_POOL_KH_WIDTH);
+  assign f_pool_kh = `ATOLL_FLD(cmd_q, `ATOLL_POOL_KH_WORD,
+                                `ATOLL_POOL_KH_LSB, `ATOLL_POOL_KH_WIDTH);
   logic [`ATOLL_POOL_KW_WIDTH-1:0] f_pool_kw;
-  assign f_pool_kw = `ATOLL_FLD(cmd_q, `ATOLL_POOL_KW_WORD, `ATOLL_POOL_KW_LSB, `ATOLL_POOL_KW_WIDTH);
+  assign f_pool_kw = `ATOLL_FLD(cmd_q, `ATOLL_POOL_KW_WORD,
+                                `ATOLL_POOL_KW_LSB, `ATOLL_POOL_KW_WIDTH);
   logic [`ATOLL_POOL_DY_WIDTH-1:0] f_pool_dy;
-  assign f_pool_dy = `ATOLL_FLD(cmd_q, `ATOLL_POOL_DY_WORD, `ATOLL_POOL_DY_LSB, `ATOLL_POOL_DY_WIDTH);
+  assign f_pool_dy = `ATOLL_FLD(cmd_q, `ATOLL_POOL_DY_WORD,
+                                `ATOLL_POOL_DY_LSB, `ATOLL_POOL_DY_WIDTH);
   logic [`ATOLL_POOL_DX_WIDTH-1:0] f_pool_dx;
-  assign f_pool_dx = `ATOLL_FLD(cmd_q, `ATOLL_POOL_DX_WORD, `ATOLL_POOL_DX_LSB, `ATOLL_POOL_DX_WIDTH);
+  assign f_pool_dx = `ATOLL_FLD(cmd_q, `ATOLL_POOL_DX_WORD,
+                                `ATOLL_POOL_DX_LSB, `ATOLL_POOL_DX_WIDTH);
   logic signed [`ATOLL_POOL_MULT_WIDTH-1:0] f_pool_mult;
-  assign f_pool_mult = `ATOLL_FLD(cmd_q, `ATOLL_POOL_MULT_WORD, `ATOLL_POOL_MULT_LSB, `ATOLL_POOL_MULT_WIDTH);
+  assign f_pool_mult = `ATOLL_FLD(cmd_q, `ATOLL_POOL_MULT_WORD,
+                                  `ATOLL_POOL_MULT_LSB, `ATOLL_POOL_MULT_WIDTH);
   logic [`ATOLL_POOL_SHIFT_WIDTH-1:0] f_pool_shift;
-  assign f_pool_shift = `ATOLL_FLD(cmd_q, `ATOLL_POOL_SHIFT_WORD, `ATOLL_POOL_SHIFT_LSB, `ATOLL_POOL_SHIFT_WIDTH);
+  assign f_pool_shift = `ATOLL_FLD(cmd_q, `ATOLL_POOL_SHIFT_WORD,
+                                   `ATOLL_POOL_SHIFT_LSB, `ATOLL_POOL_SHIFT_WIDTH);
   logic signed [`ATOLL_POOL_SRC_ZP_WIDTH-1:0] f_pool_src_zp;
-  assign f_pool_src_zp = `ATOLL_FLD(cmd_q, `ATOLL_POOL_SRC_ZP_WORD, `ATOLL_POOL_SRC_ZP_LSB, `ATOLL_POOL_SRC_ZP_WIDTH);
+  assign f_pool_src_zp = `ATOLL_FLD(cmd_q, `ATOLL_POOL_SRC_ZP_WORD,
+                                    `ATOLL_POOL_SRC_ZP_LSB, `ATOLL_POOL_SRC_ZP_WIDTH);
   logic signed [`ATOLL_POOL_DST_ZP_WIDTH-1:0] f_pool_dst_zp;
-  assign f_pool_dst_zp = `ATOLL_FLD(cmd_q, `ATOLL_POOL_DST_ZP_WORD, `ATOLL_POOL_DST_ZP_LSB, `ATOLL_POOL_DST_ZP_WIDTH);
+  assign f_pool_dst_zp = `ATOLL_FLD(cmd_q, `ATOLL_POOL_DST_ZP_WORD,
+                                    `ATOLL_POOL_DST_ZP_LSB, `ATOLL_POOL_DST_ZP_WIDTH);
   logic signed [`ATOLL_POOL_CMIN_WIDTH-1:0] f_pool_cmin;
-  assign f_pool_cmin = `ATOLL_FLD(cmd_q, `ATOLL_POOL_CMIN_WORD, `ATOLL_POOL_CMIN_LSB, `ATOLL_POOL_CMIN_WIDTH);
+  assign f_pool_cmin = `ATOLL_FLD(cmd_q, `ATOLL_POOL_CMIN_WORD,
+                                  `ATOLL_POOL_CMIN_LSB, `ATOLL_POOL_CMIN_WIDTH);
   logic signed [`ATOLL_POOL_CMAX_WIDTH-1:0] f_pool_cmax;
-  assign f_pool_cmax = `ATOLL_FLD(cmd_q, `ATOLL_POOL_CMAX_WORD, `ATOLL_POOL_CMAX_LSB, `ATOLL_POOL_CMAX_WIDTH);
+  assign f_pool_cmax = `ATOLL_FLD(cmd_q, `ATOLL_POOL_CMAX_WORD,
+                                  `ATOLL_POOL_CMAX_LSB, `ATOLL_POOL_CMAX_WIDTH);
 
   // ------------------------------------------ per-op loop parameters
   // three offset channels: ACT (so, do, -), ADD (A, B, DST),

@@ -41,177 +41,271 @@ module atoll_cmd_check #(
   logic [7:0] op;
   assign op = cmd_i[7:0];
   logic f_dma_fill_en;
-  assign f_dma_fill_en = `ATOLL_FLD(cmd_i, `ATOLL_DMA_FILL_EN_WORD, `ATOLL_DMA_FILL_EN_LSB, `ATOLL_DMA_FILL_EN_WIDTH);
+  assign f_dma_fill_en = `ATOLL_FLD(cmd_i, `ATOLL_DMA_FILL_EN_WORD,
+                                    `ATOLL_DMA_FILL_EN_LSB, `ATOLL_DMA_FILL_EN_WIDTH);
   logic [`ATOLL_DMA_DRAM_BASE_WIDTH-1:0] f_dma_dram_base;
-  assign f_dma_dram_base = `ATOLL_FLD(cmd_i, `ATOLL_DMA_DRAM_BASE_WORD, `ATOLL_DMA_DRAM_BASE_LSB, `ATOLL_DMA_DRAM_BASE_WIDTH);
+  assign f_dma_dram_base = `ATOLL_FLD(cmd_i, `ATOLL_DMA_DRAM_BASE_WORD,
+                                      `ATOLL_DMA_DRAM_BASE_LSB, `ATOLL_DMA_DRAM_BASE_WIDTH);
   logic [`ATOLL_DMA_SPM_ADDR_WIDTH-1:0] f_dma_spm_addr;
-  assign f_dma_spm_addr = `ATOLL_FLD(cmd_i, `ATOLL_DMA_SPM_ADDR_WORD, `ATOLL_DMA_SPM_ADDR_LSB, `ATOLL_DMA_SPM_ADDR_WIDTH);
+  assign f_dma_spm_addr = `ATOLL_FLD(cmd_i, `ATOLL_DMA_SPM_ADDR_WORD,
+                                     `ATOLL_DMA_SPM_ADDR_LSB, `ATOLL_DMA_SPM_ADDR_WIDTH);
   logic [`ATOLL_DMA_SPM_PART_WIDTH-1:0] f_dma_spm_part;
-  assign f_dma_spm_part = `ATOLL_FLD(cmd_i, `ATOLL_DMA_SPM_PART_WORD, `ATOLL_DMA_SPM_PART_LSB, `ATOLL_DMA_SPM_PART_WIDTH);
+  assign f_dma_spm_part = `ATOLL_FLD(cmd_i, `ATOLL_DMA_SPM_PART_WORD,
+                                     `ATOLL_DMA_SPM_PART_LSB, `ATOLL_DMA_SPM_PART_WIDTH);
   logic signed [`ATOLL_DMA_DRAM_STRIDE0_WIDTH-1:0] f_dma_dram_stride0;
-  assign f_dma_dram_stride0 = `ATOLL_FLD(cmd_i, `ATOLL_DMA_DRAM_STRIDE0_WORD, `ATOLL_DMA_DRAM_STRIDE0_LSB, `ATOLL_DMA_DRAM_STRIDE0_WIDTH);
+  assign f_dma_dram_stride0 = `ATOLL_FLD(cmd_i, `ATOLL_DMA_DRAM_STRIDE0_WORD,
+                                         `ATOLL_DMA_DRAM_STRIDE0_LSB,
+                                         `ATOLL_DMA_DRAM_STRIDE0_WIDTH);
   logic signed [`ATOLL_DMA_DRAM_STRIDE1_WIDTH-1:0] f_dma_dram_stride1;
-  assign f_dma_dram_stride1 = `ATOLL_FLD(cmd_i, `ATOLL_DMA_DRAM_STRIDE1_WORD, `ATOLL_DMA_DRAM_STRIDE1_LSB, `ATOLL_DMA_DRAM_STRIDE1_WIDTH);
+  assign f_dma_dram_stride1 = `ATOLL_FLD(cmd_i, `ATOLL_DMA_DRAM_STRIDE1_WORD,
+                                         `ATOLL_DMA_DRAM_STRIDE1_LSB,
+                                         `ATOLL_DMA_DRAM_STRIDE1_WIDTH);
   logic signed [`ATOLL_DMA_DRAM_STRIDE2_WIDTH-1:0] f_dma_dram_stride2;
-  assign f_dma_dram_stride2 = `ATOLL_FLD(cmd_i, `ATOLL_DMA_DRAM_STRIDE2_WORD, `ATOLL_DMA_DRAM_STRIDE2_LSB, `ATOLL_DMA_DRAM_STRIDE2_WIDTH);
+  assign f_dma_dram_stride2 = `ATOLL_FLD(cmd_i, `ATOLL_DMA_DRAM_STRIDE2_WORD,
+                                         `ATOLL_DMA_DRAM_STRIDE2_LSB,
+                                         `ATOLL_DMA_DRAM_STRIDE2_WIDTH);
   logic signed [`ATOLL_DMA_DRAM_STRIDE3_WIDTH-1:0] f_dma_dram_stride3;
-  assign f_dma_dram_stride3 = `ATOLL_FLD(cmd_i, `ATOLL_DMA_DRAM_STRIDE3_WORD, `ATOLL_DMA_DRAM_STRIDE3_LSB, `ATOLL_DMA_DRAM_STRIDE3_WIDTH);
+  assign f_dma_dram_stride3 = `ATOLL_FLD(cmd_i, `ATOLL_DMA_DRAM_STRIDE3_WORD,
+                                         `ATOLL_DMA_DRAM_STRIDE3_LSB,
+                                         `ATOLL_DMA_DRAM_STRIDE3_WIDTH);
   logic signed [`ATOLL_DMA_SPM_STRIDE0_WIDTH-1:0] f_dma_spm_stride0;
-  assign f_dma_spm_stride0 = `ATOLL_FLD(cmd_i, `ATOLL_DMA_SPM_STRIDE0_WORD, `ATOLL_DMA_SPM_STRIDE0_LSB, `ATOLL_DMA_SPM_STRIDE0_WIDTH);
+  assign f_dma_spm_stride0 = `ATOLL_FLD(cmd_i, `ATOLL_DMA_SPM_STRIDE0_WORD,
+                                        `ATOLL_DMA_SPM_STRIDE0_LSB, `ATOLL_DMA_SPM_STRIDE0_WIDTH);
   logic signed [`ATOLL_DMA_SPM_STRIDE1_WIDTH-1:0] f_dma_spm_stride1;
-  assign f_dma_spm_stride1 = `ATOLL_FLD(cmd_i, `ATOLL_DMA_SPM_STRIDE1_WORD, `ATOLL_DMA_SPM_STRIDE1_LSB, `ATOLL_DMA_SPM_STRIDE1_WIDTH);
+  assign f_dma_spm_stride1 = `ATOLL_FLD(cmd_i, `ATOLL_DMA_SPM_STRIDE1_WORD,
+                                        `ATOLL_DMA_SPM_STRIDE1_LSB, `ATOLL_DMA_SPM_STRIDE1_WIDTH);
   logic signed [`ATOLL_DMA_SPM_STRIDE2_WIDTH-1:0] f_dma_spm_stride2;
-  assign f_dma_spm_stride2 = `ATOLL_FLD(cmd_i, `ATOLL_DMA_SPM_STRIDE2_WORD, `ATOLL_DMA_SPM_STRIDE2_LSB, `ATOLL_DMA_SPM_STRIDE2_WIDTH);
+  assign f_dma_spm_stride2 = `ATOLL_FLD(cmd_i, `ATOLL_DMA_SPM_STRIDE2_WORD,
+                                        `ATOLL_DMA_SPM_STRIDE2_LSB, `ATOLL_DMA_SPM_STRIDE2_WIDTH);
   logic signed [`ATOLL_DMA_SPM_STRIDE3_WIDTH-1:0] f_dma_spm_stride3;
-  assign f_dma_spm_stride3 = `ATOLL_FLD(cmd_i, `ATOLL_DMA_SPM_STRIDE3_WORD, `ATOLL_DMA_SPM_STRIDE3_LSB, `ATOLL_DMA_SPM_STRIDE3_WIDTH);
+  assign f_dma_spm_stride3 = `ATOLL_FLD(cmd_i, `ATOLL_DMA_SPM_STRIDE3_WORD,
+                                        `ATOLL_DMA_SPM_STRIDE3_LSB, `ATOLL_DMA_SPM_STRIDE3_WIDTH);
   logic signed [`ATOLL_DMA_PART_STRIDE0_WIDTH-1:0] f_dma_part_stride0;
-  assign f_dma_part_stride0 = `ATOLL_FLD(cmd_i, `ATOLL_DMA_PART_STRIDE0_WORD, `ATOLL_DMA_PART_STRIDE0_LSB, `ATOLL_DMA_PART_STRIDE0_WIDTH);
+  assign f_dma_part_stride0 = `ATOLL_FLD(cmd_i, `ATOLL_DMA_PART_STRIDE0_WORD,
+                                         `ATOLL_DMA_PART_STRIDE0_LSB,
+                                         `ATOLL_DMA_PART_STRIDE0_WIDTH);
   logic signed [`ATOLL_DMA_PART_STRIDE1_WIDTH-1:0] f_dma_part_stride1;
-  assign f_dma_part_stride1 = `ATOLL_FLD(cmd_i, `ATOLL_DMA_PART_STRIDE1_WORD, `ATOLL_DMA_PART_STRIDE1_LSB, `ATOLL_DMA_PART_STRIDE1_WIDTH);
+  assign f_dma_part_stride1 = `ATOLL_FLD(cmd_i, `ATOLL_DMA_PART_STRIDE1_WORD,
+                                         `ATOLL_DMA_PART_STRIDE1_LSB,
+                                         `ATOLL_DMA_PART_STRIDE1_WIDTH);
   logic signed [`ATOLL_DMA_PART_STRIDE2_WIDTH-1:0] f_dma_part_stride2;
-  assign f_dma_part_stride2 = `ATOLL_FLD(cmd_i, `ATOLL_DMA_PART_STRIDE2_WORD, `ATOLL_DMA_PART_STRIDE2_LSB, `ATOLL_DMA_PART_STRIDE2_WIDTH);
+  assign f_dma_part_stride2 = `ATOLL_FLD(cmd_i, `ATOLL_DMA_PART_STRIDE2_WORD,
+                                         `ATOLL_DMA_PART_STRIDE2_LSB,
+                                         `ATOLL_DMA_PART_STRIDE2_WIDTH);
   logic signed [`ATOLL_DMA_PART_STRIDE3_WIDTH-1:0] f_dma_part_stride3;
-  assign f_dma_part_stride3 = `ATOLL_FLD(cmd_i, `ATOLL_DMA_PART_STRIDE3_WORD, `ATOLL_DMA_PART_STRIDE3_LSB, `ATOLL_DMA_PART_STRIDE3_WIDTH);
+  assign f_dma_part_stride3 = `ATOLL_FLD(cmd_i, `ATOLL_DMA_PART_STRIDE3_WORD,
+                                         `ATOLL_DMA_PART_STRIDE3_LSB,
+                                         `ATOLL_DMA_PART_STRIDE3_WIDTH);
   logic [`ATOLL_DMA_COUNT0_WIDTH-1:0] f_dma_count0;
-  assign f_dma_count0 = `ATOLL_FLD(cmd_i, `ATOLL_DMA_COUNT0_WORD, `ATOLL_DMA_COUNT0_LSB, `ATOLL_DMA_COUNT0_WIDTH);
+  assign f_dma_count0 = `ATOLL_FLD(cmd_i, `ATOLL_DMA_COUNT0_WORD,
+                                   `ATOLL_DMA_COUNT0_LSB, `ATOLL_DMA_COUNT0_WIDTH);
   logic [`ATOLL_DMA_COUNT1_WIDTH-1:0] f_dma_count1;
-  assign f_dma_count1 = `ATOLL_FLD(cmd_i, `ATOLL_DMA_COUNT1_WORD, `ATOLL_DMA_COUNT1_LSB, `ATOLL_DMA_COUNT1_WIDTH);
+  assign f_dma_count1 = `ATOLL_FLD(cmd_i, `ATOLL_DMA_COUNT1_WORD,
+                                   `ATOLL_DMA_COUNT1_LSB, `ATOLL_DMA_COUNT1_WIDTH);
   logic [`ATOLL_DMA_COUNT2_WIDTH-1:0] f_dma_count2;
-  assign f_dma_count2 = `ATOLL_FLD(cmd_i, `ATOLL_DMA_COUNT2_WORD, `ATOLL_DMA_COUNT2_LSB, `ATOLL_DMA_COUNT2_WIDTH);
+  assign f_dma_count2 = `ATOLL_FLD(cmd_i, `ATOLL_DMA_COUNT2_WORD,
+                                   `ATOLL_DMA_COUNT2_LSB, `ATOLL_DMA_COUNT2_WIDTH);
   logic [`ATOLL_DMA_COUNT3_WIDTH-1:0] f_dma_count3;
-  assign f_dma_count3 = `ATOLL_FLD(cmd_i, `ATOLL_DMA_COUNT3_WORD, `ATOLL_DMA_COUNT3_LSB, `ATOLL_DMA_COUNT3_WIDTH);
+  assign f_dma_count3 = `ATOLL_FLD(cmd_i, `ATOLL_DMA_COUNT3_WORD,
+                                   `ATOLL_DMA_COUNT3_LSB, `ATOLL_DMA_COUNT3_WIDTH);
   logic [`ATOLL_LDW_NROWS_WIDTH-1:0] f_ldw_nrows;
-  assign f_ldw_nrows = `ATOLL_FLD(cmd_i, `ATOLL_LDW_NROWS_WORD, `ATOLL_LDW_NROWS_LSB, `ATOLL_LDW_NROWS_WIDTH);
+  assign f_ldw_nrows = `ATOLL_FLD(cmd_i, `ATOLL_LDW_NROWS_WORD,
+                                  `ATOLL_LDW_NROWS_LSB, `ATOLL_LDW_NROWS_WIDTH);
   logic [`ATOLL_LDW_NCOLS_WIDTH-1:0] f_ldw_ncols;
-  assign f_ldw_ncols = `ATOLL_FLD(cmd_i, `ATOLL_LDW_NCOLS_WORD, `ATOLL_LDW_NCOLS_LSB, `ATOLL_LDW_NCOLS_WIDTH);
+  assign f_ldw_ncols = `ATOLL_FLD(cmd_i, `ATOLL_LDW_NCOLS_WORD,
+                                  `ATOLL_LDW_NCOLS_LSB, `ATOLL_LDW_NCOLS_WIDTH);
   logic [`ATOLL_LDW_W_ADDR_WIDTH-1:0] f_ldw_w_addr;
-  assign f_ldw_w_addr = `ATOLL_FLD(cmd_i, `ATOLL_LDW_W_ADDR_WORD, `ATOLL_LDW_W_ADDR_LSB, `ATOLL_LDW_W_ADDR_WIDTH);
+  assign f_ldw_w_addr = `ATOLL_FLD(cmd_i, `ATOLL_LDW_W_ADDR_WORD,
+                                   `ATOLL_LDW_W_ADDR_LSB, `ATOLL_LDW_W_ADDR_WIDTH);
   logic [`ATOLL_LDW_W_PART_WIDTH-1:0] f_ldw_w_part;
-  assign f_ldw_w_part = `ATOLL_FLD(cmd_i, `ATOLL_LDW_W_PART_WORD, `ATOLL_LDW_W_PART_LSB, `ATOLL_LDW_W_PART_WIDTH);
+  assign f_ldw_w_part = `ATOLL_FLD(cmd_i, `ATOLL_LDW_W_PART_WORD,
+                                   `ATOLL_LDW_W_PART_LSB, `ATOLL_LDW_W_PART_WIDTH);
   logic [`ATOLL_LDW_ZP_ADDR_WIDTH-1:0] f_ldw_zp_addr;
-  assign f_ldw_zp_addr = `ATOLL_FLD(cmd_i, `ATOLL_LDW_ZP_ADDR_WORD, `ATOLL_LDW_ZP_ADDR_LSB, `ATOLL_LDW_ZP_ADDR_WIDTH);
+  assign f_ldw_zp_addr = `ATOLL_FLD(cmd_i, `ATOLL_LDW_ZP_ADDR_WORD,
+                                    `ATOLL_LDW_ZP_ADDR_LSB, `ATOLL_LDW_ZP_ADDR_WIDTH);
   logic [`ATOLL_LDW_ZP_PART_WIDTH-1:0] f_ldw_zp_part;
-  assign f_ldw_zp_part = `ATOLL_FLD(cmd_i, `ATOLL_LDW_ZP_PART_WORD, `ATOLL_LDW_ZP_PART_LSB, `ATOLL_LDW_ZP_PART_WIDTH);
+  assign f_ldw_zp_part = `ATOLL_FLD(cmd_i, `ATOLL_LDW_ZP_PART_WORD,
+                                    `ATOLL_LDW_ZP_PART_LSB, `ATOLL_LDW_ZP_PART_WIDTH);
   logic [`ATOLL_MM_NROWS_WIDTH-1:0] f_mm_nrows;
-  assign f_mm_nrows = `ATOLL_FLD(cmd_i, `ATOLL_MM_NROWS_WORD, `ATOLL_MM_NROWS_LSB, `ATOLL_MM_NROWS_WIDTH);
+  assign f_mm_nrows = `ATOLL_FLD(cmd_i, `ATOLL_MM_NROWS_WORD,
+                                 `ATOLL_MM_NROWS_LSB, `ATOLL_MM_NROWS_WIDTH);
   logic [`ATOLL_MM_NCOLS_WIDTH-1:0] f_mm_ncols;
-  assign f_mm_ncols = `ATOLL_FLD(cmd_i, `ATOLL_MM_NCOLS_WORD, `ATOLL_MM_NCOLS_LSB, `ATOLL_MM_NCOLS_WIDTH);
+  assign f_mm_ncols = `ATOLL_FLD(cmd_i, `ATOLL_MM_NCOLS_WORD,
+                                 `ATOLL_MM_NCOLS_LSB, `ATOLL_MM_NCOLS_WIDTH);
   logic [`ATOLL_MM_X_ADDR_WIDTH-1:0] f_mm_x_addr;
-  assign f_mm_x_addr = `ATOLL_FLD(cmd_i, `ATOLL_MM_X_ADDR_WORD, `ATOLL_MM_X_ADDR_LSB, `ATOLL_MM_X_ADDR_WIDTH);
+  assign f_mm_x_addr = `ATOLL_FLD(cmd_i, `ATOLL_MM_X_ADDR_WORD,
+                                  `ATOLL_MM_X_ADDR_LSB, `ATOLL_MM_X_ADDR_WIDTH);
   logic [`ATOLL_MM_X_PART_WIDTH-1:0] f_mm_x_part;
-  assign f_mm_x_part = `ATOLL_FLD(cmd_i, `ATOLL_MM_X_PART_WORD, `ATOLL_MM_X_PART_LSB, `ATOLL_MM_X_PART_WIDTH);
+  assign f_mm_x_part = `ATOLL_FLD(cmd_i, `ATOLL_MM_X_PART_WORD,
+                                  `ATOLL_MM_X_PART_LSB, `ATOLL_MM_X_PART_WIDTH);
   logic [`ATOLL_MM_PITCH_WIDTH-1:0] f_mm_pitch;
-  assign f_mm_pitch = `ATOLL_FLD(cmd_i, `ATOLL_MM_PITCH_WORD, `ATOLL_MM_PITCH_LSB, `ATOLL_MM_PITCH_WIDTH);
+  assign f_mm_pitch = `ATOLL_FLD(cmd_i, `ATOLL_MM_PITCH_WORD,
+                                 `ATOLL_MM_PITCH_LSB, `ATOLL_MM_PITCH_WIDTH);
   logic [`ATOLL_MM_H_WIDTH-1:0] f_mm_h;
-  assign f_mm_h = `ATOLL_FLD(cmd_i, `ATOLL_MM_H_WORD, `ATOLL_MM_H_LSB, `ATOLL_MM_H_WIDTH);
+  assign f_mm_h = `ATOLL_FLD(cmd_i, `ATOLL_MM_H_WORD,
+                             `ATOLL_MM_H_LSB, `ATOLL_MM_H_WIDTH);
   logic [`ATOLL_MM_W_WIDTH-1:0] f_mm_w;
-  assign f_mm_w = `ATOLL_FLD(cmd_i, `ATOLL_MM_W_WORD, `ATOLL_MM_W_LSB, `ATOLL_MM_W_WIDTH);
+  assign f_mm_w = `ATOLL_FLD(cmd_i, `ATOLL_MM_W_WORD,
+                             `ATOLL_MM_W_LSB, `ATOLL_MM_W_WIDTH);
   logic [`ATOLL_MM_N0_WIDTH-1:0] f_mm_n0;
-  assign f_mm_n0 = `ATOLL_FLD(cmd_i, `ATOLL_MM_N0_WORD, `ATOLL_MM_N0_LSB, `ATOLL_MM_N0_WIDTH);
+  assign f_mm_n0 = `ATOLL_FLD(cmd_i, `ATOLL_MM_N0_WORD,
+                              `ATOLL_MM_N0_LSB, `ATOLL_MM_N0_WIDTH);
   logic [`ATOLL_MM_N1_WIDTH-1:0] f_mm_n1;
-  assign f_mm_n1 = `ATOLL_FLD(cmd_i, `ATOLL_MM_N1_WORD, `ATOLL_MM_N1_LSB, `ATOLL_MM_N1_WIDTH);
+  assign f_mm_n1 = `ATOLL_FLD(cmd_i, `ATOLL_MM_N1_WORD,
+                              `ATOLL_MM_N1_LSB, `ATOLL_MM_N1_WIDTH);
   logic [`ATOLL_MM_PSUM_ADDR_WIDTH-1:0] f_mm_psum_addr;
-  assign f_mm_psum_addr = `ATOLL_FLD(cmd_i, `ATOLL_MM_PSUM_ADDR_WORD, `ATOLL_MM_PSUM_ADDR_LSB, `ATOLL_MM_PSUM_ADDR_WIDTH);
+  assign f_mm_psum_addr = `ATOLL_FLD(cmd_i, `ATOLL_MM_PSUM_ADDR_WORD,
+                                     `ATOLL_MM_PSUM_ADDR_LSB, `ATOLL_MM_PSUM_ADDR_WIDTH);
   logic signed [`ATOLL_MM_PS0_WIDTH-1:0] f_mm_ps0;
-  assign f_mm_ps0 = `ATOLL_FLD(cmd_i, `ATOLL_MM_PS0_WORD, `ATOLL_MM_PS0_LSB, `ATOLL_MM_PS0_WIDTH);
+  assign f_mm_ps0 = `ATOLL_FLD(cmd_i, `ATOLL_MM_PS0_WORD,
+                               `ATOLL_MM_PS0_LSB, `ATOLL_MM_PS0_WIDTH);
   logic signed [`ATOLL_MM_PS1_WIDTH-1:0] f_mm_ps1;
-  assign f_mm_ps1 = `ATOLL_FLD(cmd_i, `ATOLL_MM_PS1_WORD, `ATOLL_MM_PS1_LSB, `ATOLL_MM_PS1_WIDTH);
+  assign f_mm_ps1 = `ATOLL_FLD(cmd_i, `ATOLL_MM_PS1_WORD,
+                               `ATOLL_MM_PS1_LSB, `ATOLL_MM_PS1_WIDTH);
   logic [`ATOLL_ACT_SRC_TYPE_WIDTH-1:0] f_act_src_type;
-  assign f_act_src_type = `ATOLL_FLD(cmd_i, `ATOLL_ACT_SRC_TYPE_WORD, `ATOLL_ACT_SRC_TYPE_LSB, `ATOLL_ACT_SRC_TYPE_WIDTH);
+  assign f_act_src_type = `ATOLL_FLD(cmd_i, `ATOLL_ACT_SRC_TYPE_WORD,
+                                     `ATOLL_ACT_SRC_TYPE_LSB, `ATOLL_ACT_SRC_TYPE_WIDTH);
   logic [`ATOLL_ACT_DST_TYPE_WIDTH-1:0] f_act_dst_type;
-  assign f_act_dst_type = `ATOLL_FLD(cmd_i, `ATOLL_ACT_DST_TYPE_WORD, `ATOLL_ACT_DST_TYPE_LSB, `ATOLL_ACT_DST_TYPE_WIDTH);
+  assign f_act_dst_type = `ATOLL_FLD(cmd_i, `ATOLL_ACT_DST_TYPE_WORD,
+                                     `ATOLL_ACT_DST_TYPE_LSB, `ATOLL_ACT_DST_TYPE_WIDTH);
   logic f_act_pp;
-  assign f_act_pp = `ATOLL_FLD(cmd_i, `ATOLL_ACT_PP_WORD, `ATOLL_ACT_PP_LSB, `ATOLL_ACT_PP_WIDTH);
+  assign f_act_pp = `ATOLL_FLD(cmd_i, `ATOLL_ACT_PP_WORD,
+                               `ATOLL_ACT_PP_LSB, `ATOLL_ACT_PP_WIDTH);
   logic [`ATOLL_ACT_NPARTS_WIDTH-1:0] f_act_nparts;
-  assign f_act_nparts = `ATOLL_FLD(cmd_i, `ATOLL_ACT_NPARTS_WORD, `ATOLL_ACT_NPARTS_LSB, `ATOLL_ACT_NPARTS_WIDTH);
+  assign f_act_nparts = `ATOLL_FLD(cmd_i, `ATOLL_ACT_NPARTS_WORD,
+                                   `ATOLL_ACT_NPARTS_LSB, `ATOLL_ACT_NPARTS_WIDTH);
   logic [`ATOLL_ACT_SRC_ADDR_WIDTH-1:0] f_act_src_addr;
-  assign f_act_src_addr = `ATOLL_FLD(cmd_i, `ATOLL_ACT_SRC_ADDR_WORD, `ATOLL_ACT_SRC_ADDR_LSB, `ATOLL_ACT_SRC_ADDR_WIDTH);
+  assign f_act_src_addr = `ATOLL_FLD(cmd_i, `ATOLL_ACT_SRC_ADDR_WORD,
+                                     `ATOLL_ACT_SRC_ADDR_LSB, `ATOLL_ACT_SRC_ADDR_WIDTH);
   logic [`ATOLL_ACT_SRC_PART_WIDTH-1:0] f_act_src_part;
-  assign f_act_src_part = `ATOLL_FLD(cmd_i, `ATOLL_ACT_SRC_PART_WORD, `ATOLL_ACT_SRC_PART_LSB, `ATOLL_ACT_SRC_PART_WIDTH);
+  assign f_act_src_part = `ATOLL_FLD(cmd_i, `ATOLL_ACT_SRC_PART_WORD,
+                                     `ATOLL_ACT_SRC_PART_LSB, `ATOLL_ACT_SRC_PART_WIDTH);
   logic [`ATOLL_ACT_DST_PART_WIDTH-1:0] f_act_dst_part;
-  assign f_act_dst_part = `ATOLL_FLD(cmd_i, `ATOLL_ACT_DST_PART_WORD, `ATOLL_ACT_DST_PART_LSB, `ATOLL_ACT_DST_PART_WIDTH);
+  assign f_act_dst_part = `ATOLL_FLD(cmd_i, `ATOLL_ACT_DST_PART_WORD,
+                                     `ATOLL_ACT_DST_PART_LSB, `ATOLL_ACT_DST_PART_WIDTH);
   logic [`ATOLL_ACT_DST_ADDR_WIDTH-1:0] f_act_dst_addr;
-  assign f_act_dst_addr = `ATOLL_FLD(cmd_i, `ATOLL_ACT_DST_ADDR_WORD, `ATOLL_ACT_DST_ADDR_LSB, `ATOLL_ACT_DST_ADDR_WIDTH);
+  assign f_act_dst_addr = `ATOLL_FLD(cmd_i, `ATOLL_ACT_DST_ADDR_WORD,
+                                     `ATOLL_ACT_DST_ADDR_LSB, `ATOLL_ACT_DST_ADDR_WIDTH);
   logic [`ATOLL_ACT_N0_WIDTH-1:0] f_act_n0;
-  assign f_act_n0 = `ATOLL_FLD(cmd_i, `ATOLL_ACT_N0_WORD, `ATOLL_ACT_N0_LSB, `ATOLL_ACT_N0_WIDTH);
+  assign f_act_n0 = `ATOLL_FLD(cmd_i, `ATOLL_ACT_N0_WORD,
+                               `ATOLL_ACT_N0_LSB, `ATOLL_ACT_N0_WIDTH);
   logic [`ATOLL_ACT_N1_WIDTH-1:0] f_act_n1;
-  assign f_act_n1 = `ATOLL_FLD(cmd_i, `ATOLL_ACT_N1_WORD, `ATOLL_ACT_N1_LSB, `ATOLL_ACT_N1_WIDTH);
+  assign f_act_n1 = `ATOLL_FLD(cmd_i, `ATOLL_ACT_N1_WORD,
+                               `ATOLL_ACT_N1_LSB, `ATOLL_ACT_N1_WIDTH);
   logic signed [`ATOLL_ACT_SS0_WIDTH-1:0] f_act_ss0;
-  assign f_act_ss0 = `ATOLL_FLD(cmd_i, `ATOLL_ACT_SS0_WORD, `ATOLL_ACT_SS0_LSB, `ATOLL_ACT_SS0_WIDTH);
+  assign f_act_ss0 = `ATOLL_FLD(cmd_i, `ATOLL_ACT_SS0_WORD,
+                                `ATOLL_ACT_SS0_LSB, `ATOLL_ACT_SS0_WIDTH);
   logic signed [`ATOLL_ACT_SS1_WIDTH-1:0] f_act_ss1;
-  assign f_act_ss1 = `ATOLL_FLD(cmd_i, `ATOLL_ACT_SS1_WORD, `ATOLL_ACT_SS1_LSB, `ATOLL_ACT_SS1_WIDTH);
+  assign f_act_ss1 = `ATOLL_FLD(cmd_i, `ATOLL_ACT_SS1_WORD,
+                                `ATOLL_ACT_SS1_LSB, `ATOLL_ACT_SS1_WIDTH);
   logic signed [`ATOLL_ACT_DS0_WIDTH-1:0] f_act_ds0;
-  assign f_act_ds0 = `ATOLL_FLD(cmd_i, `ATOLL_ACT_DS0_WORD, `ATOLL_ACT_DS0_LSB, `ATOLL_ACT_DS0_WIDTH);
+  assign f_act_ds0 = `ATOLL_FLD(cmd_i, `ATOLL_ACT_DS0_WORD,
+                                `ATOLL_ACT_DS0_LSB, `ATOLL_ACT_DS0_WIDTH);
   logic signed [`ATOLL_ACT_DS1_WIDTH-1:0] f_act_ds1;
-  assign f_act_ds1 = `ATOLL_FLD(cmd_i, `ATOLL_ACT_DS1_WORD, `ATOLL_ACT_DS1_LSB, `ATOLL_ACT_DS1_WIDTH);
+  assign f_act_ds1 = `ATOLL_FLD(cmd_i, `ATOLL_ACT_DS1_WORD,
+                                `ATOLL_ACT_DS1_LSB, `ATOLL_ACT_DS1_WIDTH);
   logic [`ATOLL_ACT_PARAM_ADDR_WIDTH-1:0] f_act_param_addr;
-  assign f_act_param_addr = `ATOLL_FLD(cmd_i, `ATOLL_ACT_PARAM_ADDR_WORD, `ATOLL_ACT_PARAM_ADDR_LSB, `ATOLL_ACT_PARAM_ADDR_WIDTH);
+  assign f_act_param_addr = `ATOLL_FLD(cmd_i, `ATOLL_ACT_PARAM_ADDR_WORD,
+                                       `ATOLL_ACT_PARAM_ADDR_LSB, `ATOLL_ACT_PARAM_ADDR_WIDTH);
   logic [`ATOLL_ADD_NPARTS_WIDTH-1:0] f_add_nparts;
-  assign f_add_nparts = `ATOLL_FLD(cmd_i, `ATOLL_ADD_NPARTS_WORD, `ATOLL_ADD_NPARTS_LSB, `ATOLL_ADD_NPARTS_WIDTH);
+  assign f_add_nparts = `ATOLL_FLD(cmd_i, `ATOLL_ADD_NPARTS_WORD,
+                                   `ATOLL_ADD_NPARTS_LSB, `ATOLL_ADD_NPARTS_WIDTH);
   logic [`ATOLL_ADD_A_ADDR_WIDTH-1:0] f_add_a_addr;
-  assign f_add_a_addr = `ATOLL_FLD(cmd_i, `ATOLL_ADD_A_ADDR_WORD, `ATOLL_ADD_A_ADDR_LSB, `ATOLL_ADD_A_ADDR_WIDTH);
+  assign f_add_a_addr = `ATOLL_FLD(cmd_i, `ATOLL_ADD_A_ADDR_WORD,
+                                   `ATOLL_ADD_A_ADDR_LSB, `ATOLL_ADD_A_ADDR_WIDTH);
   logic [`ATOLL_ADD_A_PART_WIDTH-1:0] f_add_a_part;
-  assign f_add_a_part = `ATOLL_FLD(cmd_i, `ATOLL_ADD_A_PART_WORD, `ATOLL_ADD_A_PART_LSB, `ATOLL_ADD_A_PART_WIDTH);
+  assign f_add_a_part = `ATOLL_FLD(cmd_i, `ATOLL_ADD_A_PART_WORD,
+                                   `ATOLL_ADD_A_PART_LSB, `ATOLL_ADD_A_PART_WIDTH);
   logic [`ATOLL_ADD_B_PART_WIDTH-1:0] f_add_b_part;
-  assign f_add_b_part = `ATOLL_FLD(cmd_i, `ATOLL_ADD_B_PART_WORD, `ATOLL_ADD_B_PART_LSB, `ATOLL_ADD_B_PART_WIDTH);
+  assign f_add_b_part = `ATOLL_FLD(cmd_i, `ATOLL_ADD_B_PART_WORD,
+                                   `ATOLL_ADD_B_PART_LSB, `ATOLL_ADD_B_PART_WIDTH);
   logic [`ATOLL_ADD_B_ADDR_WIDTH-1:0] f_add_b_addr;
-  assign f_add_b_addr = `ATOLL_FLD(cmd_i, `ATOLL_ADD_B_ADDR_WORD, `ATOLL_ADD_B_ADDR_LSB, `ATOLL_ADD_B_ADDR_WIDTH);
+  assign f_add_b_addr = `ATOLL_FLD(cmd_i, `ATOLL_ADD_B_ADDR_WORD,
+                                   `ATOLL_ADD_B_ADDR_LSB, `ATOLL_ADD_B_ADDR_WIDTH);
   logic [`ATOLL_ADD_DST_ADDR_WIDTH-1:0] f_add_dst_addr;
-  assign f_add_dst_addr = `ATOLL_FLD(cmd_i, `ATOLL_ADD_DST_ADDR_WORD, `ATOLL_ADD_DST_ADDR_LSB, `ATOLL_ADD_DST_ADDR_WIDTH);
+  assign f_add_dst_addr = `ATOLL_FLD(cmd_i, `ATOLL_ADD_DST_ADDR_WORD,
+                                     `ATOLL_ADD_DST_ADDR_LSB, `ATOLL_ADD_DST_ADDR_WIDTH);
   logic [`ATOLL_ADD_DST_PART_WIDTH-1:0] f_add_dst_part;
-  assign f_add_dst_part = `ATOLL_FLD(cmd_i, `ATOLL_ADD_DST_PART_WORD, `ATOLL_ADD_DST_PART_LSB, `ATOLL_ADD_DST_PART_WIDTH);
+  assign f_add_dst_part = `ATOLL_FLD(cmd_i, `ATOLL_ADD_DST_PART_WORD,
+                                     `ATOLL_ADD_DST_PART_LSB, `ATOLL_ADD_DST_PART_WIDTH);
   logic [`ATOLL_ADD_N0_WIDTH-1:0] f_add_n0;
-  assign f_add_n0 = `ATOLL_FLD(cmd_i, `ATOLL_ADD_N0_WORD, `ATOLL_ADD_N0_LSB, `ATOLL_ADD_N0_WIDTH);
+  assign f_add_n0 = `ATOLL_FLD(cmd_i, `ATOLL_ADD_N0_WORD,
+                               `ATOLL_ADD_N0_LSB, `ATOLL_ADD_N0_WIDTH);
   logic [`ATOLL_ADD_N1_WIDTH-1:0] f_add_n1;
-  assign f_add_n1 = `ATOLL_FLD(cmd_i, `ATOLL_ADD_N1_WORD, `ATOLL_ADD_N1_LSB, `ATOLL_ADD_N1_WIDTH);
+  assign f_add_n1 = `ATOLL_FLD(cmd_i, `ATOLL_ADD_N1_WORD,
+                               `ATOLL_ADD_N1_LSB, `ATOLL_ADD_N1_WIDTH);
   logic signed [`ATOLL_ADD_AS0_WIDTH-1:0] f_add_as0;
-  assign f_add_as0 = `ATOLL_FLD(cmd_i, `ATOLL_ADD_AS0_WORD, `ATOLL_ADD_AS0_LSB, `ATOLL_ADD_AS0_WIDTH);
+  assign f_add_as0 = `ATOLL_FLD(cmd_i, `ATOLL_ADD_AS0_WORD,
+                                `ATOLL_ADD_AS0_LSB, `ATOLL_ADD_AS0_WIDTH);
   logic signed [`ATOLL_ADD_AS1_WIDTH-1:0] f_add_as1;
-  assign f_add_as1 = `ATOLL_FLD(cmd_i, `ATOLL_ADD_AS1_WORD, `ATOLL_ADD_AS1_LSB, `ATOLL_ADD_AS1_WIDTH);
+  assign f_add_as1 = `ATOLL_FLD(cmd_i, `ATOLL_ADD_AS1_WORD,
+                                `ATOLL_ADD_AS1_LSB, `ATOLL_ADD_AS1_WIDTH);
   logic signed [`ATOLL_ADD_BS0_WIDTH-1:0] f_add_bs0;
-  assign f_add_bs0 = `ATOLL_FLD(cmd_i, `ATOLL_ADD_BS0_WORD, `ATOLL_ADD_BS0_LSB, `ATOLL_ADD_BS0_WIDTH);
+  assign f_add_bs0 = `ATOLL_FLD(cmd_i, `ATOLL_ADD_BS0_WORD,
+                                `ATOLL_ADD_BS0_LSB, `ATOLL_ADD_BS0_WIDTH);
   logic signed [`ATOLL_ADD_BS1_WIDTH-1:0] f_add_bs1;
-  assign f_add_bs1 = `ATOLL_FLD(cmd_i, `ATOLL_ADD_BS1_WORD, `ATOLL_ADD_BS1_LSB, `ATOLL_ADD_BS1_WIDTH);
+  assign f_add_bs1 = `ATOLL_FLD(cmd_i, `ATOLL_ADD_BS1_WORD,
+                                `ATOLL_ADD_BS1_LSB, `ATOLL_ADD_BS1_WIDTH);
   logic signed [`ATOLL_ADD_DS0_WIDTH-1:0] f_add_ds0;
-  assign f_add_ds0 = `ATOLL_FLD(cmd_i, `ATOLL_ADD_DS0_WORD, `ATOLL_ADD_DS0_LSB, `ATOLL_ADD_DS0_WIDTH);
+  assign f_add_ds0 = `ATOLL_FLD(cmd_i, `ATOLL_ADD_DS0_WORD,
+                                `ATOLL_ADD_DS0_LSB, `ATOLL_ADD_DS0_WIDTH);
   logic signed [`ATOLL_ADD_DS1_WIDTH-1:0] f_add_ds1;
-  assign f_add_ds1 = `ATOLL_FLD(cmd_i, `ATOLL_ADD_DS1_WORD, `ATOLL_ADD_DS1_LSB, `ATOLL_ADD_DS1_WIDTH);
+  assign f_add_ds1 = `ATOLL_FLD(cmd_i, `ATOLL_ADD_DS1_WORD,
+                                `ATOLL_ADD_DS1_LSB, `ATOLL_ADD_DS1_WIDTH);
   logic [`ATOLL_POOL_NPARTS_WIDTH-1:0] f_pool_nparts;
-  assign f_pool_nparts = `ATOLL_FLD(cmd_i, `ATOLL_POOL_NPARTS_WORD, `ATOLL_POOL_NPARTS_LSB, `ATOLL_POOL_NPARTS_WIDTH);
+  assign f_pool_nparts = `ATOLL_FLD(cmd_i, `ATOLL_POOL_NPARTS_WORD,
+                                    `ATOLL_POOL_NPARTS_LSB, `ATOLL_POOL_NPARTS_WIDTH);
   logic [`ATOLL_POOL_SRC_ADDR_WIDTH-1:0] f_pool_src_addr;
-  assign f_pool_src_addr = `ATOLL_FLD(cmd_i, `ATOLL_POOL_SRC_ADDR_WORD, `ATOLL_POOL_SRC_ADDR_LSB, `ATOLL_POOL_SRC_ADDR_WIDTH);
+  assign f_pool_src_addr = `ATOLL_FLD(cmd_i, `ATOLL_POOL_SRC_ADDR_WORD,
+                                      `ATOLL_POOL_SRC_ADDR_LSB, `ATOLL_POOL_SRC_ADDR_WIDTH);
   logic [`ATOLL_POOL_SRC_PART_WIDTH-1:0] f_pool_src_part;
-  assign f_pool_src_part = `ATOLL_FLD(cmd_i, `ATOLL_POOL_SRC_PART_WORD, `ATOLL_POOL_SRC_PART_LSB, `ATOLL_POOL_SRC_PART_WIDTH);
+  assign f_pool_src_part = `ATOLL_FLD(cmd_i, `ATOLL_POOL_SRC_PART_WORD,
+                                      `ATOLL_POOL_SRC_PART_LSB, `ATOLL_POOL_SRC_PART_WIDTH);
   logic [`ATOLL_POOL_DST_PART_WIDTH-1:0] f_pool_dst_part;
-  assign f_pool_dst_part = `ATOLL_FLD(cmd_i, `ATOLL_POOL_DST_PART_WORD, `ATOLL_POOL_DST_PART_LSB, `ATOLL_POOL_DST_PART_WIDTH);
+  assign f_pool_dst_part = `ATOLL_FLD(cmd_i, `ATOLL_POOL_DST_PART_WORD,
+                                      `ATOLL_POOL_DST_PART_LSB, `ATOLL_POOL_DST_PART_WIDTH);
   logic [`ATOLL_POOL_DST_ADDR_WIDTH-1:0] f_pool_dst_addr;
-  assign f_pool_dst_addr = `ATOLL_FLD(cmd_i, `ATOLL_POOL_DST_ADDR_WORD, `ATOLL_POOL_DST_ADDR_LSB, `ATOLL_POOL_DST_ADDR_WIDTH);
+  assign f_pool_dst_addr = `ATOLL_FLD(cmd_i, `ATOLL_POOL_DST_ADDR_WORD,
+                                      `ATOLL_POOL_DST_ADDR_LSB, `ATOLL_POOL_DST_ADDR_WIDTH);
   logic [`ATOLL_POOL_N0_WIDTH-1:0] f_pool_n0;
-  assign f_pool_n0 = `ATOLL_FLD(cmd_i, `ATOLL_POOL_N0_WORD, `ATOLL_POOL_N0_LSB, `ATOLL_POOL_N0_WIDTH);
+  assign f_pool_n0 = `ATOLL_FLD(cmd_i, `ATOLL_POOL_N0_WORD,
+                                `ATOLL_POOL_N0_LSB, `ATOLL_POOL_N0_WIDTH);
   logic [`ATOLL_POOL_N1_WIDTH-1:0] f_pool_n1;
-  assign f_pool_n1 = `ATOLL_FLD(cmd_i, `ATOLL_POOL_N1_WORD, `ATOLL_POOL_N1_LSB, `ATOLL_POOL_N1_WIDTH);
+  assign f_pool_n1 = `ATOLL_FLD(cmd_i, `ATOLL_POOL_N1_WORD,
+                                `ATOLL_POOL_N1_LSB, `ATOLL_POOL_N1_WIDTH);
   logic signed [`ATOLL_POOL_DS0_WIDTH-1:0] f_pool_ds0;
-  assign f_pool_ds0 = `ATOLL_FLD(cmd_i, `ATOLL_POOL_DS0_WORD, `ATOLL_POOL_DS0_LSB, `ATOLL_POOL_DS0_WIDTH);
+  assign f_pool_ds0 = `ATOLL_FLD(cmd_i, `ATOLL_POOL_DS0_WORD,
+                                 `ATOLL_POOL_DS0_LSB, `ATOLL_POOL_DS0_WIDTH);
   logic signed [`ATOLL_POOL_DS1_WIDTH-1:0] f_pool_ds1;
-  assign f_pool_ds1 = `ATOLL_FLD(cmd_i, `ATOLL_POOL_DS1_WORD, `ATOLL_POOL_DS1_LSB, `ATOLL_POOL_DS1_WIDTH);
+  assign f_pool_ds1 = `ATOLL_FLD(cmd_i, `ATOLL_POOL_DS1_WORD,
+                                 `ATOLL_POOL_DS1_LSB, `ATOLL_POOL_DS1_WIDTH);
   logic [`ATOLL_POOL_H_WIDTH-1:0] f_pool_h;
-  assign f_pool_h = `ATOLL_FLD(cmd_i, `ATOLL_POOL_H_WORD, `ATOLL_POOL_H_LSB, `ATOLL_POOL_H_WIDTH);
+  assign f_pool_h = `ATOLL_FLD(cmd_i, `ATOLL_POOL_H_WORD,
+                               `ATOLL_POOL_H_LSB, `ATOLL_POOL_H_WIDTH);
   logic [`ATOLL_POOL_W_WIDTH-1:0] f_pool_w;
-  assign f_pool_w = `ATOLL_FLD(cmd_i, `ATOLL_POOL_W_WORD, `ATOLL_POOL_W_LSB, `ATOLL_POOL_W_WIDTH);
+  assign f_pool_w = `ATOLL_FLD(cmd_i, `ATOLL_POOL_W_WORD,
+                               `ATOLL_POOL_W_LSB, `ATOLL_POOL_W_WIDTH);
   logic [`ATOLL_POOL_PITCH_WIDTH-1:0] f_pool_pitch;
-  assign f_pool_pitch = `ATOLL_FLD(cmd_i, `ATOLL_POOL_PITCH_WORD, `ATOLL_POOL_PITCH_LSB, `ATOLL_POOL_PITCH_WIDTH);
+  assign f_pool_pitch = `ATOLL_FLD(cmd_i, `ATOLL_POOL_PITCH_WORD,
+                                   `ATOLL_POOL_PITCH_LSB, `ATOLL_POOL_PITCH_WIDTH);
   logic [`ATOLL_POOL_KH_WIDTH-1:0] f_pool_kh;
-  assign f_pool_kh = `ATOLL_FLD(cmd_i, `ATOLL_POOL_KH_WORD, `ATOLL_POOL_KH_LSB, `ATOLL_POOL_KH_WIDTH);
+  assign f_pool_kh = `ATOLL_FLD(cmd_i, `ATOLL_POOL_KH_WORD,
+                                `ATOLL_POOL_KH_LSB, `ATOLL_POOL_KH_WIDTH);
   logic [`ATOLL_POOL_KW_WIDTH-1:0] f_pool_kw;
-  assign f_pool_kw = `ATOLL_FLD(cmd_i, `ATOLL_POOL_KW_WORD, `ATOLL_POOL_KW_LSB, `ATOLL_POOL_KW_WIDTH);
+  assign f_pool_kw = `ATOLL_FLD(cmd_i, `ATOLL_POOL_KW_WORD,
+                                `ATOLL_POOL_KW_LSB, `ATOLL_POOL_KW_WIDTH);
   logic [`ATOLL_POOL_DY_WIDTH-1:0] f_pool_dy;
-  assign f_pool_dy = `ATOLL_FLD(cmd_i, `ATOLL_POOL_DY_WORD, `ATOLL_POOL_DY_LSB, `ATOLL_POOL_DY_WIDTH);
+  assign f_pool_dy = `ATOLL_FLD(cmd_i, `ATOLL_POOL_DY_WORD,
+                                `ATOLL_POOL_DY_LSB, `ATOLL_POOL_DY_WIDTH);
   logic [`ATOLL_POOL_DX_WIDTH-1:0] f_pool_dx;
-  assign f_pool_dx = `ATOLL_FLD(cmd_i, `ATOLL_POOL_DX_WORD, `ATOLL_POOL_DX_LSB, `ATOLL_POOL_DX_WIDTH);
+  assign f_pool_dx = `ATOLL_FLD(cmd_i, `ATOLL_POOL_DX_WORD,
+                                `ATOLL_POOL_DX_LSB, `ATOLL_POOL_DX_WIDTH);
   logic [`ATOLL_SEM_SEM_WIDTH-1:0] f_sem_sem;
-  assign f_sem_sem = `ATOLL_FLD(cmd_i, `ATOLL_SEM_SEM_WORD, `ATOLL_SEM_SEM_LSB, `ATOLL_SEM_SEM_WIDTH);
+  assign f_sem_sem = `ATOLL_FLD(cmd_i, `ATOLL_SEM_SEM_WORD,
+                                `ATOLL_SEM_SEM_LSB, `ATOLL_SEM_SEM_WIDTH);
   logic [`ATOLL_SEM_VALUE_WIDTH-1:0] f_sem_value;
-  assign f_sem_value = `ATOLL_FLD(cmd_i, `ATOLL_SEM_VALUE_WORD, `ATOLL_SEM_VALUE_LSB, `ATOLL_SEM_VALUE_WIDTH);
+  assign f_sem_value = `ATOLL_FLD(cmd_i, `ATOLL_SEM_VALUE_WORD,
+                                  `ATOLL_SEM_VALUE_LSB, `ATOLL_SEM_VALUE_WIDTH);
 
   // ------------------------------------------- opcode, format, reserved
   logic         legal;
@@ -239,14 +333,70 @@ module atoll_cmd_check #(
 
   always_comb begin
     case (fmt)
-      FMT_END: used = {`ATOLL_END_USED_W15, `ATOLL_END_USED_W14, `ATOLL_END_USED_W13, `ATOLL_END_USED_W12, `ATOLL_END_USED_W11, `ATOLL_END_USED_W10, `ATOLL_END_USED_W9, `ATOLL_END_USED_W8, `ATOLL_END_USED_W7, `ATOLL_END_USED_W6, `ATOLL_END_USED_W5, `ATOLL_END_USED_W4, `ATOLL_END_USED_W3, `ATOLL_END_USED_W2, `ATOLL_END_USED_W1, `ATOLL_END_USED_W0};
-      FMT_DMA: used = {`ATOLL_DMA_USED_W15, `ATOLL_DMA_USED_W14, `ATOLL_DMA_USED_W13, `ATOLL_DMA_USED_W12, `ATOLL_DMA_USED_W11, `ATOLL_DMA_USED_W10, `ATOLL_DMA_USED_W9, `ATOLL_DMA_USED_W8, `ATOLL_DMA_USED_W7, `ATOLL_DMA_USED_W6, `ATOLL_DMA_USED_W5, `ATOLL_DMA_USED_W4, `ATOLL_DMA_USED_W3, `ATOLL_DMA_USED_W2, `ATOLL_DMA_USED_W1, `ATOLL_DMA_USED_W0};
-      FMT_LDW: used = {`ATOLL_LDW_USED_W15, `ATOLL_LDW_USED_W14, `ATOLL_LDW_USED_W13, `ATOLL_LDW_USED_W12, `ATOLL_LDW_USED_W11, `ATOLL_LDW_USED_W10, `ATOLL_LDW_USED_W9, `ATOLL_LDW_USED_W8, `ATOLL_LDW_USED_W7, `ATOLL_LDW_USED_W6, `ATOLL_LDW_USED_W5, `ATOLL_LDW_USED_W4, `ATOLL_LDW_USED_W3, `ATOLL_LDW_USED_W2, `ATOLL_LDW_USED_W1, `ATOLL_LDW_USED_W0};
-      FMT_MM: used = {`ATOLL_MM_USED_W15, `ATOLL_MM_USED_W14, `ATOLL_MM_USED_W13, `ATOLL_MM_USED_W12, `ATOLL_MM_USED_W11, `ATOLL_MM_USED_W10, `ATOLL_MM_USED_W9, `ATOLL_MM_USED_W8, `ATOLL_MM_USED_W7, `ATOLL_MM_USED_W6, `ATOLL_MM_USED_W5, `ATOLL_MM_USED_W4, `ATOLL_MM_USED_W3, `ATOLL_MM_USED_W2, `ATOLL_MM_USED_W1, `ATOLL_MM_USED_W0};
-      FMT_ACT: used = {`ATOLL_ACT_USED_W15, `ATOLL_ACT_USED_W14, `ATOLL_ACT_USED_W13, `ATOLL_ACT_USED_W12, `ATOLL_ACT_USED_W11, `ATOLL_ACT_USED_W10, `ATOLL_ACT_USED_W9, `ATOLL_ACT_USED_W8, `ATOLL_ACT_USED_W7, `ATOLL_ACT_USED_W6, `ATOLL_ACT_USED_W5, `ATOLL_ACT_USED_W4, `ATOLL_ACT_USED_W3, `ATOLL_ACT_USED_W2, `ATOLL_ACT_USED_W1, `ATOLL_ACT_USED_W0};
-      FMT_ADD: used = {`ATOLL_ADD_USED_W15, `ATOLL_ADD_USED_W14, `ATOLL_ADD_USED_W13, `ATOLL_ADD_USED_W12, `ATOLL_ADD_USED_W11, `ATOLL_ADD_USED_W10, `ATOLL_ADD_USED_W9, `ATOLL_ADD_USED_W8, `ATOLL_ADD_USED_W7, `ATOLL_ADD_USED_W6, `ATOLL_ADD_USED_W5, `ATOLL_ADD_USED_W4, `ATOLL_ADD_USED_W3, `ATOLL_ADD_USED_W2, `ATOLL_ADD_USED_W1, `ATOLL_ADD_USED_W0};
-      FMT_POOL: used = {`ATOLL_POOL_USED_W15, `ATOLL_POOL_USED_W14, `ATOLL_POOL_USED_W13, `ATOLL_POOL_USED_W12, `ATOLL_POOL_USED_W11, `ATOLL_POOL_USED_W10, `ATOLL_POOL_USED_W9, `ATOLL_POOL_USED_W8, `ATOLL_POOL_USED_W7, `ATOLL_POOL_USED_W6, `ATOLL_POOL_USED_W5, `ATOLL_POOL_USED_W4, `ATOLL_POOL_USED_W3, `ATOLL_POOL_USED_W2, `ATOLL_POOL_USED_W1, `ATOLL_POOL_USED_W0};
-      FMT_SEM: used = {`ATOLL_SEM_USED_W15, `ATOLL_SEM_USED_W14, `ATOLL_SEM_USED_W13, `ATOLL_SEM_USED_W12, `ATOLL_SEM_USED_W11, `ATOLL_SEM_USED_W10, `ATOLL_SEM_USED_W9, `ATOLL_SEM_USED_W8, `ATOLL_SEM_USED_W7, `ATOLL_SEM_USED_W6, `ATOLL_SEM_USED_W5, `ATOLL_SEM_USED_W4, `ATOLL_SEM_USED_W3, `ATOLL_SEM_USED_W2, `ATOLL_SEM_USED_W1, `ATOLL_SEM_USED_W0};
+      FMT_END: begin
+        used = {`ATOLL_END_USED_W15, `ATOLL_END_USED_W14, `ATOLL_END_USED_W13,
+                `ATOLL_END_USED_W12, `ATOLL_END_USED_W11, `ATOLL_END_USED_W10,
+                `ATOLL_END_USED_W9, `ATOLL_END_USED_W8, `ATOLL_END_USED_W7,
+                `ATOLL_END_USED_W6, `ATOLL_END_USED_W5, `ATOLL_END_USED_W4,
+                `ATOLL_END_USED_W3, `ATOLL_END_USED_W2, `ATOLL_END_USED_W1,
+                `ATOLL_END_USED_W0};
+      end
+      FMT_DMA: begin
+        used = {`ATOLL_DMA_USED_W15, `ATOLL_DMA_USED_W14, `ATOLL_DMA_USED_W13,
+                `ATOLL_DMA_USED_W12, `ATOLL_DMA_USED_W11, `ATOLL_DMA_USED_W10,
+                `ATOLL_DMA_USED_W9, `ATOLL_DMA_USED_W8, `ATOLL_DMA_USED_W7,
+                `ATOLL_DMA_USED_W6, `ATOLL_DMA_USED_W5, `ATOLL_DMA_USED_W4,
+                `ATOLL_DMA_USED_W3, `ATOLL_DMA_USED_W2, `ATOLL_DMA_USED_W1,
+                `ATOLL_DMA_USED_W0};
+      end
+      FMT_LDW: begin
+        used = {`ATOLL_LDW_USED_W15, `ATOLL_LDW_USED_W14, `ATOLL_LDW_USED_W13,
+                `ATOLL_LDW_USED_W12, `ATOLL_LDW_USED_W11, `ATOLL_LDW_USED_W10,
+                `ATOLL_LDW_USED_W9, `ATOLL_LDW_USED_W8, `ATOLL_LDW_USED_W7,
+                `ATOLL_LDW_USED_W6, `ATOLL_LDW_USED_W5, `ATOLL_LDW_USED_W4,
+                `ATOLL_LDW_USED_W3, `ATOLL_LDW_USED_W2, `ATOLL_LDW_USED_W1,
+                `ATOLL_LDW_USED_W0};
+      end
+      FMT_MM: begin
+        used = {`ATOLL_MM_USED_W15, `ATOLL_MM_USED_W14, `ATOLL_MM_USED_W13,
+                `ATOLL_MM_USED_W12, `ATOLL_MM_USED_W11, `ATOLL_MM_USED_W10,
+                `ATOLL_MM_USED_W9, `ATOLL_MM_USED_W8, `ATOLL_MM_USED_W7,
+                `ATOLL_MM_USED_W6, `ATOLL_MM_USED_W5, `ATOLL_MM_USED_W4,
+                `ATOLL_MM_USED_W3, `ATOLL_MM_USED_W2, `ATOLL_MM_USED_W1,
+                `ATOLL_MM_USED_W0};
+      end
+      FMT_ACT: begin
+        used = {`ATOLL_ACT_USED_W15, `ATOLL_ACT_USED_W14, `ATOLL_ACT_USED_W13,
+                `ATOLL_ACT_USED_W12, `ATOLL_ACT_USED_W11, `ATOLL_ACT_USED_W10,
+                `ATOLL_ACT_USED_W9, `ATOLL_ACT_USED_W8, `ATOLL_ACT_USED_W7,
+                `ATOLL_ACT_USED_W6, `ATOLL_ACT_USED_W5, `ATOLL_ACT_USED_W4,
+                `ATOLL_ACT_USED_W3, `ATOLL_ACT_USED_W2, `ATOLL_ACT_USED_W1,
+                `ATOLL_ACT_USED_W0};
+      end
+      FMT_ADD: begin
+        used = {`ATOLL_ADD_USED_W15, `ATOLL_ADD_USED_W14, `ATOLL_ADD_USED_W13,
+                `ATOLL_ADD_USED_W12, `ATOLL_ADD_USED_W11, `ATOLL_ADD_USED_W10,
+                `ATOLL_ADD_USED_W9, `ATOLL_ADD_USED_W8, `ATOLL_ADD_USED_W7,
+                `ATOLL_ADD_USED_W6, `ATOLL_ADD_USED_W5, `ATOLL_ADD_USED_W4,
+                `ATOLL_ADD_USED_W3, `ATOLL_ADD_USED_W2, `ATOLL_ADD_USED_W1,
+                `ATOLL_ADD_USED_W0};
+      end
+      FMT_POOL: begin
+        used = {`ATOLL_POOL_USED_W15, `ATOLL_POOL_USED_W14, `ATOLL_POOL_USED_W13,
+                `ATOLL_POOL_USED_W12, `ATOLL_POOL_USED_W11, `ATOLL_POOL_USED_W10,
+                `ATOLL_POOL_USED_W9, `ATOLL_POOL_USED_W8, `ATOLL_POOL_USED_W7,
+                `ATOLL_POOL_USED_W6, `ATOLL_POOL_USED_W5, `ATOLL_POOL_USED_W4,
+                `ATOLL_POOL_USED_W3, `ATOLL_POOL_USED_W2, `ATOLL_POOL_USED_W1,
+                `ATOLL_POOL_USED_W0};
+      end
+      FMT_SEM: begin
+        used = {`ATOLL_SEM_USED_W15, `ATOLL_SEM_USED_W14, `ATOLL_SEM_USED_W13,
+                `ATOLL_SEM_USED_W12, `ATOLL_SEM_USED_W11, `ATOLL_SEM_USED_W10,
+                `ATOLL_SEM_USED_W9, `ATOLL_SEM_USED_W8, `ATOLL_SEM_USED_W7,
+                `ATOLL_SEM_USED_W6, `ATOLL_SEM_USED_W5, `ATOLL_SEM_USED_W4,
+                `ATOLL_SEM_USED_W3, `ATOLL_SEM_USED_W2, `ATOLL_SEM_USED_W1,
+                `ATOLL_SEM_USED_W0};
+      end
       default: used = '1;
     endcase
   end

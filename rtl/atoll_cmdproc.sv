@@ -286,7 +286,9 @@ module atoll_cmdproc #(
       `ATOLL_OP_ACT:     target = 2'd3;
       `ATOLL_OP_ADD:     target = 2'd3;
       `ATOLL_OP_POOL:    target = 2'd3;
-      default:           target = `ATOLL_FLD(cmd, `ATOLL_SEM_ENGINE_WORD, `ATOLL_SEM_ENGINE_LSB, `ATOLL_SEM_ENGINE_WIDTH);
+      default:           target = `ATOLL_FLD(cmd, `ATOLL_SEM_ENGINE_WORD,
+                                             `ATOLL_SEM_ENGINE_LSB,
+                                             `ATOLL_SEM_ENGINE_WIDTH);
     endcase
   end
 

@@ -84,28 +84,59 @@ module atoll_dma #(
   assign accept      = cmd_valid_i && !busy_q;
   assign cnt_cmd_o   = accept;
 
-  assign counts[0 +: 16]  = `ATOLL_FLD(cmd_i, `ATOLL_DMA_COUNT0_WORD, `ATOLL_DMA_COUNT0_LSB, `ATOLL_DMA_COUNT0_WIDTH);
-  assign counts[16 +: 16] = `ATOLL_FLD(cmd_i, `ATOLL_DMA_COUNT1_WORD, `ATOLL_DMA_COUNT1_LSB, `ATOLL_DMA_COUNT1_WIDTH);
-  assign counts[32 +: 16] = `ATOLL_FLD(cmd_i, `ATOLL_DMA_COUNT2_WORD, `ATOLL_DMA_COUNT2_LSB, `ATOLL_DMA_COUNT2_WIDTH);
-  assign counts[48 +: 16] = `ATOLL_FLD(cmd_i, `ATOLL_DMA_COUNT3_WORD, `ATOLL_DMA_COUNT3_LSB, `ATOLL_DMA_COUNT3_WIDTH);
+  assign counts[0 +: 16]  = `ATOLL_FLD(cmd_i, `ATOLL_DMA_COUNT0_WORD,
+                                       `ATOLL_DMA_COUNT0_LSB, `ATOLL_DMA_COUNT0_WIDTH);
+  assign counts[16 +: 16] = `ATOLL_FLD(cmd_i, `ATOLL_DMA_COUNT1_WORD,
+                                       `ATOLL_DMA_COUNT1_LSB, `ATOLL_DMA_COUNT1_WIDTH);
+  assign counts[32 +: 16] = `ATOLL_FLD(cmd_i, `ATOLL_DMA_COUNT2_WORD,
+                                       `ATOLL_DMA_COUNT2_LSB, `ATOLL_DMA_COUNT2_WIDTH);
+  assign counts[48 +: 16] = `ATOLL_FLD(cmd_i, `ATOLL_DMA_COUNT3_WORD,
+                                       `ATOLL_DMA_COUNT3_LSB, `ATOLL_DMA_COUNT3_WIDTH);
 
   // channel 0: DRAM byte address, 1: SPM partition, 2: SPM byte address
-  assign bases[0 +: 32]  = `ATOLL_FLD(cmd_i, `ATOLL_DMA_DRAM_BASE_WORD, `ATOLL_DMA_DRAM_BASE_LSB, `ATOLL_DMA_DRAM_BASE_WIDTH);
-  assign bases[32 +: 32] = 32'(`ATOLL_FLD(cmd_i, `ATOLL_DMA_SPM_PART_WORD, `ATOLL_DMA_SPM_PART_LSB, `ATOLL_DMA_SPM_PART_WIDTH));
-  assign bases[64 +: 32] = `ATOLL_FLD(cmd_i, `ATOLL_DMA_SPM_ADDR_WORD, `ATOLL_DMA_SPM_ADDR_LSB, `ATOLL_DMA_SPM_ADDR_WIDTH);
+  assign bases[0 +: 32]  = `ATOLL_FLD(cmd_i, `ATOLL_DMA_DRAM_BASE_WORD,
+                                      `ATOLL_DMA_DRAM_BASE_LSB, `ATOLL_DMA_DRAM_BASE_WIDTH);
+  assign bases[32 +: 32] = 32'(`ATOLL_FLD(cmd_i, `ATOLL_DMA_SPM_PART_WORD,
+                                          `ATOLL_DMA_SPM_PART_LSB, `ATOLL_DMA_SPM_PART_WIDTH));
+  assign bases[64 +: 32] = `ATOLL_FLD(cmd_i, `ATOLL_DMA_SPM_ADDR_WORD,
+                                      `ATOLL_DMA_SPM_ADDR_LSB, `ATOLL_DMA_SPM_ADDR_WIDTH);
 
-  assign strides[32*0 +: 32] = `ATOLL_FLD(cmd_i, `ATOLL_DMA_DRAM_STRIDE0_WORD, `ATOLL_DMA_DRAM_STRIDE0_LSB, `ATOLL_DMA_DRAM_STRIDE0_WIDTH);
-  assign strides[32*1 +: 32] = `ATOLL_FLD(cmd_i, `ATOLL_DMA_DRAM_STRIDE1_WORD, `ATOLL_DMA_DRAM_STRIDE1_LSB, `ATOLL_DMA_DRAM_STRIDE1_WIDTH);
-  assign strides[32*2 +: 32] = `ATOLL_FLD(cmd_i, `ATOLL_DMA_DRAM_STRIDE2_WORD, `ATOLL_DMA_DRAM_STRIDE2_LSB, `ATOLL_DMA_DRAM_STRIDE2_WIDTH);
-  assign strides[32*3 +: 32] = `ATOLL_FLD(cmd_i, `ATOLL_DMA_DRAM_STRIDE3_WORD, `ATOLL_DMA_DRAM_STRIDE3_LSB, `ATOLL_DMA_DRAM_STRIDE3_WIDTH);
-  assign strides[32*4 +: 32] = 32'($signed(`ATOLL_FLD(cmd_i, `ATOLL_DMA_PART_STRIDE0_WORD, `ATOLL_DMA_PART_STRIDE0_LSB, `ATOLL_DMA_PART_STRIDE0_WIDTH)));
-  assign strides[32*5 +: 32] = 32'($signed(`ATOLL_FLD(cmd_i, `ATOLL_DMA_PART_STRIDE1_WORD, `ATOLL_DMA_PART_STRIDE1_LSB, `ATOLL_DMA_PART_STRIDE1_WIDTH)));
-  assign strides[32*6 +: 32] = 32'($signed(`ATOLL_FLD(cmd_i, `ATOLL_DMA_PART_STRIDE2_WORD, `ATOLL_DMA_PART_STRIDE2_LSB, `ATOLL_DMA_PART_STRIDE2_WIDTH)));
-  assign strides[32*7 +: 32] = 32'($signed(`ATOLL_FLD(cmd_i, `ATOLL_DMA_PART_STRIDE3_WORD, `ATOLL_DMA_PART_STRIDE3_LSB, `ATOLL_DMA_PART_STRIDE3_WIDTH)));
-  assign strides[32*8 +: 32] = 32'($signed(`ATOLL_FLD(cmd_i, `ATOLL_DMA_SPM_STRIDE0_WORD, `ATOLL_DMA_SPM_STRIDE0_LSB, `ATOLL_DMA_SPM_STRIDE0_WIDTH)));
-  assign strides[32*9 +: 32] = 32'($signed(`ATOLL_FLD(cmd_i, `ATOLL_DMA_SPM_STRIDE1_WORD, `ATOLL_DMA_SPM_STRIDE1_LSB, `ATOLL_DMA_SPM_STRIDE1_WIDTH)));
-  assign strides[32*10 +: 32] = 32'($signed(`ATOLL_FLD(cmd_i, `ATOLL_DMA_SPM_STRIDE2_WORD, `ATOLL_DMA_SPM_STRIDE2_LSB, `ATOLL_DMA_SPM_STRIDE2_WIDTH)));
-  assign strides[32*11 +: 32] = 32'($signed(`ATOLL_FLD(cmd_i, `ATOLL_DMA_SPM_STRIDE3_WORD, `ATOLL_DMA_SPM_STRIDE3_LSB, `ATOLL_DMA_SPM_STRIDE3_WIDTH)));
+  assign strides[32*0 +: 32] = `ATOLL_FLD(cmd_i, `ATOLL_DMA_DRAM_STRIDE0_WORD,
+                                          `ATOLL_DMA_DRAM_STRIDE0_LSB,
+                                          `ATOLL_DMA_DRAM_STRIDE0_WIDTH);
+  assign strides[32*1 +: 32] = `ATOLL_FLD(cmd_i, `ATOLL_DMA_DRAM_STRIDE1_WORD,
+                                          `ATOLL_DMA_DRAM_STRIDE1_LSB,
+                                          `ATOLL_DMA_DRAM_STRIDE1_WIDTH);
+  assign strides[32*2 +: 32] = `ATOLL_FLD(cmd_i, `ATOLL_DMA_DRAM_STRIDE2_WORD,
+                                          `ATOLL_DMA_DRAM_STRIDE2_LSB,
+                                          `ATOLL_DMA_DRAM_STRIDE2_WIDTH);
+  assign strides[32*3 +: 32] = `ATOLL_FLD(cmd_i, `ATOLL_DMA_DRAM_STRIDE3_WORD,
+                                          `ATOLL_DMA_DRAM_STRIDE3_LSB,
+                                          `ATOLL_DMA_DRAM_STRIDE3_WIDTH);
+  assign strides[32*4 +: 32] = 32'($signed(`ATOLL_FLD(cmd_i, `ATOLL_DMA_PART_STRIDE0_WORD,
+                                                      `ATOLL_DMA_PART_STRIDE0_LSB,
+                                                      `ATOLL_DMA_PART_STRIDE0_WIDTH)));
+  assign strides[32*5 +: 32] = 32'($signed(`ATOLL_FLD(cmd_i, `ATOLL_DMA_PART_STRIDE1_WORD,
+                                                      `ATOLL_DMA_PART_STRIDE1_LSB,
+                                                      `ATOLL_DMA_PART_STRIDE1_WIDTH)));
+  assign strides[32*6 +: 32] = 32'($signed(`ATOLL_FLD(cmd_i, `ATOLL_DMA_PART_STRIDE2_WORD,
+                                                      `ATOLL_DMA_PART_STRIDE2_LSB,
+                                                      `ATOLL_DMA_PART_STRIDE2_WIDTH)));
+  assign strides[32*7 +: 32] = 32'($signed(`ATOLL_FLD(cmd_i, `ATOLL_DMA_PART_STRIDE3_WORD,
+                                                      `ATOLL_DMA_PART_STRIDE3_LSB,
+                                                      `ATOLL_DMA_PART_STRIDE3_WIDTH)));
+  assign strides[32*8 +: 32] = 32'($signed(`ATOLL_FLD(cmd_i, `ATOLL_DMA_SPM_STRIDE0_WORD,
+                                                      `ATOLL_DMA_SPM_STRIDE0_LSB,
+                                                      `ATOLL_DMA_SPM_STRIDE0_WIDTH)));
+  assign strides[32*9 +: 32] = 32'($signed(`ATOLL_FLD(cmd_i, `ATOLL_DMA_SPM_STRIDE1_WORD,
+                                                      `ATOLL_DMA_SPM_STRIDE1_LSB,
+                                                      `ATOLL_DMA_SPM_STRIDE1_WIDTH)));
+  assign strides[32*10 +: 32] = 32'($signed(`ATOLL_FLD(cmd_i, `ATOLL_DMA_SPM_STRIDE2_WORD,
+                                                       `ATOLL_DMA_SPM_STRIDE2_LSB,
+                                                       `ATOLL_DMA_SPM_STRIDE2_WIDTH)));
+  assign strides[32*11 +: 32] = 32'($signed(`ATOLL_FLD(cmd_i, `ATOLL_DMA_SPM_STRIDE3_WORD,
+                                                       `ATOLL_DMA_SPM_STRIDE3_LSB,
+                                                       `ATOLL_DMA_SPM_STRIDE3_WIDTH)));
 
   // opcode, reserved bits and the SEM format are the sequencer's business
   logic unused_cmd;
@@ -120,8 +151,10 @@ module atoll_dma #(
     end else begin
       busy_q <= busy_d;
       if (accept) begin
-        fill_q     <= `ATOLL_FLD(cmd_i, `ATOLL_DMA_FILL_EN_WORD, `ATOLL_DMA_FILL_EN_LSB, `ATOLL_DMA_FILL_EN_WIDTH);
-        fill_val_q <= `ATOLL_FLD(cmd_i, `ATOLL_DMA_FILL_VALUE_WORD, `ATOLL_DMA_FILL_VALUE_LSB, `ATOLL_DMA_FILL_VALUE_WIDTH);
+        fill_q     <= `ATOLL_FLD(cmd_i, `ATOLL_DMA_FILL_EN_WORD,
+                                 `ATOLL_DMA_FILL_EN_LSB, `ATOLL_DMA_FILL_EN_WIDTH);
+        fill_val_q <= `ATOLL_FLD(cmd_i, `ATOLL_DMA_FILL_VALUE_WORD,
+                                 `ATOLL_DMA_FILL_VALUE_LSB, `ATOLL_DMA_FILL_VALUE_WIDTH);
       end
     end
   end

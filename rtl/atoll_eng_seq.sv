@@ -64,8 +64,10 @@ module atoll_eng_seq #(
   assign op        = head[7:0];
   assign is_wait   = (op == `ATOLL_OP_WAIT);
   assign is_sig    = (op == `ATOLL_OP_SIGNAL);
-  assign sem_idx_o = 8'(`ATOLL_FLD(head, `ATOLL_SEM_SEM_WORD, `ATOLL_SEM_SEM_LSB, `ATOLL_SEM_SEM_WIDTH));
-  assign value     = `ATOLL_FLD(head, `ATOLL_SEM_VALUE_WORD, `ATOLL_SEM_VALUE_LSB, `ATOLL_SEM_VALUE_WIDTH);
+  assign sem_idx_o = 8'(`ATOLL_FLD(head, `ATOLL_SEM_SEM_WORD,
+                                   `ATOLL_SEM_SEM_LSB, `ATOLL_SEM_SEM_WIDTH));
+  assign value     = `ATOLL_FLD(head, `ATOLL_SEM_VALUE_WORD,
+                                `ATOLL_SEM_VALUE_LSB, `ATOLL_SEM_VALUE_WIDTH);
   assign wait_ok   = (sem_val_i >= 32'(value));
 
   assign eng_cmd_o   = head;

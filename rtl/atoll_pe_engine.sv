@@ -56,57 +56,83 @@ module atoll_pe_engine #(
 
   // ---------------------------------------------------------- fields
   logic f_ldw_w_signed;
-  assign f_ldw_w_signed = `ATOLL_FLD(cmd_i, `ATOLL_LDW_W_SIGNED_WORD, `ATOLL_LDW_W_SIGNED_LSB, `ATOLL_LDW_W_SIGNED_WIDTH);
+  assign f_ldw_w_signed = `ATOLL_FLD(cmd_i, `ATOLL_LDW_W_SIGNED_WORD,
+                                     `ATOLL_LDW_W_SIGNED_LSB, `ATOLL_LDW_W_SIGNED_WIDTH);
   logic [`ATOLL_LDW_NROWS_WIDTH-1:0] f_ldw_nrows;
-  assign f_ldw_nrows = `ATOLL_FLD(cmd_i, `ATOLL_LDW_NROWS_WORD, `ATOLL_LDW_NROWS_LSB, `ATOLL_LDW_NROWS_WIDTH);
+  assign f_ldw_nrows = `ATOLL_FLD(cmd_i, `ATOLL_LDW_NROWS_WORD,
+                                  `ATOLL_LDW_NROWS_LSB, `ATOLL_LDW_NROWS_WIDTH);
   logic [`ATOLL_LDW_NCOLS_WIDTH-1:0] f_ldw_ncols;
-  assign f_ldw_ncols = `ATOLL_FLD(cmd_i, `ATOLL_LDW_NCOLS_WORD, `ATOLL_LDW_NCOLS_LSB, `ATOLL_LDW_NCOLS_WIDTH);
+  assign f_ldw_ncols = `ATOLL_FLD(cmd_i, `ATOLL_LDW_NCOLS_WORD,
+                                  `ATOLL_LDW_NCOLS_LSB, `ATOLL_LDW_NCOLS_WIDTH);
   logic [`ATOLL_LDW_W_ADDR_WIDTH-1:0] f_ldw_w_addr;
-  assign f_ldw_w_addr = `ATOLL_FLD(cmd_i, `ATOLL_LDW_W_ADDR_WORD, `ATOLL_LDW_W_ADDR_LSB, `ATOLL_LDW_W_ADDR_WIDTH);
+  assign f_ldw_w_addr = `ATOLL_FLD(cmd_i, `ATOLL_LDW_W_ADDR_WORD,
+                                   `ATOLL_LDW_W_ADDR_LSB, `ATOLL_LDW_W_ADDR_WIDTH);
   logic [`ATOLL_LDW_W_PART_WIDTH-1:0] f_ldw_w_part;
-  assign f_ldw_w_part = `ATOLL_FLD(cmd_i, `ATOLL_LDW_W_PART_WORD, `ATOLL_LDW_W_PART_LSB, `ATOLL_LDW_W_PART_WIDTH);
+  assign f_ldw_w_part = `ATOLL_FLD(cmd_i, `ATOLL_LDW_W_PART_WORD,
+                                   `ATOLL_LDW_W_PART_LSB, `ATOLL_LDW_W_PART_WIDTH);
   logic [`ATOLL_LDW_ZP_ADDR_WIDTH-1:0] f_ldw_zp_addr;
-  assign f_ldw_zp_addr = `ATOLL_FLD(cmd_i, `ATOLL_LDW_ZP_ADDR_WORD, `ATOLL_LDW_ZP_ADDR_LSB, `ATOLL_LDW_ZP_ADDR_WIDTH);
+  assign f_ldw_zp_addr = `ATOLL_FLD(cmd_i, `ATOLL_LDW_ZP_ADDR_WORD,
+                                    `ATOLL_LDW_ZP_ADDR_LSB, `ATOLL_LDW_ZP_ADDR_WIDTH);
   logic [`ATOLL_LDW_ZP_PART_WIDTH-1:0] f_ldw_zp_part;
-  assign f_ldw_zp_part = `ATOLL_FLD(cmd_i, `ATOLL_LDW_ZP_PART_WORD, `ATOLL_LDW_ZP_PART_LSB, `ATOLL_LDW_ZP_PART_WIDTH);
+  assign f_ldw_zp_part = `ATOLL_FLD(cmd_i, `ATOLL_LDW_ZP_PART_WORD,
+                                    `ATOLL_LDW_ZP_PART_LSB, `ATOLL_LDW_ZP_PART_WIDTH);
   logic f_mm_x_signed;
-  assign f_mm_x_signed = `ATOLL_FLD(cmd_i, `ATOLL_MM_X_SIGNED_WORD, `ATOLL_MM_X_SIGNED_LSB, `ATOLL_MM_X_SIGNED_WIDTH);
+  assign f_mm_x_signed = `ATOLL_FLD(cmd_i, `ATOLL_MM_X_SIGNED_WORD,
+                                    `ATOLL_MM_X_SIGNED_LSB, `ATOLL_MM_X_SIGNED_WIDTH);
   logic f_mm_acc;
-  assign f_mm_acc = `ATOLL_FLD(cmd_i, `ATOLL_MM_ACC_WORD, `ATOLL_MM_ACC_LSB, `ATOLL_MM_ACC_WIDTH);
+  assign f_mm_acc = `ATOLL_FLD(cmd_i, `ATOLL_MM_ACC_WORD,
+                               `ATOLL_MM_ACC_LSB, `ATOLL_MM_ACC_WIDTH);
   logic [`ATOLL_MM_NROWS_WIDTH-1:0] f_mm_nrows;
-  assign f_mm_nrows = `ATOLL_FLD(cmd_i, `ATOLL_MM_NROWS_WORD, `ATOLL_MM_NROWS_LSB, `ATOLL_MM_NROWS_WIDTH);
+  assign f_mm_nrows = `ATOLL_FLD(cmd_i, `ATOLL_MM_NROWS_WORD,
+                                 `ATOLL_MM_NROWS_LSB, `ATOLL_MM_NROWS_WIDTH);
   logic [`ATOLL_MM_NCOLS_WIDTH-1:0] f_mm_ncols;
-  assign f_mm_ncols = `ATOLL_FLD(cmd_i, `ATOLL_MM_NCOLS_WORD, `ATOLL_MM_NCOLS_LSB, `ATOLL_MM_NCOLS_WIDTH);
+  assign f_mm_ncols = `ATOLL_FLD(cmd_i, `ATOLL_MM_NCOLS_WORD,
+                                 `ATOLL_MM_NCOLS_LSB, `ATOLL_MM_NCOLS_WIDTH);
   logic [`ATOLL_MM_X_ADDR_WIDTH-1:0] f_mm_x_addr;
-  assign f_mm_x_addr = `ATOLL_FLD(cmd_i, `ATOLL_MM_X_ADDR_WORD, `ATOLL_MM_X_ADDR_LSB, `ATOLL_MM_X_ADDR_WIDTH);
+  assign f_mm_x_addr = `ATOLL_FLD(cmd_i, `ATOLL_MM_X_ADDR_WORD,
+                                  `ATOLL_MM_X_ADDR_LSB, `ATOLL_MM_X_ADDR_WIDTH);
   logic [`ATOLL_MM_X_PART_WIDTH-1:0] f_mm_x_part;
-  assign f_mm_x_part = `ATOLL_FLD(cmd_i, `ATOLL_MM_X_PART_WORD, `ATOLL_MM_X_PART_LSB, `ATOLL_MM_X_PART_WIDTH);
+  assign f_mm_x_part = `ATOLL_FLD(cmd_i, `ATOLL_MM_X_PART_WORD,
+                                  `ATOLL_MM_X_PART_LSB, `ATOLL_MM_X_PART_WIDTH);
   logic [`ATOLL_MM_X_ZP_WIDTH-1:0] f_mm_x_zp;
-  assign f_mm_x_zp = `ATOLL_FLD(cmd_i, `ATOLL_MM_X_ZP_WORD, `ATOLL_MM_X_ZP_LSB, `ATOLL_MM_X_ZP_WIDTH);
+  assign f_mm_x_zp = `ATOLL_FLD(cmd_i, `ATOLL_MM_X_ZP_WORD,
+                                `ATOLL_MM_X_ZP_LSB, `ATOLL_MM_X_ZP_WIDTH);
   logic [`ATOLL_MM_PITCH_WIDTH-1:0] f_mm_pitch;
-  assign f_mm_pitch = `ATOLL_FLD(cmd_i, `ATOLL_MM_PITCH_WORD, `ATOLL_MM_PITCH_LSB, `ATOLL_MM_PITCH_WIDTH);
+  assign f_mm_pitch = `ATOLL_FLD(cmd_i, `ATOLL_MM_PITCH_WORD,
+                                 `ATOLL_MM_PITCH_LSB, `ATOLL_MM_PITCH_WIDTH);
   logic [`ATOLL_MM_H_WIDTH-1:0] f_mm_h;
-  assign f_mm_h = `ATOLL_FLD(cmd_i, `ATOLL_MM_H_WORD, `ATOLL_MM_H_LSB, `ATOLL_MM_H_WIDTH);
+  assign f_mm_h = `ATOLL_FLD(cmd_i, `ATOLL_MM_H_WORD,
+                             `ATOLL_MM_H_LSB, `ATOLL_MM_H_WIDTH);
   logic [`ATOLL_MM_W_WIDTH-1:0] f_mm_w;
-  assign f_mm_w = `ATOLL_FLD(cmd_i, `ATOLL_MM_W_WORD, `ATOLL_MM_W_LSB, `ATOLL_MM_W_WIDTH);
+  assign f_mm_w = `ATOLL_FLD(cmd_i, `ATOLL_MM_W_WORD,
+                             `ATOLL_MM_W_LSB, `ATOLL_MM_W_WIDTH);
   logic signed [`ATOLL_MM_Y0_WIDTH-1:0] f_mm_y0;
-  assign f_mm_y0 = `ATOLL_FLD(cmd_i, `ATOLL_MM_Y0_WORD, `ATOLL_MM_Y0_LSB, `ATOLL_MM_Y0_WIDTH);
+  assign f_mm_y0 = `ATOLL_FLD(cmd_i, `ATOLL_MM_Y0_WORD,
+                              `ATOLL_MM_Y0_LSB, `ATOLL_MM_Y0_WIDTH);
   logic signed [`ATOLL_MM_X0_WIDTH-1:0] f_mm_x0;
-  assign f_mm_x0 = `ATOLL_FLD(cmd_i, `ATOLL_MM_X0_WORD, `ATOLL_MM_X0_LSB, `ATOLL_MM_X0_WIDTH);
+  assign f_mm_x0 = `ATOLL_FLD(cmd_i, `ATOLL_MM_X0_WORD,
+                              `ATOLL_MM_X0_LSB, `ATOLL_MM_X0_WIDTH);
   logic signed [`ATOLL_MM_SY_WIDTH-1:0] f_mm_sy;
-  assign f_mm_sy = `ATOLL_FLD(cmd_i, `ATOLL_MM_SY_WORD, `ATOLL_MM_SY_LSB, `ATOLL_MM_SY_WIDTH);
+  assign f_mm_sy = `ATOLL_FLD(cmd_i, `ATOLL_MM_SY_WORD,
+                              `ATOLL_MM_SY_LSB, `ATOLL_MM_SY_WIDTH);
   logic signed [`ATOLL_MM_SX_WIDTH-1:0] f_mm_sx;
-  assign f_mm_sx = `ATOLL_FLD(cmd_i, `ATOLL_MM_SX_WORD, `ATOLL_MM_SX_LSB, `ATOLL_MM_SX_WIDTH);
+  assign f_mm_sx = `ATOLL_FLD(cmd_i, `ATOLL_MM_SX_WORD,
+                              `ATOLL_MM_SX_LSB, `ATOLL_MM_SX_WIDTH);
   logic [`ATOLL_MM_N0_WIDTH-1:0] f_mm_n0;
-  assign f_mm_n0 = `ATOLL_FLD(cmd_i, `ATOLL_MM_N0_WORD, `ATOLL_MM_N0_LSB, `ATOLL_MM_N0_WIDTH);
+  assign f_mm_n0 = `ATOLL_FLD(cmd_i, `ATOLL_MM_N0_WORD,
+                              `ATOLL_MM_N0_LSB, `ATOLL_MM_N0_WIDTH);
   logic [`ATOLL_MM_N1_WIDTH-1:0] f_mm_n1;
-  assign f_mm_n1 = `ATOLL_FLD(cmd_i, `ATOLL_MM_N1_WORD, `ATOLL_MM_N1_LSB, `ATOLL_MM_N1_WIDTH);
+  assign f_mm_n1 = `ATOLL_FLD(cmd_i, `ATOLL_MM_N1_WORD,
+                              `ATOLL_MM_N1_LSB, `ATOLL_MM_N1_WIDTH);
   logic [`ATOLL_MM_PSUM_ADDR_WIDTH-1:0] f_mm_psum_addr;
-  assign f_mm_psum_addr = `ATOLL_FLD(cmd_i, `ATOLL_MM_PSUM_ADDR_WORD, `ATOLL_MM_PSUM_ADDR_LSB, `ATOLL_MM_PSUM_ADDR_WIDTH);
+  assign f_mm_psum_addr = `ATOLL_FLD(cmd_i, `ATOLL_MM_PSUM_ADDR_WORD,
+                                     `ATOLL_MM_PSUM_ADDR_LSB, `ATOLL_MM_PSUM_ADDR_WIDTH);
   logic signed [`ATOLL_MM_PS0_WIDTH-1:0] f_mm_ps0;
-  assign f_mm_ps0 = `ATOLL_FLD(cmd_i, `ATOLL_MM_PS0_WORD, `ATOLL_MM_PS0_LSB, `ATOLL_MM_PS0_WIDTH);
+  assign f_mm_ps0 = `ATOLL_FLD(cmd_i, `ATOLL_MM_PS0_WORD,
+                               `ATOLL_MM_PS0_LSB, `ATOLL_MM_PS0_WIDTH);
   logic signed [`ATOLL_MM_PS1_WIDTH-1:0] f_mm_ps1;
-  assign f_mm_ps1 = `ATOLL_FLD(cmd_i, `ATOLL_MM_PS1_WORD, `ATOLL_MM_PS1_LSB, `ATOLL_MM_PS1_WIDTH);
+  assign f_mm_ps1 = `ATOLL_FLD(cmd_i, `ATOLL_MM_PS1_WORD,
+                               `ATOLL_MM_PS1_LSB, `ATOLL_MM_PS1_WIDTH);
 
   logic [7:0]  opcode;
   logic        accept;

@@ -1,5 +1,6 @@
 #!/bin/sh
-# Run ONNX backend-test style cases end to end through the CLI:
+# Run ONNX backend-test style cases end to end through the CLI
+# (compiler flags from $OPT, e.g. OPT=-O0):
 # compile (binding every graph input but the first with --const), run on
 # a backend with the first input, and compare every output byte for byte
 # with output_<i>.pb (ONNX's data or the independent reference's).
@@ -27,14 +28,14 @@ for dir in "$@"; do
 	done
 	log="$tmp/$name.log"
 	# shellcheck disable=SC2086
-	if "$atoll" compile "$dir/model.onnx" -o "$tmp/$name.atb" $consts \
+	if "$atoll" compile "$dir/model.onnx" -o "$tmp/$name.atb" ${OPT:-} $consts \
 			>"$log" 2>&1 &&
 	   "$atoll" run "$tmp/$name.atb" --backend "$backend" \
 			--input "$first=$data/input_0.pb" $expects --check-traffic >>"$log" 2>&1
 	then
-		echo "ok   $name ($backend)"; pass=$((pass + 1))
+		echo "ok   $name ($backend${OPT:+ $OPT})"; pass=$((pass + 1))
 	else
-		echo "FAIL $name ($backend)"; sed 's/^/    /' "$log" | tail -n 15
+		echo "FAIL $name ($backend${OPT:+ $OPT})"; sed 's/^/    /' "$log" | tail -n 15
 		fail=$((fail + 1))
 	fi
 done

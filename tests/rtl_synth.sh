@@ -1,6 +1,7 @@
 #!/bin/sh
 # Synthesize atoll_core with Yosys for iCE40 (synth_ice40 -dsp) and
-# Xilinx 7-series (synth_xilinx), with the configuration in build/gen.
+# Xilinx 7-series (synth_xilinx -flatten), with the configuration in
+# build/gen.
 # Fails on any Yosys error and on inferred latches; prints the resource
 # summary of each flow.  Logs: build/synth/{ice40,xilinx}.log
 # Usage: tests/rtl_synth.sh [ice40|xilinx]...   (default: both)
@@ -17,7 +18,7 @@ status=0
 for flow in $flows; do
 	case $flow in
 	ice40)  cmd="synth_ice40 -dsp -top atoll_core" ;;
-	xilinx) cmd="synth_xilinx -family xc7 -top atoll_core" ;;
+	xilinx) cmd="synth_xilinx -flatten -family xc7 -top atoll_core" ;;
 	*) echo "rtl_synth: unknown flow $flow"; exit 2 ;;
 	esac
 	log=$out/$flow.log
@@ -37,7 +38,9 @@ for flow in $flows; do
 		echo "rtl_synth: $flow infers latches"
 		status=1
 	fi
-	sed -n '/Number of cells/,/^$/p' "$out/$flow.stat"
+	awk '/Number of cells/ { blk = ""; on = 1 } on { blk = blk $0 "\n" }
+		on && /^$/ { on = 0; last = blk } END { printf "%s", last }' \
+		"$out/$flow.stat"
 done
 [ $status -eq 0 ] && echo "rtl_synth: ok"
 exit $status

@@ -15,4 +15,12 @@ set --
 for d in "$models"/*/; do
 	set -- "$@" "${d%/}"
 done
-exec sh "$(dirname "$0")/conformance.sh" "$build" ref "$@"
+here=$(dirname "$0")
+OPT=-O0 sh "$here/conformance.sh" "$build" ref "$@" | sed '$d' >"$build/models.O0.log"
+s0=$?
+OPT=-O2 sh "$here/conformance.sh" "$build" ref "$@" >"$build/models.O2.log"
+cat "$build/models.O0.log" "$build/models.O2.log" | grep -Ev "passed, [0-9]+ failed$"
+p=$(grep -c '^ok' "$build/models.O0.log" "$build/models.O2.log" | awk -F: '{s+=$2} END {print s}')
+f=$(grep -c '^FAIL' "$build/models.O0.log" "$build/models.O2.log" | awk -F: '{s+=$2} END {print s}')
+echo "$p passed, $f failed"
+[ "$f" -eq 0 ] && [ "$s0" -eq 0 ]

@@ -3,6 +3,12 @@
  *   tool_gen_models OUTDIR        write OUTDIR/<model>/model.onnx and
  *                                 OUTDIR/<model>/test_data_set_0/
  *                                 {input_0,output_0}.pb for each model
+ *   tool_gen_models --large OUTDIR
+ *                                 write OUTDIR/{resnet50,googlenet}/
+ *                                 model.onnx and test_data_set_0/
+ *                                 input_0.pb: full-size models for
+ *                                 compile benchmarks, without expected
+ *                                 outputs (see "Shapes only" below)
  *   tool_gen_models --selftest [DIR]
  *                                 check the reference kernels and the
  *                                 float model interpreter against the
@@ -34,6 +40,14 @@
  * by an LSB where float rounding crosses a tie, but a wiring error in
  * the written graph shows as a large difference and fails the run.
  *
+ * Shapes only (--large): the reference would take far too long on
+ * ResNet-50 and GoogLeNet, so the same layer functions run with the
+ * model's "no_ref" set: every activation holds zeros of its shape, and
+ * output scales come from an estimate of the real range instead of from
+ * calibration (see lin_est_range); the graph, weights and input are
+ * written as in the normal mode, but no output_0.pb, and the float
+ * interpreter does not run.
+ *
  * Data come from xorshift64* seeded by names, so the files are identical
  * from run to run.  Allocation failure ends the tool (xmalloc).
  */
@@ -56,8 +70,8 @@
 #define MAX_RANK 6
 #define NAME_LEN 96
 #define PATH_LEN 4096
-#define MAX_NODES 256
-#define MAX_INITS 512
+#define MAX_NODES 1024
+#define MAX_INITS 1024
 #define MAX_VALUES 1024
 #define MAX_CONCAT 8
 #define RNE_LIMIT ((int64_t) 1 << 40)
@@ -1093,11 +1107,14 @@ static struct tensor *ref_gap(const struct tensor *x, int32_t xz, float xs,
  * DequantizeLinear -> op -> QuantizeLinear islands, uint8 graph input and
  * output) instead of QDQ form.  "seed_ns" names the random streams of the
  * parameters, so that resnet_ops draws the weights of resnet_s.
+ * "no_ref": shapes only, no reference values (activations hold zeros,
+ * output quantisations are estimated) and no expected output.
  */
 struct model {
 	const char *name;
 	const char *seed_ns;
 	int ops_form;
+	int no_ref;
 	Onnx__NodeProto **node;
 	size_t n_node;
 	Onnx__TensorProto **init;
@@ -1653,43 +1670,30 @@ static void qt_force(struct qt *y, const struct qt *force)
 	memcpy(y->zname, force->zname, NAME_LEN);
 }
 
-/* Linear layer "name" of parameters "L" on "x" with activation "a":
- * acc = sum (x - xz) * w + bias, bias = rne(b / fl(xs * ws[o])) in int32;
- * y = clamp(saturate(rne(acc * fl(fl(xs * ws[o]) / ys)) + yz)).  The
- * output quantisation is calibrated, or that of "force" if not NULL.
- * Operator form: the same values, the clamp done by an island (equal
- * scales, so identical).
+/* Reference output of linear layer "L" on "x" with activation "a" into
+ * y->v, with biases "bq" of scales "bs": acc = sum (x - xz) * w + bq;
+ * y = clamp(saturate(rne(acc * fl(bs[o] / ys)) + yz)), the output
+ * quantisation calibrated from acc, or that of "force" if not NULL.
+ * Operator form ("ops_form"): the same values, the clamp done by an
+ * island (equal scales, so identical).
  */
-static int q_linear(struct model *m, const char *name, const struct qt *x,
-	const struct lin *L, const struct act *a, const struct qt *force,
-	struct qt *y)
+static int lin_ref(int ops_form, const struct qt *x, const struct lin *L,
+	const struct act *a, const struct qt *force, const float *bs,
+	const int32_t *bq, struct qt *y)
 {
-	float *bs = xmalloc((size_t) L->m * sizeof(float));
-	float *S = xmalloc((size_t) L->m * sizeof(float));
-	int32_t *bq = xcalloc((size_t) L->m, sizeof(int32_t));
+	float *S;
 	int64_t dims[4], o, inner = 1, *acc;
 	struct tensor *pre;
 	int rank = L->kind == LIN_CONV ? 4 : 2;
 	size_t n;
 
-	memset(y, 0, sizeof(*y));
-	if (m->ops_form && L->kind != LIN_CONV) {
-		fprintf(stderr, "%s: operator form has convolutions only\n",
-			name);
-		goto error;
-	}
-	for (o = 0; o < L->m; o++) {
-		bs[o] = x->s * lin_ws(L, o);
-		if (L->b)
-			bq[o] = (int32_t) rint(L->b[o] / (double) bs[o]);
-	}
 	if (L->kind == LIN_CONV)
 		acc = conv_acc(x->v, x->z, L->w, NULL, bq, &L->ca, dims);
 	else
 		acc = mm_acc(x->v, x->z, L->w, L->kind == LIN_GEMM, NULL, bq,
 			dims);
 	if (!acc)
-		goto error;
+		return -1;
 	if (L->kind == LIN_CONV)
 		inner = dims[2] * dims[3];
 	n = (size_t) (dims[0] * dims[1] * (rank == 4 ? inner : 1));
@@ -1697,42 +1701,154 @@ static int q_linear(struct model *m, const char *name, const struct qt *x,
 		qt_force(y, force);
 	else
 		lin_calibrate(acc, n, inner, L->m, bs, a, &y->s, &y->z);
+	S = xmalloc((size_t) L->m * sizeof(float));
 	for (o = 0; o < L->m; o++)
 		S[o] = bs[o] / y->s;
-	if (m->ops_form) {
+	if (ops_form) {
 		pre = ref_requant(acc, rank, dims, inner, L->m, S, y->s, y->z,
 			DT_U8, &act_none);
 		y->v = ref_act(pre, y->z, y->s, y->s, y->z, a);
 		tensor_free(pre);
-		emit_linear_ops(m, name, x, L, a, bq, y);
 	} else {
 		y->v = ref_requant(acc, rank, dims, inner, L->m, S, y->s,
 			y->z, DT_U8, a);
-		emit_linear_qdq(m, name, x, L, a, bq, bs, y);
 	}
 	free(acc);
-	free(bs);
 	free(S);
-	free(bq);
 	return 0;
-error:
-	free(bs);
-	free(S);
-	free(bq);
-	return -1;
 }
 
-/* Real range [*lo, *hi] of linear layer "L" on "x" after "a" (for a
- * quantisation shared by several layers, as Concat's inputs).
+/* Output shape *dims of linear layer "L" on "x" (as conv_acc and mm_acc
+ * check it).
  */
-static int lin_range(const struct qt *x, const struct lin *L,
+static int lin_out_dims(const struct tensor *x, const struct lin *L,
+	int64_t *dims)
+{
+	int64_t k = L->w->dims[L->kind == LIN_GEMM ? 1 : 0];
+
+	if (L->kind == LIN_CONV)
+		return conv_dims(x, L->w, &L->ca, dims);
+	if (x->rank != 2 || x->dims[1] != k) {
+		fprintf(stderr, "shapes only: matmul shapes do not match\n");
+		return -1;
+	}
+	dims[0] = x->dims[0];
+	dims[1] = L->m;
+	return 0;
+}
+
+/* The real values [*lo, *hi] representable in the quantisation of "x"
+ * (uint8): the shapes-only stand-in for the range of its values.
+ */
+static void qt_bounds(const struct qt *x, double *lo, double *hi)
+{
+	*lo = dequantize_value(0, x->z, x->s);
+	*hi = dequantize_value(255, x->z, x->s);
+}
+
+/* Estimated real range [*lo, *hi] of linear layer "L" on "x" after
+ * activation "a", for shapes only: act(+-R) with R = g * R_x + max |b|,
+ * R_x the larger bound of qt_bounds(x) and g = sqrt(fan_in / 6) * 127 *
+ * mean(ws), the gain lin_draw gave the weights (uniform, variance
+ * g^2 * 2 / fan_in, so the spread of the output follows the input's).
+ */
+static void lin_est_range(const struct qt *x, const struct lin *L,
 	const struct act *a, double *lo, double *hi)
+{
+	double xlo, xhi, rx, ws = 0, bmax = 0, r;
+	int64_t fan_in = (int64_t) L->w->n / L->m, o;
+
+	qt_bounds(x, &xlo, &xhi);
+	rx = fabs(xlo) > fabs(xhi) ? fabs(xlo) : fabs(xhi);
+	for (o = 0; o < L->nws; o++)
+		ws += L->ws[o] / (double) L->nws;
+	for (o = 0; L->b && o < L->m; o++)
+		bmax = fabs(L->b[o]) > bmax ? fabs(L->b[o]) : bmax;
+	r = sqrt((double) fan_in / 6.0) * 127.0 * ws * rx + bmax;
+	*lo = act_real(a, -r);
+	*hi = act_real(a, r);
+}
+
+/* Shapes only: y->v zeros of the output shape of "L" on "x", the output
+ * quantisation that of "force" if not NULL, else calibrated on
+ * lin_est_range.
+ */
+static int lin_estimate(const struct qt *x, const struct lin *L,
+	const struct act *a, const struct qt *force, struct qt *y)
+{
+	int64_t dims[4];
+	double lo, hi;
+
+	if (lin_out_dims(x->v, L, dims) < 0)
+		return -1;
+	y->v = tensor_new(DT_U8, L->kind == LIN_CONV ? 4 : 2, dims);
+	if (force) {
+		qt_force(y, force);
+		return 0;
+	}
+	lin_est_range(x, L, a, &lo, &hi);
+	calibrate(lo, hi, a, &y->s, &y->z);
+	return 0;
+}
+
+/* Linear layer "name" of parameters "L" on "x" with activation "a":
+ * bias = rne(b / fl(xs * ws[o])) in int32, output values and
+ * quantisation by lin_ref (or lin_estimate when shapes only), then the
+ * nodes of QDQ or operator form.
+ */
+static int q_linear(struct model *m, const char *name, const struct qt *x,
+	const struct lin *L, const struct act *a, const struct qt *force,
+	struct qt *y)
+{
+	float *bs;
+	int32_t *bq;
+	int64_t o;
+	int r;
+
+	memset(y, 0, sizeof(*y));
+	if (m->ops_form && L->kind != LIN_CONV) {
+		fprintf(stderr, "%s: operator form has convolutions only\n",
+			name);
+		return -1;
+	}
+	bs = xmalloc((size_t) L->m * sizeof(float));
+	bq = xcalloc((size_t) L->m, sizeof(int32_t));
+	for (o = 0; o < L->m; o++) {
+		bs[o] = x->s * lin_ws(L, o);
+		if (L->b)
+			bq[o] = (int32_t) rint(L->b[o] / (double) bs[o]);
+	}
+	if (m->no_ref)
+		r = lin_estimate(x, L, a, force, y);
+	else
+		r = lin_ref(m->ops_form, x, L, a, force, bs, bq, y);
+	if (r == 0 && m->ops_form)
+		emit_linear_ops(m, name, x, L, a, bq, y);
+	else if (r == 0)
+		emit_linear_qdq(m, name, x, L, a, bq, bs, y);
+	free(bs);
+	free(bq);
+	return r;
+}
+
+/* Widen [*lo, *hi] to the real range of linear layer "L" on "x" after
+ * "a" (for a quantisation shared by several layers, as Concat's inputs);
+ * to lin_est_range's estimate when "m" is shapes only.
+ */
+static int lin_range(const struct model *m, const struct qt *x,
+	const struct lin *L, const struct act *a, double *lo, double *hi)
 {
 	struct model scratch;
 	struct qt y;
 	size_t k;
-	double v;
+	double v, elo, ehi;
 
+	if (m->no_ref) {
+		lin_est_range(x, L, a, &elo, &ehi);
+		*lo = elo < *lo ? elo : *lo;
+		*hi = ehi > *hi ? ehi : *hi;
+		return 0;
+	}
 	model_init(&scratch, "", "", 0);
 	if (q_linear(&scratch, "range", x, L, &act_none, NULL, &y) < 0) {
 		model_clear(&scratch);
@@ -1763,6 +1879,27 @@ static void qt_range(const struct qt *x, double *lo, double *hi)
 	}
 }
 
+/* Range of "x" for calibration: qt_range, or qt_bounds when "m" is
+ * shapes only.
+ */
+static void qt_span(const struct model *m, const struct qt *x, double *lo,
+	double *hi)
+{
+	if (m->no_ref)
+		qt_bounds(x, lo, hi);
+	else
+		qt_range(x, lo, hi);
+}
+
+/* ref_act of "x" to ("ys", "yz"), or zeros of its shape when "no_ref". */
+static struct tensor *act_values(int no_ref, const struct tensor *x,
+	int32_t xz, float xs, float ys, int32_t yz, const struct act *a)
+{
+	if (no_ref)
+		return tensor_new(x->dtype, x->rank, x->dims);
+	return ref_act(x, xz, xs, ys, yz, a);
+}
+
 /* Relu or Clip "a" on its own: y = clamp(saturate(rne((x - xz) *
  * fl(xs / ys)) + yz)); output quantisation calibrated, or "force".
  */
@@ -1773,16 +1910,54 @@ static int q_act(struct model *m, const char *name, const struct qt *x,
 	double lo, hi;
 
 	memset(y, 0, sizeof(*y));
-	qt_range(x, &lo, &hi);
+	qt_span(m, x, &lo, &hi);
 	if (force)
 		qt_force(y, force);
 	else
 		calibrate(act_real(a, lo), act_real(a, hi), a, &y->s, &y->z);
-	y->v = ref_act(x->v, x->z, x->s, y->s, y->z, a);
+	y->v = act_values(m->no_ref, x->v, x->z, x->s, y->s, y->z, a);
 	float_in(m, x, name, 0, in);
 	emit_act(m, name, in, a, act);
 	emit_qdq(m, act, name, y);
 	return 0;
+}
+
+/* Real range [*lo, *hi] of act(a + b) over the values of "a" and "b";
+ * for shapes only act(+-sqrt(ra^2 + rb^2)) on their qt_bounds (spreads
+ * added as if independent).
+ */
+static void add_range(const struct model *m, const struct qt *a,
+	const struct qt *b, const struct act *act, double *lo, double *hi)
+{
+	double v, alo, ahi, blo, bhi;
+	size_t k;
+
+	*lo = 0;
+	*hi = 0;
+	if (m->no_ref) {
+		qt_bounds(a, &alo, &ahi);
+		qt_bounds(b, &blo, &bhi);
+		*lo = act_real(act, -sqrt(alo * alo + blo * blo));
+		*hi = act_real(act, sqrt(ahi * ahi + bhi * bhi));
+		return;
+	}
+	for (k = 0; k < a->v->n; k++) {
+		v = act_real(act, dequantize_value(a->v->i[k], a->z, a->s) +
+			(double) dequantize_value(b->v->i[k], b->z, b->s));
+		*lo = v < *lo ? v : *lo;
+		*hi = v > *hi ? v : *hi;
+	}
+}
+
+/* ref_add of "a" and "b" to the quantisation of "y" with the clamp of
+ * "act", or zeros of the shape of "a" when "no_ref".
+ */
+static struct tensor *add_values(int no_ref, const struct qt *a,
+	const struct qt *b, const struct qt *y, const struct act *act)
+{
+	if (no_ref)
+		return tensor_new(a->v->dtype, a->v->rank, a->v->dims);
+	return ref_add(a->v, a->z, a->s, b->v, b->z, b->s, y->s, y->z, act);
 }
 
 /* Add of "a" and "b" with activation "act" fused (Add -> Relu ->
@@ -1794,37 +1969,29 @@ static int q_add(struct model *m, const char *name, const struct qt *a,
 {
 	char ain[NAME_LEN], bin[NAME_LEN], f[NAME_LEN], pre[NAME_LEN];
 	char nm[NAME_LEN], out[NAME_LEN];
-	double lo = 0, hi = 0, v;
+	double lo, hi;
 	struct tensor *t;
-	size_t k;
 
 	memset(y, 0, sizeof(*y));
 	if (!tensor_same_shape(a->v, b->v)) {
 		fprintf(stderr, "%s: Add inputs differ in shape\n", name);
 		return -1;
 	}
-	for (k = 0; k < a->v->n; k++) {
-		v = act_real(act, dequantize_value(a->v->i[k], a->z, a->s) +
-			(double) dequantize_value(b->v->i[k], b->z, b->s));
-		lo = v < lo ? v : lo;
-		hi = v > hi ? v : hi;
-	}
+	add_range(m, a, b, act, &lo, &hi);
 	calibrate(lo, hi, act, &y->s, &y->z);
 	float_in(m, a, name, 0, ain);
 	float_in(m, b, name, 1, bin);
 	emit(m, "Add", name, name_make(f, "%s.f", name), ain, bin, NULL);
 	if (!m->ops_form || act->kind == ACT_NONE) {
-		y->v = ref_add(a->v, a->z, a->s, b->v, b->z, b->s, y->s, y->z,
-			act);
+		y->v = add_values(m->no_ref, a, b, y, act);
 		emit_qdq(m, act->kind == ACT_NONE ? f :
 			emit_act(m, name, f, act, out), name, y);
 		return y->v ? 0 : -1;
 	}
-	t = ref_add(a->v, a->z, a->s, b->v, b->z, b->s, y->s, y->z,
-		&act_none);
+	t = add_values(m->no_ref, a, b, y, &act_none);
 	if (!t)
 		return -1;
-	y->v = ref_act(t, y->z, y->s, y->s, y->z, act);
+	y->v = act_values(m->no_ref, t, y->z, y->s, y->s, y->z, act);
 	tensor_free(t);
 	qparams_init(m, name, y);
 	emit(m, "QuantizeLinear", name_make(nm, "%s/Qpre", name),
@@ -1842,6 +2009,27 @@ static void pool_attrs(Onnx__NodeProto *np, const struct pool_attr *pa,
 	attr_int(np, "ceil_mode", pa->ceil_mode);
 	if (avg)
 		attr_int(np, "count_include_pad", pa->count_include_pad);
+}
+
+/* Pooling "kind" of "x" to the quantisation of "y" by ref_pool or
+ * ref_gap, or zeros of the output shape when "no_ref".
+ */
+static struct tensor *pool_values(int no_ref, const struct qt *x,
+	enum pool_kind kind, const struct pool_attr *pa, const struct qt *y)
+{
+	int64_t dims[4];
+
+	if (!no_ref && kind == POOL_GLOBAL_AVG)
+		return ref_gap(x->v, x->z, x->s, y->s, y->z);
+	if (!no_ref)
+		return ref_pool(x->v, x->z, x->s, y->s, y->z, pa,
+			kind == POOL_AVG);
+	memcpy(dims, x->v->dims, sizeof(dims));
+	dims[2] = 1;
+	dims[3] = 1;
+	if (kind != POOL_GLOBAL_AVG && pool_dims(x->v, pa, dims) < 0)
+		return NULL;
+	return tensor_new(x->v->dtype, 4, dims);
 }
 
 /* MaxPool, AveragePool or GlobalAveragePool on "x"; the output keeps the
@@ -1865,14 +2053,10 @@ static int q_pool(struct model *m, const char *name, const struct qt *x,
 		memcpy(y->sname, x->sname, NAME_LEN);
 		memcpy(y->zname, x->zname, NAME_LEN);
 	} else {
-		qt_range(x, &lo, &hi);
+		qt_span(m, x, &lo, &hi);
 		calibrate(lo, hi, &act_none, &y->s, &y->z);
 	}
-	if (kind == POOL_GLOBAL_AVG)
-		y->v = ref_gap(x->v, x->z, x->s, y->s, y->z);
-	else
-		y->v = ref_pool(x->v, x->z, x->s, y->s, y->z, pa,
-			kind == POOL_AVG);
+	y->v = pool_values(m->no_ref, x, kind, pa, y);
 	if (!y->v)
 		return -1;
 	float_in(m, x, name, 0, in);
@@ -2120,7 +2304,8 @@ static struct tensor *expected_output(const struct model *m,
 }
 
 /* Write OUTDIR/<model>/model.onnx and test_data_set_0/{input_0,
- * output_0}.pb.
+ * output_0}.pb ("expect" gives the graph output's type and shape, and
+ * output_0.pb unless the model is shapes only).
  */
 static int model_write(struct model *m, const char *outdir,
 	const struct qt *y, const struct tensor *expect)
@@ -2140,8 +2325,11 @@ static int model_write(struct model *m, const char *outdir,
 	onnx__model_proto__free_unpacked(mp, NULL);
 	if (r < 0 ||
 	    path_make(path, "%s/%s/test_data_set_0/input_0.pb", outdir,
-	    m->name) < 0 || tensor_write(path, m->input, m->in_name) < 0 ||
-	    path_make(path, "%s/%s/test_data_set_0/output_0.pb", outdir,
+	    m->name) < 0 || tensor_write(path, m->input, m->in_name) < 0)
+		return -1;
+	if (m->no_ref)
+		return 0;
+	if (path_make(path, "%s/%s/test_data_set_0/output_0.pb", outdir,
 	    m->name) < 0)
 		return -1;
 	return tensor_write(path, expect, y->name);
@@ -2197,18 +2385,53 @@ static int64_t lsb_diff(const struct tensor *got, const struct tensor *want,
 	return worst;
 }
 
+/* Number of int8 initializer elements of "m": its weights. */
+static size_t weight_count(const struct model *m)
+{
+	size_t k, n = 0;
+
+	for (k = 0; k < m->n_init; k++)
+		if (m->init[k]->data_type == DT_I8)
+			n += m->init[k]->raw_data.len;
+	return n;
+}
+
+/* Shapes only: write model "m" with final activation "y" and print its
+ * summary line.
+ */
+static int model_finish_shapes(struct model *m, const char *outdir,
+	const struct qt *y)
+{
+	struct tensor *expect = expected_output(m, y);
+	char ops[1024], dims[64];
+	size_t nodes = m->n_node, weights = weight_count(m);
+	int r;
+
+	op_summary(m, ops, sizeof(ops));
+	r = model_write(m, outdir, y, expect);
+	tensor_dims_str(expect, dims, sizeof(dims));
+	printf("%-12s %3zu nodes, %zu weights, out %s%s, shapes only: %s\n",
+		m->name, nodes, weights, dtype_name(expect->dtype), dims, ops);
+	tensor_free(expect);
+	return r;
+}
+
 /* Write model "m" with final activation "y", print its summary line and
- * check the written file with the float interpreter.
+ * check the written file with the float interpreter (only write and
+ * summarise when "m" is shapes only).
  */
 static int model_finish(struct model *m, const char *outdir,
 	const struct qt *y)
 {
-	struct tensor *expect = expected_output(m, y), *got;
+	struct tensor *expect, *got;
 	char ops[1024], dims[64], path[PATH_LEN];
 	int64_t lo, hi, worst;
 	size_t nodes = m->n_node, k, nsat = 0, ndiff = 0;
 	int r;
 
+	if (m->no_ref)
+		return model_finish_shapes(m, outdir, y);
+	expect = expected_output(m, y);
 	op_summary(m, ops, sizeof(ops));
 	dtype_range(y->v->dtype, &lo, &hi);
 	for (k = 0; k < y->v->n; k++)
@@ -2461,17 +2684,20 @@ static int gen_resnet_ops(const char *outdir, const struct qt *stem,
 	return r;
 }
 
-/* The four Inception branches on "x" ending in one shared quantisation:
- * 1x1 8; 1x1 8 -> 3x3 12; 1x1 4 -> 5x5 8 (pad 2); MaxPool 3x3 s1 pad 1
- * (own quantisation) -> 1x1 8; all with Relu.
+/* The four Inception branches "<pre>.b1" .. "<pre>.b4" on "x" ending in
+ * one shared quantisation, widths "w" = { 1x1, 3x3 reduce, 3x3, 5x5
+ * reduce, 5x5, pool projection }: 1x1 w[0]; 1x1 w[1] -> 3x3 w[2]; 1x1
+ * w[3] -> 5x5 w[4] (pad 2); MaxPool 3x3 s1 pad 1 (own quantisation) ->
+ * 1x1 w[5]; all with Relu.
  */
-static int inception_branches(struct model *m, const struct qt *x,
-	struct qt *br)
+static int inception_branches(struct model *m, const char *pre,
+	const struct qt *x, const int64_t *w, struct qt *br)
 {
-	static const char *const fin[4] = { "inc.b1", "inc.b2.conv3x3",
-		"inc.b3.conv5x5", "inc.b4.conv1x1" };
-	static const int64_t cout[4] = { 8, 12, 8, 8 };
+	static const char *const fin[4] = { "b1", "b2.conv3x3", "b3.conv5x5",
+		"b4.conv1x1" };
 	static const int64_t k[4] = { 1, 3, 5, 1 };
+	const int64_t cout[4] = { w[0], w[2], w[4], w[5] };
+	char nm[NAME_LEN];
 	struct qt mid[4], shared;
 	struct lin L[4];
 	struct pool_attr pa;
@@ -2482,23 +2708,26 @@ static int inception_branches(struct model *m, const struct qt *x,
 	memset(L, 0, sizeof(L));
 	memset(&shared, 0, sizeof(shared));
 	pool_attr_set(&pa, 3, 1, 1, 1, 1, 1);
-	r = conv_layer(m, "inc.b2.conv1x1", x, 8, 1, 1, 1, &act_relu, 1.0,
-		&mid[1]);
+	r = conv_layer(m, name_make(nm, "%s.b2.conv1x1", pre), x, w[1], 1, 1,
+		1, &act_relu, 1.0, &mid[1]);
 	if (r == 0)
-		r = conv_layer(m, "inc.b3.conv1x1", x, 4, 1, 1, 1, &act_relu,
-			1.0, &mid[2]);
+		r = conv_layer(m, name_make(nm, "%s.b3.conv1x1", pre), x, w[3],
+			1, 1, 1, &act_relu, 1.0, &mid[2]);
 	if (r == 0)
-		r = q_pool(m, "inc.b4.maxpool", x, POOL_MAX, &pa, 0, &mid[3]);
+		r = q_pool(m, name_make(nm, "%s.b4.maxpool", pre), x, POOL_MAX,
+			&pa, 0, &mid[3]);
 	for (j = 0; j < 4 && r == 0; j++) {
-		lin_conv(m, fin[j], &L[j], j ? mid[j].v->dims[1] :
-			x->v->dims[1], cout[j], k[j], 1, k[j] / 2, 1, 1.0);
-		r = lin_range(j ? &mid[j] : x, &L[j], &act_relu, &lo, &hi);
+		lin_conv(m, name_make(nm, "%s.%s", pre, fin[j]), &L[j],
+			j ? mid[j].v->dims[1] : x->v->dims[1], cout[j], k[j], 1,
+			k[j] / 2, 1, 1.0);
+		r = lin_range(m, j ? &mid[j] : x, &L[j], &act_relu, &lo,
+			&hi);
 	}
 	if (r == 0)
 		calibrate(lo, hi, &act_relu, &shared.s, &shared.z);
 	for (j = 0; j < 4 && r == 0; j++) {
-		r = q_linear(m, fin[j], j ? &mid[j] : x, &L[j], &act_relu,
-			&shared, &br[j]);
+		r = q_linear(m, name_make(nm, "%s.%s", pre, fin[j]),
+			j ? &mid[j] : x, &L[j], &act_relu, &shared, &br[j]);
 		if (r == 0 && j == 0)
 			qt_force(&shared, &br[0]);
 	}
@@ -2506,6 +2735,27 @@ static int inception_branches(struct model *m, const struct qt *x,
 		qt_clear(&mid[j]);
 		lin_clear(&L[j]);
 	}
+	return r;
+}
+
+/* Inception block "pre" on "x": inception_branches of widths "w", then
+ * Concat "<pre>.concat" (w[0] + w[2] + w[4] + w[5] channels).
+ */
+static int inception_block(struct model *m, const char *pre,
+	const struct qt *x, const int64_t *w, struct qt *y)
+{
+	char nm[NAME_LEN];
+	struct qt br[4];
+	struct qt *brp[4] = { &br[0], &br[1], &br[2], &br[3] };
+	int r, j;
+
+	memset(br, 0, sizeof(br));
+	memset(y, 0, sizeof(*y));
+	r = inception_branches(m, pre, x, w, br);
+	if (r == 0)
+		r = q_concat(m, name_make(nm, "%s.concat", pre), brp, 4, y);
+	for (j = 0; j < 4; j++)
+		qt_clear(&br[j]);
 	return r;
 }
 
@@ -2519,15 +2769,14 @@ static int inception_branches(struct model *m, const struct qt *x,
  */
 static int gen_inception_s(const char *outdir)
 {
+	static const int64_t widths[6] = { 8, 8, 12, 4, 8, 8 };
 	int64_t dims[4] = { 1, 3, 15, 15 };
 	struct model m;
-	struct qt x, stem, br[4], cat, ap, flat, out;
-	struct qt *brp[4] = { &br[0], &br[1], &br[2], &br[3] };
+	struct qt x, stem, cat, ap, flat, out;
 	struct pool_attr pa;
-	int r, j;
+	int r;
 
 	memset(&stem, 0, sizeof(stem));
-	memset(br, 0, sizeof(br));
 	memset(&cat, 0, sizeof(cat));
 	memset(&ap, 0, sizeof(ap));
 	memset(&flat, 0, sizeof(flat));
@@ -2537,9 +2786,7 @@ static int gen_inception_s(const char *outdir)
 	pool_attr_set(&pa, 2, 2, 0, 0, 1, 1);
 	r = conv_layer(&m, "stem", &x, 16, 3, 1, 1, &act_relu, 1.0, &stem);
 	if (r == 0)
-		r = inception_branches(&m, &stem, br);
-	if (r == 0)
-		r = q_concat(&m, "inc.concat", brp, 4, &cat);
+		r = inception_block(&m, "inc", &stem, widths, &cat);
 	if (r == 0)
 		r = q_pool(&m, "avgpool", &cat, POOL_AVG, &pa, 1, &ap);
 	if (r == 0)
@@ -2551,8 +2798,6 @@ static int gen_inception_s(const char *outdir)
 		r = model_finish(&m, outdir, &out);
 	qt_clear(&x);
 	qt_clear(&stem);
-	for (j = 0; j < 4; j++)
-		qt_clear(&br[j]);
 	qt_clear(&cat);
 	qt_clear(&ap);
 	qt_clear(&flat);
@@ -2671,6 +2916,238 @@ static int gen_all(const char *outdir)
 	fail |= gen_mlp(outdir) < 0;
 	qt_clear(&stem);
 	qt_clear(&b1);
+	return fail;
+}
+
+/* ---- Full-size models (shapes only) ----------------------------------- */
+
+/* Bottleneck block "b" of ResNet-50 v1 on "x": conv1 1x1 "w" + Relu,
+ * conv2 3x3 "w" stride "stride" + Relu, conv3 1x1 4w; the shortcut is
+ * "x", or the projection "<b>.downsample" 1x1 4w stride "stride" when
+ * "proj"; Add + Relu.
+ */
+static int bottleneck(struct model *m, const char *b, const struct qt *x,
+	int64_t w, int64_t stride, int proj, struct qt *y)
+{
+	char nm[NAME_LEN];
+	struct qt t1, t2, t3, sc;
+	int r;
+
+	memset(&t1, 0, sizeof(t1));
+	memset(&t2, 0, sizeof(t2));
+	memset(&t3, 0, sizeof(t3));
+	memset(&sc, 0, sizeof(sc));
+	memset(y, 0, sizeof(*y));
+	r = conv_layer(m, name_make(nm, "%s.conv1", b), x, w, 1, 1, 1,
+		&act_relu, 1.0, &t1);
+	if (r == 0)
+		r = conv_layer(m, name_make(nm, "%s.conv2", b), &t1, w, 3,
+			stride, 1, &act_relu, 1.0, &t2);
+	if (r == 0)
+		r = conv_layer(m, name_make(nm, "%s.conv3", b), &t2, 4 * w, 1,
+			1, 1, &act_none, 1.0, &t3);
+	if (r == 0 && proj)
+		r = conv_layer(m, name_make(nm, "%s.downsample", b), x, 4 * w,
+			1, stride, 1, &act_none, 1.0, &sc);
+	if (r == 0)
+		r = q_add(m, name_make(nm, "%s.add", b), &t3, proj ? &sc : x,
+			&act_relu, y);
+	qt_clear(&t1);
+	qt_clear(&t2);
+	qt_clear(&t3);
+	qt_clear(&sc);
+	return r;
+}
+
+/* The four stages "layer1" .. "layer4" of ResNet-50 on "*x", replaced by
+ * their output: 3, 4, 6, 3 bottlenecks of widths 64, 128, 256, 512, the
+ * first of each with a projection and (from layer2) stride 2.
+ */
+static int resnet50_stages(struct model *m, struct qt *x)
+{
+	static const int blocks[4] = { 3, 4, 6, 3 };
+	char nm[NAME_LEN];
+	struct qt y;
+	int s, k, r = 0;
+
+	for (s = 0; s < 4 && r == 0; s++)
+		for (k = 0; k < blocks[s] && r == 0; k++) {
+			r = bottleneck(m, name_make(nm, "layer%d.%d", s + 1, k),
+				x, (int64_t) 64 << s, k == 0 && s > 0 ? 2 : 1,
+				k == 0, &y);
+			qt_clear(x);
+			*x = y;
+		}
+	return r;
+}
+
+/* resnet50: ResNet-50 v1 (torchvision names, stride on the 3x3 conv),
+ * [1, 3, 224, 224] -> conv1 7x7 s2 64 + Relu (112 x 112) -> MaxPool 3x3
+ * s2 pad 1 (56 x 56, quantisation kept) -> layer1..layer4 (2048 x 7 x 7)
+ * -> GlobalAveragePool -> Flatten -> Gemm 1000.  Shapes only.
+ */
+static int gen_resnet50(const char *outdir)
+{
+	int64_t dims[4] = { 1, 3, 224, 224 };
+	struct model m;
+	struct qt x, c1, cur, flat, out;
+	struct pool_attr pa;
+	int r;
+
+	memset(&c1, 0, sizeof(c1));
+	memset(&cur, 0, sizeof(cur));
+	memset(&flat, 0, sizeof(flat));
+	memset(&out, 0, sizeof(out));
+	model_init(&m, "resnet50", "resnet50", 0);
+	m.no_ref = 1;
+	q_input(&m, input_rand(&m, 4, dims), &x);
+	pool_attr_set(&pa, 3, 2, 1, 1, 1, 1);
+	r = conv_layer(&m, "conv1", &x, 64, 7, 2, 1, &act_relu, 1.0, &c1);
+	if (r == 0)
+		r = q_pool(&m, "maxpool", &c1, POOL_MAX, &pa, 1, &cur);
+	if (r == 0)
+		r = resnet50_stages(&m, &cur);
+	if (r == 0)
+		r = head_pool(&m, &cur, 0, &flat);
+	if (r == 0)
+		r = fc_layer(&m, "fc", &flat, LIN_GEMM, 1000, 1, &act_none,
+			&out);
+	if (r == 0)
+		r = model_finish(&m, outdir, &out);
+	qt_clear(&x);
+	qt_clear(&c1);
+	qt_clear(&cur);
+	qt_clear(&flat);
+	qt_clear(&out);
+	model_clear(&m);
+	return r;
+}
+
+/* GoogLeNet's Inception blocks: name, widths (as inception_branches
+ * takes them) and the MaxPool 3x3 s2 pad 1 before the block, if any.
+ */
+static const struct {
+	const char *name;
+	int64_t w[6];
+	const char *pool;
+} googlenet_blocks[] = {
+	{ "inception3a", { 64, 96, 128, 16, 32, 32 }, NULL },
+	{ "inception3b", { 128, 128, 192, 32, 96, 64 }, NULL },
+	{ "inception4a", { 192, 96, 208, 16, 48, 64 }, "maxpool3" },
+	{ "inception4b", { 160, 112, 224, 24, 64, 64 }, NULL },
+	{ "inception4c", { 128, 128, 256, 24, 64, 64 }, NULL },
+	{ "inception4d", { 112, 144, 288, 32, 64, 64 }, NULL },
+	{ "inception4e", { 256, 160, 320, 32, 128, 128 }, NULL },
+	{ "inception5a", { 256, 160, 320, 32, 128, 128 }, "maxpool4" },
+	{ "inception5b", { 384, 192, 384, 48, 128, 128 }, NULL },
+};
+
+/* "*x" through conv "name" (k x k, stride, "cout", Relu) or, when "cout"
+ * is 0, MaxPool "name" 3x3 s2 pad 1 keeping the quantisation; "*x" is
+ * replaced by the output.
+ */
+static int googlenet_step(struct model *m, const char *name, struct qt *x,
+	int64_t cout, int64_t k, int64_t stride)
+{
+	struct pool_attr pa;
+	struct qt y;
+	int r;
+
+	memset(&y, 0, sizeof(y));
+	pool_attr_set(&pa, 3, 2, 1, 1, 1, 1);
+	if (cout)
+		r = conv_layer(m, name, x, cout, k, stride, 1, &act_relu, 1.0,
+			&y);
+	else
+		r = q_pool(m, name, x, POOL_MAX, &pa, 1, &y);
+	qt_clear(x);
+	*x = y;
+	return r;
+}
+
+/* The Inception blocks of GoogLeNet on "*x" (192 x 28 x 28), replaced by
+ * the output of inception5b (1024 x 7 x 7).
+ */
+static int googlenet_blocks_run(struct model *m, struct qt *x)
+{
+	struct qt y;
+	size_t j;
+	int r = 0;
+
+	for (j = 0; j < sizeof(googlenet_blocks) /
+	    sizeof(googlenet_blocks[0]) && r == 0; j++) {
+		if (googlenet_blocks[j].pool)
+			r = googlenet_step(m, googlenet_blocks[j].pool, x, 0, 0,
+				0);
+		if (r == 0)
+			r = inception_block(m, googlenet_blocks[j].name, x,
+				googlenet_blocks[j].w, &y);
+		if (r == 0) {
+			qt_clear(x);
+			*x = y;
+		}
+	}
+	return r;
+}
+
+/* googlenet: GoogLeNet (Inception v1 without LRN, dropout and the
+ * auxiliary heads), [1, 3, 224, 224] -> conv1 7x7 s2 64 (112) ->
+ * maxpool1 (56) -> conv2 1x1 64 -> conv3 3x3 192 -> maxpool2 (28) ->
+ * inception3a, 3b -> maxpool3 (14) -> 4a..4e -> maxpool4 (7) -> 5a, 5b
+ * (1024 x 7 x 7) -> AveragePool 7x7 (quantisation kept) -> Flatten ->
+ * Gemm 1000; every conv with Relu, pools 3x3 s2 pad 1.  Shapes only.
+ */
+static int gen_googlenet(const char *outdir)
+{
+	int64_t dims[4] = { 1, 3, 224, 224 };
+	struct model m;
+	struct qt x, ap, flat, out;
+	struct pool_attr pa;
+	int r;
+
+	memset(&ap, 0, sizeof(ap));
+	memset(&flat, 0, sizeof(flat));
+	memset(&out, 0, sizeof(out));
+	model_init(&m, "googlenet", "googlenet", 0);
+	m.no_ref = 1;
+	q_input(&m, input_rand(&m, 4, dims), &x);
+	pool_attr_set(&pa, 7, 1, 0, 0, 0, 0);
+	r = googlenet_step(&m, "conv1", &x, 64, 7, 2);
+	if (r == 0)
+		r = googlenet_step(&m, "maxpool1", &x, 0, 0, 0);
+	if (r == 0)
+		r = googlenet_step(&m, "conv2", &x, 64, 1, 1);
+	if (r == 0)
+		r = googlenet_step(&m, "conv3", &x, 192, 3, 1);
+	if (r == 0)
+		r = googlenet_step(&m, "maxpool2", &x, 0, 0, 0);
+	if (r == 0)
+		r = googlenet_blocks_run(&m, &x);
+	if (r == 0)
+		r = q_pool(&m, "avgpool", &x, POOL_AVG, &pa, 1, &ap);
+	if (r == 0)
+		r = q_flatten(&m, "flatten", &ap, &flat);
+	if (r == 0)
+		r = fc_layer(&m, "fc", &flat, LIN_GEMM, 1000, 1, &act_none,
+			&out);
+	if (r == 0)
+		r = model_finish(&m, outdir, &out);
+	qt_clear(&x);
+	qt_clear(&ap);
+	qt_clear(&flat);
+	qt_clear(&out);
+	model_clear(&m);
+	return r;
+}
+
+static int gen_large(const char *outdir)
+{
+	int fail = 0;
+
+	if (dir_make(outdir) < 0)
+		return 1;
+	fail |= gen_resnet50(outdir) < 0;
+	fail |= gen_googlenet(outdir) < 0;
 	return fail;
 }
 
@@ -3588,6 +4065,7 @@ static void usage(void)
 {
 	fprintf(stderr,
 		"usage: tool_gen_models OUTDIR\n"
+		"       tool_gen_models --large OUTDIR\n"
 		"       tool_gen_models --selftest [DIR]\n");
 }
 
@@ -3597,6 +4075,8 @@ int main(int argc, char **argv)
 		return selftest(argc == 3 ? argv[2] : CONFORMANCE_DIR);
 	if (argc == 2 && argv[1][0] != '-')
 		return gen_all(argv[1]);
+	if (argc == 3 && strcmp(argv[1], "--large") == 0)
+		return gen_large(argv[2]);
 	usage();
 	return 2;
 }

@@ -15,7 +15,7 @@
 #define CMD_BASE	0x100000u
 #define SPM_WIN		4096		/* random commands use SPM [0, SPM_WIN) */
 #define PS_WIN		256		/* and PSUM [0, PS_WIN) */
-#define PSUM_STAGE	0x8000u		/* SPM staging of the PSUM dump */
+#define PSUM_STAGE	SPM_WIN		/* SPM staging of the PSUM dump */
 
 struct gen {
 	uint32_t seed;

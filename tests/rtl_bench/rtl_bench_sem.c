@@ -3,6 +3,10 @@
  */
 #include "bench.h"
 
+/* semaphore numbers used below, valid for any SEMAPHORES >= 2 */
+#define SEM_A	(ATOLL_CFG_SEMAPHORES - 1)
+#define SEM_B	(ATOLL_CFG_SEMAPHORES - 2)
+
 /* Each engine in turn waits for the previous one: a token goes round
  * the ring of engines "laps" times.
  */
@@ -45,8 +49,8 @@ static int sem_never(void)
 	uint64_t stall;
 
 	CHECK(h);
-	bench_sem(&p, ATOLL_OP_SIGNAL, 1, 4, 0);
-	bench_sem(&p, ATOLL_OP_WAIT, 2, 4, 2);
+	bench_sem(&p, ATOLL_OP_SIGNAL, 1, SEM_B, 0);
+	bench_sem(&p, ATOLL_OP_WAIT, 2, SEM_B, 2);
 	bench_end(&p);
 	CHECK(bench_run_ex(h, &p, 0x1000, 3, 0, BENCH_DRAM, 3000, &r) == 0);
 	CHECKF(r.status == ATOLL_HWSIM_TIMEOUT, "status %d", r.status);
@@ -66,19 +70,19 @@ static int sem_monotonic(void)
 	struct bench_result r;
 
 	CHECK(h);
-	bench_sem(&p, ATOLL_OP_SIGNAL, 3, 15, 0);
-	bench_sem(&p, ATOLL_OP_SIGNAL, 3, 15, 0);
-	bench_sem(&p, ATOLL_OP_WAIT, 0, 15, 2);
-	bench_sem(&p, ATOLL_OP_WAIT, 0, 15, 1);
-	bench_sem(&p, ATOLL_OP_WAIT, 0, 15, 0);
-	bench_sem(&p, ATOLL_OP_WAIT, 1, 15, 2);
+	bench_sem(&p, ATOLL_OP_SIGNAL, 3, SEM_A, 0);
+	bench_sem(&p, ATOLL_OP_SIGNAL, 3, SEM_A, 0);
+	bench_sem(&p, ATOLL_OP_WAIT, 0, SEM_A, 2);
+	bench_sem(&p, ATOLL_OP_WAIT, 0, SEM_A, 1);
+	bench_sem(&p, ATOLL_OP_WAIT, 0, SEM_A, 0);
+	bench_sem(&p, ATOLL_OP_WAIT, 1, SEM_A, 2);
 	bench_end(&p);
 	CHECK(bench_run(h, &p, &r) == 0);
 	CHECKF(r.status == ATOLL_HWSIM_DONE, "status %d error %x", r.status,
 		r.error);
 	/* a new run starts with cleared semaphores: the WAIT for 2 blocks */
 	p.n = 0;
-	bench_sem(&p, ATOLL_OP_WAIT, 0, 15, 1);
+	bench_sem(&p, ATOLL_OP_WAIT, 0, SEM_A, 1);
 	bench_end(&p);
 	CHECK(bench_run_ex(h, &p, 0x1000, 2, 0, BENCH_DRAM, 2000, &r) == 0);
 	CHECKF(r.status == ATOLL_HWSIM_TIMEOUT, "status %d", r.status);
@@ -99,10 +103,10 @@ static int sem_queue_full(void)
 	CHECK(h);
 	bench_dma2(&p, ATOLL_OP_DMA_IN, 0x10000, 0, 0, 8, 256, 256);
 	for (k = 0; k < n; k++)
-		bench_sem(&p, ATOLL_OP_SIGNAL, 0, 7, 0);
-	bench_sem(&p, ATOLL_OP_WAIT, 3, 7, (uint32_t) n);
-	bench_sem(&p, ATOLL_OP_SIGNAL, 3, 8, 0);
-	bench_sem(&p, ATOLL_OP_WAIT, 1, 8, 1);
+		bench_sem(&p, ATOLL_OP_SIGNAL, 0, SEM_B, 0);
+	bench_sem(&p, ATOLL_OP_WAIT, 3, SEM_B, (uint32_t) n);
+	bench_sem(&p, ATOLL_OP_SIGNAL, 3, SEM_A, 0);
+	bench_sem(&p, ATOLL_OP_WAIT, 1, SEM_A, 1);
 	bench_end(&p);
 	CHECK(bench_run(h, &p, &r) == 0);
 	CHECKF(r.status == ATOLL_HWSIM_DONE, "status %d error %x", r.status,
@@ -156,8 +160,8 @@ static int sem_concurrent(void)
 	CHECK(h);
 	for (k = 0; k < 5; k++)
 		for (e = 0; e < 3; e++)
-			bench_sem(&p, ATOLL_OP_SIGNAL, e, 9, 0);
-	bench_sem(&p, ATOLL_OP_WAIT, 3, 9, 15);
+			bench_sem(&p, ATOLL_OP_SIGNAL, e, SEM_B, 0);
+	bench_sem(&p, ATOLL_OP_WAIT, 3, SEM_B, 15);
 	bench_end(&p);
 	CHECK(bench_run(h, &p, &r) == 0);
 	CHECKF(r.status == ATOLL_HWSIM_DONE, "status %d error %x", r.status,
@@ -165,8 +169,8 @@ static int sem_concurrent(void)
 	p.n = 0;
 	for (k = 0; k < 5; k++)
 		for (e = 0; e < 3; e++)
-			bench_sem(&p, ATOLL_OP_SIGNAL, e, 9, 0);
-	bench_sem(&p, ATOLL_OP_WAIT, 3, 9, 16);
+			bench_sem(&p, ATOLL_OP_SIGNAL, e, SEM_B, 0);
+	bench_sem(&p, ATOLL_OP_WAIT, 3, SEM_B, 16);
 	bench_end(&p);
 	CHECK(bench_run_ex(h, &p, 0x1000, (uint32_t) p.n, 0, BENCH_DRAM, 3000,
 		&r) == 0);

@@ -1,0 +1,572 @@
+/*
+ * Whole-model residency planning (-O2).
+ *
+ * 1. Dataflow: every operator of the per-operator program stores its
+ *    output tensor and loads its inputs; isl_union_access_info_compute_flow
+ *    over these accesses (writes as must-sources, reads as sinks, program
+ *    order as schedule) gives the exact producer -> consumer dependences.
+ *    Each dependence between two operators is a load-store pair.
+ * 2. Layout operators whose input and output have the same scratchpad
+ *    layout (Flatten of [N,C,1,1], Reshape, Squeeze, Unsqueeze keeping the
+ *    channel structure) and channel Concats whose parts start on partition
+ *    boundaries become aliases: their access relations are rewritten onto
+ *    the producer's buffer and they emit nothing.
+ * 3. Every intermediate tensor (or alias group) whose producers and
+ *    consumers can address the scratchpad directly gets a buffer in the
+ *    resident heap for its lifetime (first producer to last consumer),
+ *    first fit; what does not fit stays in DRAM with the reason recorded.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <isl/flow.h>
+#include <isl/map.h>
+#include <isl/space.h>
+#include <isl/union_map.h>
+#include <isl/union_set.h>
+
+#include <jansson.h>
+
+#include "poly.h"
+#include "resident.h"
+
+struct planner {
+	const atoll_graph *g;
+	const atoll_hwcfg *hw;
+	atoll_plan *p;
+	int *prod;			/* per tensor: producing node or -1 */
+	int *parent;			/* alias union-find */
+	json_t *pairs;
+};
+
+static int is_op(const atoll_node *n, const char *op)
+{
+	return !strcmp(n->op_type, op);
+}
+
+/* The canonical [n, c, h, w] view of a tensor in the scratchpad: rank 4
+ * as is; [M, K] and [B, M, K] as K channels over an M-long row.
+ */
+static int canon(const atoll_tensor *t, int64_t *v)
+{
+	if (t->rank == 4) {
+		memcpy(v, t->dims, 4 * sizeof(*v));
+		return 0;
+	}
+	if (t->rank == 2 || t->rank == 3) {
+		v[0] = t->rank == 3 ? t->dims[0] : 1;
+		v[1] = t->dims[t->rank - 1];
+		v[2] = 1;
+		v[3] = t->dims[t->rank - 2];
+		return 0;
+	}
+	return -1;
+}
+
+static int same_canon(const atoll_tensor *a, const atoll_tensor *b)
+{
+	int64_t x[4], y[4];
+
+	return canon(a, x) == 0 && canon(b, y) == 0 &&
+		!memcmp(x, y, sizeof(x));
+}
+
+static int find(struct planner *pl, int t)
+{
+	while (pl->parent[t] != t)
+		t = pl->parent[t];
+	return t;
+}
+
+static int is_q8(const atoll_tensor *t)
+{
+	return t->dtype == ATOLL_DT_UINT8 || t->dtype == ATOLL_DT_INT8;
+}
+
+/* A Concat along the channel axis of 4-D tensors. */
+static int channel_concat(const atoll_node *n)
+{
+	int i;
+
+	for (i = 0; i < n->nattrs; i++)
+		if (!strcmp(n->attrs[i].name, "axis") &&
+		    n->attrs[i].i != 1 && n->attrs[i].i != -3)
+			return 0;
+	return 1;
+}
+
+/* Can operand "k" of node "n" read tensor "t" from the scratchpad? */
+static int ok_in(const atoll_node *n, int k, const atoll_tensor *t)
+{
+	if (!is_q8(t))
+		return 0;
+	if (is_op(n, "QLinearConv") || is_op(n, "ConvInteger"))
+		return k == 0 && t->rank == 4;
+	if (is_op(n, "QLinearMatMul") || is_op(n, "MatMulInteger"))
+		return k == 0 && (t->rank == 2 || t->rank == 3);
+	if (is_op(n, "QLinearAdd"))
+		return (k == 0 || k == 3) && t->rank == 4;
+	if (is_op(n, "QLinearActivation") || is_op(n, "QLinearMaxPool") ||
+	    is_op(n, "QLinearAveragePool") ||
+	    is_op(n, "QLinearGlobalAveragePool") || is_op(n, "MaxPool"))
+		return k == 0 && t->rank == 4;
+	if (is_op(n, "Concat"))
+		return channel_concat(n) && t->rank == 4 && t->dims[0] == 1;
+	return 0;
+}
+
+static int ok_out(const atoll_node *n, const atoll_tensor *t)
+{
+	if (!is_q8(t))
+		return 0;
+	if (is_op(n, "QLinearConv"))
+		return 1;
+	if (is_op(n, "QLinearMatMul"))
+		return t->rank == 2 || t->rank == 3;
+	if (is_op(n, "QLinearAdd") || is_op(n, "QLinearActivation") ||
+	    is_op(n, "QLinearMaxPool") || is_op(n, "QLinearAveragePool") ||
+	    is_op(n, "QLinearGlobalAveragePool") || is_op(n, "MaxPool"))
+		return t->rank == 4;
+	if (is_op(n, "Concat"))
+		return channel_concat(n) && t->rank == 4 && t->dims[0] == 1;
+	return 0;
+}
+
+static int is_reshape_like(const atoll_node *n)
+{
+	return is_op(n, "Flatten") || is_op(n, "Reshape") ||
+		is_op(n, "Squeeze") || is_op(n, "Unsqueeze");
+}
+
+static int is_layout(const atoll_node *n)
+{
+	return is_reshape_like(n) || is_op(n, "Concat") ||
+		is_op(n, "Transpose") || is_op(n, "Slice") || is_op(n, "Pad");
+}
+
+/* A channel Concat whose parts start on partition boundaries. */
+static int concat_alias(struct planner *pl, const atoll_node *n)
+{
+	const atoll_graph *g = pl->g;
+	const atoll_tensor *y = &g->tensors[n->outputs[0]];
+	int64_t off = 0;
+	int i;
+
+	for (i = 0; i < n->nattrs; i++)
+		if (!strcmp(n->attrs[i].name, "axis") &&
+		    n->attrs[i].i != 1 && n->attrs[i].i != -3)
+			return 0;
+	if (y->rank != 4 || y->dims[0] != 1 || !is_q8(y))
+		return 0;
+	for (i = 0; i < n->ninputs; i++) {
+		const atoll_tensor *x;
+
+		if (n->inputs[i] < 0)
+			return 0;
+		x = &g->tensors[n->inputs[i]];
+		if (off % pl->hw->rows || x->data || x->is_input ||
+		    x->is_output || pl->parent[n->inputs[i]] != n->inputs[i])
+			return 0;
+		off += x->dims[1];
+	}
+	return 1;
+}
+
+static void make_aliases(struct planner *pl)
+{
+	const atoll_graph *g = pl->g;
+	atoll_plan *p = pl->p;
+	int i, k;
+
+	for (i = 0; i < g->nnodes; i++) {
+		const atoll_node *n = &g->nodes[i];
+		int y = n->outputs[0];
+
+		if (is_reshape_like(n) && n->ninputs >= 1 && n->inputs[0] >= 0 &&
+		    is_q8(&g->tensors[y]) &&
+		    same_canon(&g->tensors[n->inputs[0]], &g->tensors[y])) {
+			pl->parent[y] = find(pl, n->inputs[0]);
+			p->alias_node[i] = 1;
+		} else if (is_op(n, "Concat") && concat_alias(pl, n)) {
+			int64_t off = 0;
+
+			for (k = 0; k < n->ninputs; k++) {
+				int x = n->inputs[k];
+
+				pl->parent[x] = y;
+				p->t[x].chan_off = off;
+				off += g->tensors[x].dims[1];
+			}
+			p->alias_node[i] = 1;
+		}
+	}
+}
+
+/* Is every member of the alias group rooted at "r" addressable in SPM by
+ * all its producers and consumers?
+ */
+static const char *group_ok(struct planner *pl, int r)
+{
+	const atoll_graph *g = pl->g;
+	int t, i, k;
+
+	for (t = 0; t < g->ntensors; t++) {
+		const atoll_tensor *x = &g->tensors[t];
+
+		if (find(pl, t) != r)
+			continue;
+		if (x->data || x->is_input || x->is_output)
+			return "graph input or output";
+		if (pl->prod[t] < 0)
+			return "no producer";
+		if (!pl->p->alias_node[pl->prod[t]] &&
+		    !ok_out(&g->nodes[pl->prod[t]], x))
+			return "producer cannot write the scratchpad";
+		for (i = 0; i < g->nnodes; i++)
+			for (k = 0; k < g->nodes[i].ninputs; k++)
+				if (g->nodes[i].inputs[k] == t &&
+				    !pl->p->alias_node[i] &&
+				    !ok_in(&g->nodes[i], k, x))
+					return "consumer cannot read the "
+						"scratchpad";
+	}
+	return NULL;
+}
+
+static void group_lifetime(struct planner *pl, int r, int *first, int *last)
+{
+	const atoll_graph *g = pl->g;
+	int t, i, k;
+
+	*first = g->nnodes;
+	*last = -1;
+	for (t = 0; t < g->ntensors; t++) {
+		if (find(pl, t) != r)
+			continue;
+		if (pl->prod[t] >= 0 && pl->prod[t] < *first)
+			*first = pl->prod[t];
+		for (i = 0; i < g->nnodes; i++)
+			for (k = 0; k < g->nodes[i].ninputs; k++)
+				if (g->nodes[i].inputs[k] == t && i > *last)
+					*last = i;
+	}
+}
+
+/* First fit: the lowest address where "r" overlaps no buffer whose
+ * lifetime overlaps its own.
+ */
+static int64_t first_fit(atoll_plan *p, int r)
+{
+	atoll_tplan *a = &p->t[r];
+	int64_t addr = 0;
+	int moved = 1, t;
+
+	while (moved) {
+		moved = 0;
+		for (t = 0; t < p->ntensors; t++) {
+			atoll_tplan *b = &p->t[t];
+
+			if (t == r || b->keep != ATOLL_KEEP_SPM || b->root != t ||
+			    b->last < a->first || a->last < b->first)
+				continue;
+			if (addr < b->base + b->bytes &&
+			    b->base < addr + a->bytes) {
+				addr = atoll_align64(b->base + b->bytes);
+				moved = 1;
+			}
+		}
+	}
+	return addr + a->bytes <= p->heap_hi ? addr : -1;
+}
+
+static void allocate(struct planner *pl)
+{
+	const atoll_graph *g = pl->g;
+	atoll_plan *p = pl->p;
+	int64_t R = pl->hw->rows, v[4];
+	int i, r;
+
+	for (i = 0; i < g->nnodes; i++) {
+		r = find(pl, g->nodes[i].outputs[0]);
+		if (r != g->nodes[i].outputs[0] || p->t[r].keep ||
+		    p->t[r].why)
+			continue;
+		p->t[r].why = group_ok(pl, r);
+		if (p->t[r].why)
+			continue;
+		if (canon(&g->tensors[r], v) < 0) {
+			p->t[r].why = "rank";
+			continue;
+		}
+		p->t[r].n = v[0];
+		p->t[r].c = v[1];
+		p->t[r].h = v[2];
+		p->t[r].w = v[3];
+		group_lifetime(pl, r, &p->t[r].first, &p->t[r].last);
+		p->t[r].bytes = atoll_align64(p->t[r].n *
+			atoll_ceil_div(p->t[r].c, R) * p->t[r].h * p->t[r].w);
+		p->t[r].base = first_fit(p, r);
+		if (p->t[r].base < 0) {
+			p->t[r].why = "does not fit the scratchpad";
+			continue;
+		}
+		p->t[r].keep = ATOLL_KEEP_SPM;
+	}
+	for (i = 0; i < g->ntensors; i++) {
+		r = find(pl, i);
+		p->t[i].root = r;
+		if (r != i) {
+			p->t[i].keep = p->t[r].keep;
+			p->t[i].why = p->t[r].why;
+		}
+	}
+}
+
+static char *tensor_str(const atoll_tensor *t, int i)
+{
+	char *s, *p;
+	size_t len = 64 + 24 * (t->rank > 0 ? t->rank : 1);
+	int k;
+
+	s = malloc(len);
+	if (!s)
+		return NULL;
+	p = s + sprintf(s, "T%d[", i);
+	for (k = 0; k < t->rank; k++)
+		p += sprintf(p, "%sd%d", k ? "," : "", k);
+	p += sprintf(p, "]");
+	for (k = 0; k < t->rank; k++)
+		p += sprintf(p, "%s0 <= d%d < %lld", k ? " and " : " : ", k,
+			(long long) t->dims[k]);
+	return s;
+}
+
+/* Add "{ S[] -> tensor }" to "*acc". */
+static void add_access(isl_ctx *ctx, isl_union_map **acc, const char *stmt,
+	const atoll_graph *g, int t)
+{
+	char *ts = tensor_str(&g->tensors[t], t);
+
+	if (!ts)
+		return;
+	*acc = isl_union_map_union(*acc, isl_union_map_from_map(
+		atoll_read_map(ctx, "{ %s[] -> %s }", stmt, ts)));
+	free(ts);
+}
+
+struct pair_ctx {
+	struct planner *pl;
+	FILE *dump;
+};
+
+static isl_stat count_pair(__isl_take isl_map *m, void *user)
+{
+	struct pair_ctx *pc = user;
+	struct planner *pl = pc->pl;
+	const char *src = isl_map_get_tuple_name(m, isl_dim_in);
+	const char *dst = isl_map_get_tuple_name(m, isl_dim_out);
+	int i, j, t, elim;
+	json_t *o;
+
+	if (!src || !dst || src[0] != 'S' || dst[0] != 'S' ||
+	    sscanf(src, "S%d", &i) != 1 || sscanf(dst, "S%d", &j) != 1) {
+		isl_map_free(m);
+		return isl_stat_ok;
+	}
+	t = pl->g->nodes[i].outputs[0];
+	elim = pl->p->t[t].keep == ATOLL_KEEP_SPM;
+	pl->p->pairs++;
+	pl->p->pairs_eliminated += elim;
+	if (pc->dump)
+		fprintf(pc->dump, "flow: %s -> %s via %s%s\n",
+			pl->g->nodes[i].name, pl->g->nodes[j].name,
+			pl->g->tensors[t].name, elim ? " (kept on chip)" : "");
+	o = json_object();
+	json_object_set_new(o, "producer", json_string(pl->g->nodes[i].name));
+	json_object_set_new(o, "consumer", json_string(pl->g->nodes[j].name));
+	json_object_set_new(o, "tensor", json_string(pl->g->tensors[t].name));
+	json_object_set_new(o, "eliminated", json_boolean(elim));
+	if (!elim)
+		json_object_set_new(o, "why", json_string(pl->p->t[t].why ?
+			pl->p->t[t].why : "per-operator program (-O0)"));
+	json_array_append_new(pl->pairs, o);
+	isl_map_free(m);
+	return isl_stat_ok;
+}
+
+/* The flow dependences of the per-operator program: statement S<i>
+ * (node i) writes its output tensor and reads its non-constant inputs;
+ * the graph inputs are written by IN, the outputs read by OUT.
+ */
+static int flow_pairs(isl_ctx *ctx, struct planner *pl, FILE *dump)
+{
+	const atoll_graph *g = pl->g;
+	isl_union_map *rd = isl_union_map_empty(isl_space_params_alloc(ctx, 0));
+	isl_union_map *wr = isl_union_map_copy(rd), *sched, *dep;
+	isl_union_access_info *ai;
+	isl_union_flow *flow;
+	struct pair_ctx pc = { pl, dump };
+	char stmt[32];
+	int i, k;
+
+	sched = isl_union_map_from_map(atoll_read_map(ctx, "{ IN[] -> [0] }"));
+	for (i = 0; i < g->ninputs; i++)
+		add_access(ctx, &wr, "IN", g, g->inputs[i]);
+	for (i = 0; i < g->nnodes; i++) {
+		const atoll_node *n = &g->nodes[i];
+
+		snprintf(stmt, sizeof(stmt), "S%d", i);
+		sched = isl_union_map_union(sched, isl_union_map_from_map(
+			atoll_read_map(ctx, "{ %s[] -> [%d] }", stmt, i + 1)));
+		add_access(ctx, &wr, stmt, g, n->outputs[0]);
+		for (k = 0; k < n->ninputs; k++)
+			if (n->inputs[k] >= 0 && !g->tensors[n->inputs[k]].data)
+				add_access(ctx, &rd, stmt, g, n->inputs[k]);
+	}
+	sched = isl_union_map_union(sched, isl_union_map_from_map(
+		atoll_read_map(ctx, "{ OUT[] -> [%d] }", g->nnodes + 1)));
+	for (i = 0; i < g->noutputs; i++)
+		add_access(ctx, &rd, "OUT", g, g->outputs[i]);
+	ai = isl_union_access_info_from_sink(rd);
+	ai = isl_union_access_info_set_must_source(ai, wr);
+	ai = isl_union_access_info_set_schedule_map(ai, sched);
+	flow = isl_union_access_info_compute_flow(ai);
+	dep = isl_union_flow_get_must_dependence(flow);
+	isl_union_flow_free(flow);
+	if (!dep)
+		return -1;
+	isl_union_map_foreach_map(dep, count_pair, &pc);
+	isl_union_map_free(dep);
+	return 0;
+}
+
+static void count_copies(struct planner *pl)
+{
+	const atoll_graph *g = pl->g;
+	atoll_plan *p = pl->p;
+	int i;
+
+	for (i = 0; i < g->nnodes; i++) {
+		const atoll_tensor *y = &g->tensors[g->nodes[i].outputs[0]];
+		int64_t bytes = atoll_tensor_numel(y) *
+			(int64_t) atoll_dtype_size(y->dtype);
+
+		if (!is_layout(&g->nodes[i]) || p->alias_node[i])
+			continue;
+		if (p->t[g->nodes[i].outputs[0]].keep == ATOLL_KEEP_SPM) {
+			p->onchip_copies++;
+			p->onchip_copy_bytes += bytes;
+			continue;
+		}
+		p->offchip_copies++;
+		p->offchip_copy_bytes += bytes;
+	}
+}
+
+static void make_json(struct planner *pl)
+{
+	atoll_plan *p = pl->p;
+	json_t *o = json_object(), *res = json_array();
+	int i;
+
+	for (i = 0; i < p->ntensors; i++)
+		if (p->t[i].keep == ATOLL_KEEP_SPM && p->t[i].root == i)
+			json_array_append_new(res,
+				json_string(pl->g->tensors[i].name));
+	json_object_set_new(o, "load_store_pairs", json_integer(p->pairs));
+	json_object_set_new(o, "load_store_pairs_eliminated",
+		json_integer(p->pairs_eliminated));
+	json_object_set_new(o, "onchip_copies", json_integer(p->onchip_copies));
+	json_object_set_new(o, "offchip_copies",
+		json_integer(p->offchip_copies));
+	json_object_set_new(o, "onchip_copy_bytes",
+		json_integer(p->onchip_copy_bytes));
+	json_object_set_new(o, "offchip_copy_bytes",
+		json_integer(p->offchip_copy_bytes));
+	json_object_set_new(o, "resident_tensors", res);
+	json_object_set_new(o, "pairs", pl->pairs);
+	pl->pairs = NULL;
+	p->json = json_dumps(o, JSON_COMPACT);
+	json_decref(o);
+}
+
+int atoll_plan_build(isl_ctx *ctx, const atoll_graph *g,
+	const atoll_hwcfg *hw, int opt_level, FILE *dump, atoll_plan *p,
+	atoll_diag *d)
+{
+	struct planner pl;
+	int i, r = -1;
+
+	memset(p, 0, sizeof(*p));
+	memset(&pl, 0, sizeof(pl));
+	pl.g = g;
+	pl.hw = hw;
+	pl.p = p;
+	p->ntensors = g->ntensors;
+	p->t = calloc(g->ntensors + 1, sizeof(*p->t));
+	p->alias_node = calloc(g->nnodes + 1, 1);
+	pl.prod = malloc((g->ntensors + 1) * sizeof(int));
+	pl.parent = malloc((g->ntensors + 1) * sizeof(int));
+	pl.pairs = json_array();
+	if (!p->t || !p->alias_node || !pl.prod || !pl.parent || !pl.pairs) {
+		atoll_diag_error(d, NULL, "out of memory");
+		goto done;
+	}
+	for (i = 0; i < g->ntensors; i++) {
+		pl.prod[i] = -1;
+		pl.parent[i] = i;
+		p->t[i].root = i;
+		atoll_buf_init(&p->t[i].buf, g->tensors[i].name);
+	}
+	for (i = 0; i < g->nnodes; i++)
+		pl.prod[g->nodes[i].outputs[0]] = i;
+	if (opt_level >= 2 && hw->rows % hw->cols == 0) {
+		p->heap_hi = atoll_align64(hw->spm_bytes / 2);
+		make_aliases(&pl);
+		allocate(&pl);
+	}
+	if (flow_pairs(ctx, &pl, dump) < 0) {
+		atoll_diag_error(d, NULL, "isl dataflow analysis failed");
+		goto done;
+	}
+	count_copies(&pl);
+	make_json(&pl);
+	r = 0;
+done:
+	free(pl.prod);
+	free(pl.parent);
+	json_decref(pl.pairs);
+	return r;
+}
+
+void atoll_plan_clear(atoll_plan *p)
+{
+	free(p->t);
+	free(p->alias_node);
+	free(p->json);
+	memset(p, 0, sizeof(*p));
+}
+
+void atoll_plan_res(atoll_plan *p, int t, int64_t rows, atoll_res *r)
+{
+	const atoll_tplan *a, *root;
+
+	memset(r, 0, sizeof(*r));
+	if (!p->t || t < 0 || t >= p->ntensors)
+		return;
+	a = &p->t[t];
+	root = &p->t[a->root];
+	if (a->keep != ATOLL_KEEP_SPM)
+		return;
+	r->on = 1;
+	r->tile = root->h * root->w;
+	r->pitch = root->w;
+	r->s_n = atoll_ceil_div(root->c, rows) * r->tile;
+	r->base = root->base + a->chan_off / rows * r->tile;
+	r->buf = (atoll_buf *) &root->buf;
+	if (a->chan_off % rows) {
+		r->base = root->base;
+		r->chan_off = a->chan_off;
+	}
+}

@@ -1,0 +1,56 @@
+#ifndef ATOLL_RESIDENT_H
+#define ATOLL_RESIDENT_H
+
+/* Whole-model memory-traffic optimisation (-O2): which intermediate
+ * tensors stay in the scratchpad between producer and consumer, where
+ * they live, which layout operators become aliases, and the exact
+ * load-store pairs of the per-operator program found with isl's dataflow
+ * analysis.
+ */
+#include <stdio.h>
+
+#include <isl/ctx.h>
+
+#include "emit.h"
+#include "graph.h"
+#include "lower.h"
+
+enum atoll_keep {
+	ATOLL_KEEP_DRAM = 0,		/* stored to and loaded from DRAM */
+	ATOLL_KEEP_SPM,			/* resident in the scratchpad */
+};
+
+typedef struct atoll_tplan {
+	int keep;			/* enum atoll_keep */
+	int root;			/* tensor owning the buffer (aliases) */
+	int64_t chan_off;		/* channel offset inside the root */
+	int64_t n, c, h, w;		/* canonical view of the root */
+	int64_t base, bytes;		/* SPM address and size per partition */
+	int first, last;		/* nodes producing / last reading it */
+	const char *why;		/* reason it stays in DRAM */
+	atoll_buf buf;
+} atoll_tplan;
+
+typedef struct atoll_plan {
+	int ntensors;
+	atoll_tplan *t;
+	char *alias_node;		/* per node: layout op turned alias */
+	int64_t heap_hi;		/* resident tensors below, work above */
+	int pairs;			/* load-store pairs of the -O0 program */
+	int pairs_eliminated;
+	int onchip_copies, offchip_copies;
+	int64_t onchip_copy_bytes, offchip_copy_bytes;
+	char *json;			/* optimizer report (JSON object) */
+} atoll_plan;
+
+/* Plan residency for "g" (shapes inferred) at "opt_level" for a target
+ * with "hw"; the flow dependences go to "dump" when non-NULL.
+ */
+int atoll_plan_build(isl_ctx *ctx, const atoll_graph *g,
+	const atoll_hwcfg *hw, int opt_level, FILE *dump, atoll_plan *p,
+	atoll_diag *d);
+void atoll_plan_clear(atoll_plan *p);
+/* The residency of tensor "t" as operators see it. */
+void atoll_plan_res(atoll_plan *p, int t, int64_t rows, atoll_res *r);
+
+#endif
