@@ -12,7 +12,7 @@ OBJ   := $(BUILD)/obj
 BIN   := $(BUILD)/bin
 
 CPPFLAGS := -D_POSIX_C_SOURCE=200809L -Ifirmware -Icompiler -Ihost \
-	-I$(GEN) -I$(GEN)/onnx
+	-Ihwsim -I$(GEN) -I$(GEN)/onnx
 CFLAGS   ?= -O2 -g
 CFLAGS   += -std=c11 -Wall -Wextra -Werror -Wshadow -MMD -MP
 LDLIBS   := -lisl -lgmp -lprotobuf-c -ljansson -lz -lm
@@ -38,9 +38,15 @@ TEST_HELPER_SRCS := $(filter-out $(TEST_SRCS) $(TOOL_SRCS), \
 	$(wildcard tests/*.c))
 TEST_HELPER_OBJS := $(patsubst %.c,$(OBJ)/%.o,$(TEST_HELPER_SRCS))
 
-.SECONDARY:
+# Keep the objects of the test programs (built through a pattern chain).
+.SECONDARY: $(patsubst tests/%.c,$(OBJ)/tests/%.o,$(TEST_SRCS) $(TOOL_SRCS))
 
-.PHONY: all deps run test lint bench clean help gen tests
+include hwsim/hwsim.mk
+
+# The CLI carries the sim backend: the Verilator model of rtl/.
+SIM_OBJ := $(OBJ)/host/sim/backend_sim.o
+
+.PHONY: all deps run test lint synth bench clean help gen tests
 
 all: $(BIN)/atoll
 
@@ -50,7 +56,9 @@ help:
 	@echo "make run    compile the demo model, run it on ref, check, print counters"
 	@echo "make test   build and run every test (prints 'N passed, N failed')"
 	@echo "make lint   static checks: C (cppcheck if present), Verilog (verilator)"
+	@echo "make synth  yosys synth_ice40 and synth_xilinx of the core"
 	@echo "make bench  longer sweeps"
+	@echo "make synth  Yosys synthesis of the core (iCE40, Xilinx)"
 	@echo "HW=FILE selects the hardware configuration (default $(HW))"
 
 deps:
@@ -89,9 +97,9 @@ $(LIB): $(LIB_OBJS)
 	@rm -f $@
 	ar rcs $@ $^
 
-$(BIN)/atoll: $(OBJ)/host/main.o $(LIB)
+$(BIN)/atoll: $(OBJ)/host/main.o $(SIM_OBJ) $(LIB) $(HWSIM_LIB)
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) $^ $(LDLIBS) -o $@
+	$(CC) $(CFLAGS) $^ $(LDLIBS) $(HWSIM_LDLIBS) -o $@
 
 $(BUILD)/tests/%: $(OBJ)/tests/%.o $(TEST_HELPER_OBJS) $(LIB)
 	@mkdir -p $(@D)
@@ -110,6 +118,9 @@ run: deps
 lint: deps
 	@$(MAKE) --no-print-directory gen
 	@sh tests/lint.sh $(GEN)
+
+synth: deps
+	@$(MAKE) --no-print-directory rtl-synth
 
 bench: deps
 	@$(MAKE) --no-print-directory tests

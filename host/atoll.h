@@ -18,10 +18,11 @@
 typedef struct atoll_dev atoll_dev;
 
 /* Open backend "spec" ("ref"; "sim" when built with the RTL model) for
- * configuration "cfg".  On failure returns NULL and writes the reason.
+ * configuration "cfg"; "trace" (sim only, may be NULL) names an FST
+ * waveform file.  On failure returns NULL and writes the reason.
  */
 atoll_dev *atoll_dev_open(const char *spec, const atoll_hwcfg *cfg,
-	char *err, size_t errlen);
+	const char *trace, char *err, size_t errlen);
 void atoll_dev_close(atoll_dev *dev);
 const char *atoll_dev_error(const atoll_dev *dev);
 const atoll_hwcfg *atoll_dev_config(const atoll_dev *dev);

@@ -60,7 +60,9 @@ static const char usage_compile[] =
 static const char usage_run[] =
 "usage: atoll run BUNDLE.atb --input NAME=FILE... --output NAME=FILE...\n"
 "\n"
-"  --backend NAME       ref (functional model, default)\n"
+"  --backend NAME       ref (functional model, default) or sim (the\n"
+"                       Verilator model of the RTL)\n"
+"  --trace FILE         write an FST waveform (sim backend)\n"
 "  --input NAME=FILE    graph input from a TensorProto file (repeatable)\n"
 "  --output NAME=FILE   write graph output NAME as a TensorProto file\n"
 "                       (intermediate tensors of the -O0 program too)\n"
@@ -625,7 +627,7 @@ static void print_counters(const uint64_t *c)
 }
 
 struct run_args {
-	const char *bundle, *backend, *hwpath, *report;
+	const char *bundle, *backend, *hwpath, *report, *trace;
 	struct binding in[MAX_BINDINGS], out[MAX_BINDINGS], exp[MAX_BINDINGS];
 	int nin, nout, nexp;
 	int check_traffic;
@@ -657,6 +659,8 @@ static int parse_run(int argc, char **argv, struct run_args *a)
 			a->hwpath = argv[++i];
 		} else if (!strcmp(s, "--report") && i + 1 < argc) {
 			a->report = argv[++i];
+		} else if (!strcmp(s, "--trace") && i + 1 < argc) {
+			a->trace = argv[++i];
 		} else if (!strcmp(s, "--cycle-budget") && i + 1 < argc) {
 			char *end;
 
@@ -720,7 +724,7 @@ static int cmd_run(int argc, char **argv)
 		fprintf(stderr, "atoll run: %s: %s\n", a.bundle, err);
 		goto done;
 	}
-	dev = atoll_dev_open(a.backend, &hw, err, sizeof(err));
+	dev = atoll_dev_open(a.backend, &hw, a.trace, err, sizeof(err));
 	if (!dev) {
 		fprintf(stderr, "atoll run: %s\n", err);
 		goto done;

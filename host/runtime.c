@@ -4,18 +4,10 @@
 #include <string.h>
 
 #include "atoll.h"
+#include "backend.h"
 #include "atoll_isa.h"
 #include "isa.h"
 
-/* A backend: the operations every device provides. */
-struct atoll_backend_ops {
-	const char *name;
-	int (*write)(void *impl, uint32_t addr, const void *buf, size_t len);
-	int (*read)(void *impl, uint32_t addr, void *buf, size_t len);
-	int (*run)(void *impl, const atoll_run_params *p,
-		atoll_run_status *st);
-	void (*free)(void *impl);
-};
 
 struct atoll_dev {
 	const struct atoll_backend_ops *ops;
@@ -64,14 +56,30 @@ static const struct atoll_backend_ops ref_ops = {
 	"ref", ref_write, ref_read, ref_run, ref_free,
 };
 
+static int sim_open(atoll_dev *dev, const char *trace, char *err,
+	size_t errlen)
+{
+	if (!atoll_backend_sim_open) {
+		snprintf(err, errlen, "this program was built without the "
+			"Verilator model (sim backend)");
+		return -1;
+	}
+	return atoll_backend_sim_open(&dev->cfg, trace, &dev->ops,
+		&dev->impl, err, errlen);
+}
+
 atoll_dev *atoll_dev_open(const char *spec, const atoll_hwcfg *cfg,
-	char *err, size_t errlen)
+	const char *trace, char *err, size_t errlen)
 {
 	atoll_dev *dev;
 
-	if (strcmp(spec, "ref")) {
+	if (strcmp(spec, "ref") && strcmp(spec, "sim")) {
 		snprintf(err, errlen, "unknown or unavailable backend '%s' "
-			"(available: ref)", spec);
+			"(available: ref, sim)", spec);
+		return NULL;
+	}
+	if (trace && strcmp(spec, "sim")) {
+		snprintf(err, errlen, "--trace needs the sim backend");
 		return NULL;
 	}
 	dev = calloc(1, sizeof(*dev));
@@ -80,6 +88,13 @@ atoll_dev *atoll_dev_open(const char *spec, const atoll_hwcfg *cfg,
 		return NULL;
 	}
 	dev->cfg = *cfg;
+	if (!strcmp(spec, "sim")) {
+		if (sim_open(dev, trace, err, errlen) < 0) {
+			free(dev);
+			return NULL;
+		}
+		return dev;
+	}
 	dev->ops = &ref_ops;
 	dev->impl = atoll_ref_create(cfg);
 	if (!dev->impl) {

@@ -10,7 +10,7 @@
 #define W_ADDR		0x100u
 #define ZP_ADDR		0x200u
 #define X_ADDR		0x400u
-#define OUT_ADDR	0x4000u
+#define OUT_ADDR	0x2000u
 
 struct mm_case {
 	int nrows, ncols, sgn;
