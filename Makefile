@@ -58,7 +58,6 @@ help:
 	@echo "make lint   static checks: C (cppcheck if present), Verilog (verilator)"
 	@echo "make synth  yosys synth_ice40 and synth_xilinx of the core"
 	@echo "make bench  longer sweeps"
-	@echo "make synth  Yosys synthesis of the core (iCE40, Xilinx)"
 	@echo "HW=FILE selects the hardware configuration (default $(HW))"
 
 deps:
