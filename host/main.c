@@ -70,6 +70,7 @@ static const char usage_run[] =
 "                       exit status 1 on any difference\n"
 "  --report FILE        measured and predicted counters as JSON\n"
 "  --hw FILE            hardware configuration of the device\n"
+"  --print              print the values of every graph output\n"
 "  --check-traffic      fail unless every measured traffic counter (all\n"
 "                       but cycles, busy_*, stall_*) equals the\n"
 "                       compiler's prediction\n"
@@ -521,6 +522,52 @@ static int read_output(atoll_dev *dev, const atoll_bundle *b,
 	return 0;
 }
 
+static void print_tensor(const atoll_tensor *t)
+{
+	size_t i, n = t->nbytes / atoll_dtype_size(t->dtype);
+	char shape[256];
+
+	shape_str(t->dtype, t->rank, t->dims, shape, sizeof(shape));
+	printf("output %s %s:", t->name, shape);
+	for (i = 0; i < n && i < 64; i++) {
+		const char *p = (const char *) t->data;
+
+		if (t->dtype == ATOLL_DT_FLOAT) {
+			float f;
+
+			memcpy(&f, p + 4 * i, 4);
+			printf(" %g", (double) f);
+		} else if (t->dtype == ATOLL_DT_INT32) {
+			int32_t v;
+
+			memcpy(&v, p + 4 * i, 4);
+			printf(" %d", v);
+		} else if (t->dtype == ATOLL_DT_INT8) {
+			printf(" %d", (int8_t) p[i]);
+		} else {
+			printf(" %u", (uint8_t) p[i]);
+		}
+	}
+	printf("%s\n", n > 64 ? " ..." : "");
+}
+
+static int print_outputs(atoll_dev *dev, const atoll_bundle *b)
+{
+	uint32_t i;
+
+	for (i = 0; i < b->ntensors; i++) {
+		atoll_tensor t;
+
+		if (b->tensors[i].role != ATOLL_ROLE_OUTPUT)
+			continue;
+		if (read_output(dev, b, b->tensors[i].name, &t) < 0)
+			return -1;
+		print_tensor(&t);
+		atoll_tensor_clear(&t);
+	}
+	return 0;
+}
+
 static int write_outputs(atoll_dev *dev, const atoll_bundle *b,
 	struct binding *out, int nout)
 {
@@ -631,6 +678,7 @@ struct run_args {
 	struct binding in[MAX_BINDINGS], out[MAX_BINDINGS], exp[MAX_BINDINGS];
 	int nin, nout, nexp;
 	int check_traffic;
+	int print;
 	unsigned long long budget;
 };
 
@@ -668,6 +716,8 @@ static int parse_run(int argc, char **argv, struct run_args *a)
 			bad = *end || !a->budget;
 		} else if (!strcmp(s, "--check-traffic")) {
 			a->check_traffic = 1;
+		} else if (!strcmp(s, "--print")) {
+			a->print = 1;
 		} else if (!strcmp(s, "--input") && i + 1 < argc) {
 			bad = add_binding(a->in, &a->nin, argv[++i]) < 0;
 		} else if (!strcmp(s, "--output") && i + 1 < argc) {
@@ -743,7 +793,8 @@ static int cmd_run(int argc, char **argv)
 	printf("ran %s on %s: %u commands\n", a.bundle, a.backend, b->ncmds);
 	print_counters(st.counters);
 	fflush(stdout);
-	if (write_outputs(dev, b, a.out, a.nout) < 0)
+	if (write_outputs(dev, b, a.out, a.nout) < 0 ||
+	    (a.print && print_outputs(dev, b) < 0))
 		goto done;
 	for (k = 0; k < a.nexp; k++)
 		if (expect_output(dev, b, &a.exp[k]) < 0)

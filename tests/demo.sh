@@ -1,29 +1,28 @@
 #!/bin/sh
-# make run: generate the demo model (a 3x3 QLinearConv, 20 -> 37 channels
-# on 17x19, stride 2, asymmetric pads, per-channel scales, bias), compile
-# it, run it on the functional model, check the output byte for byte
-# against the independent reference, and print the counters.
+# make run: the ResNet-style model (tests/tool_gen_models: QDQ form,
+# residual adds, max and global pooling, a fully connected head) compiled
+# per operator (-O0) and over the whole model (-O2), run on the Verilator
+# model of the RTL (sim backend), checked byte for byte against the
+# independent reference, with the measured traffic equal to the
+# prediction; outputs and counters printed.
 set -e
 build="$1"
 atoll="$build/bin/atoll"
 out="$build/demo"
-case=qlinearconv_20to37_17x19_s2_pads
 rm -rf "$out"; mkdir -p "$out"
-"$build/tests/tool_gen_cases" "$out/cases" >/dev/null
-d="$out/cases/$case"
-set --
-i=0
-for n in $("$build/tests/tool_onnx_io" "$d/model.onnx" | awk '$1=="input"{print $2}'); do
-	[ $i -eq 0 ] && first=$n || set -- "$@" --const "$n=$d/test_data_set_0/input_$i.pb"
-	i=$((i + 1))
-done
+"$build/tests/tool_gen_models" "$out/models" >/dev/null
+d="$out/models/resnet_s"
+in=$("$build/tests/tool_onnx_io" "$d/model.onnx" | awk '$1=="input"{print $2}')
 y=$("$build/tests/tool_onnx_io" "$d/model.onnx" | awk '$1=="output"{print $2}')
-echo "== atoll compile $case"
-"$atoll" compile "$d/model.onnx" -o "$out/demo.atb" "$@" \
-	--report "$out/compile.json"
-echo "== atoll run --backend ref"
-"$atoll" run "$out/demo.atb" --backend ref \
-	--input "$first=$d/test_data_set_0/input_0.pb" \
-	--output "$y=$out/y.pb" --expect "$y=$d/test_data_set_0/output_0.pb" \
-	--report "$out/run.json" --check-traffic
-echo "== report: $out/run.json"
+for opt in -O0 -O2; do
+	echo "== atoll compile resnet_s $opt"
+	"$atoll" compile "$d/model.onnx" -o "$out/resnet$opt.atb" $opt \
+		--report "$out/compile$opt.json"
+	echo "== atoll run --backend sim ($opt)"
+	"$atoll" run "$out/resnet$opt.atb" --backend sim \
+		--input "$in=$d/test_data_set_0/input_0.pb" \
+		--expect "$y=$d/test_data_set_0/output_0.pb" --print \
+		--check-traffic --report "$out/run$opt.json"
+done
+"$atoll" inspect "$out/resnet-O2.atb" | sed -n '/^optimizer/,/^$/p' | head -n 4
+echo "== reports: $out/run-O0.json $out/run-O2.json"
