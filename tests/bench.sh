@@ -106,7 +106,7 @@ if fresh "$large" --large "$large"; then
 	printf '%-10s %-4s %8s %9s %9s %14s %14s  %s\n' model opt seconds \
 		"peak MiB" commands "pred dram B" "compulsory B" target
 	for dir in "$large"/*/; do
-		name=$(basename "$dir")
+		dir=${dir%/}; name=$(basename "$dir")
 		for opt in -O0 -O2; do
 			rep="$tmp/$name$opt.json"
 			log="$tmp/$name$opt.log"
@@ -178,7 +178,7 @@ echo
 echo "== small models on ref, -O0 vs -O2"
 if fresh "$small" "$small"; then
 	for dir in "$small"/*/; do
-		name=$(basename "$dir")
+		dir=${dir%/}; name=$(basename "$dir")
 		for opt in -O0 -O2; do
 			small_run "$name" "$dir" "$opt"
 		done
