@@ -25,7 +25,6 @@
 #include "lower.h"
 #include "poly.h"
 
-#define MAX_TILES 4096
 
 struct conv_gen {
 	isl_ctx *ctx;
@@ -39,8 +38,8 @@ struct conv_gen {
 	atoll_fp in_fp;		/* LDIN[n,bh,bw,ct] -> X[n,c,h,w] */
 	atoll_fp w_fp;		/* LDWT[n,bh,bw,co,ct] -> Wt[o,c,i,j] */
 	atoll_fp y_fp;		/* OUT[n,bh,bw,co] -> Y[n,o,y,x] */
-	atoll_box in_box[MAX_TILES];
-	atoll_box w_box[MAX_TILES];
+	atoll_box *in_box;	/* per input-channel tile, current block */
+	atoll_box *w_box;	/* per input-channel tile, current co tile */
 	atoll_box out_box;
 	atoll_buf spm_in, spm_w, spm_zp, spm_par, spm_out, psum;
 };
@@ -100,11 +99,12 @@ static int conv_choose_tiles(struct conv_gen *g)
 	g->nbh = atoll_ceil_div(c->oh, bh);
 	g->nbw = atoll_ceil_div(c->ow, bw);
 	g->spm_used = need;
-	if (g->nct > MAX_TILES || g->nct * g->nco > MAX_TILES) {
-		atoll_diag_error(g->em->diag, c->name, "too many channel tiles");
+	g->in_box = calloc(g->nct, sizeof(*g->in_box));
+	g->w_box = calloc(g->nct, sizeof(*g->w_box));
+	if (!g->in_box || !g->w_box) {
+		atoll_diag_error(g->em->diag, c->name, "out of memory");
 		return -1;
-	}
-	return 0;
+	}	return 0;
 }
 
 /* The element domain D of S, the tiling T: S -> MM, and the footprint
@@ -492,6 +492,8 @@ done:
 	atoll_fp_clear(&g->in_fp);
 	atoll_fp_clear(&g->w_fp);
 	atoll_fp_clear(&g->y_fp);
+	free(g->in_box);
+	free(g->w_box);
 	free(g);
 	return r;
 }

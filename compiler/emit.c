@@ -108,6 +108,24 @@ static int push_sem(atoll_emit *em, uint32_t op, int engine, int sem,
 	return push(em, w);
 }
 
+/* The first of the "n" increasing entries of "cover" that is >= "s" (n if
+ * none): binary search.
+ */
+static uint32_t first_cover(const uint32_t *cover, uint32_t n, uint32_t s)
+{
+	uint32_t lo = 0, hi = n;
+
+	while (lo < hi) {
+		uint32_t mid = lo + (hi - lo) / 2;
+
+		if (cover[mid] >= s)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	return lo;
+}
+
 /* Make engine "e2" wait until command number "s" (1-based) of engine "e1"
  * has completed: find the first SIGNAL of "e1" issued after that command
  * (emitting one if there is none) and wait for its count on semaphore
@@ -119,9 +137,7 @@ static int sync_after(atoll_emit *em, int e2, int e1, uint32_t s)
 
 	if (e1 == e2 || s == 0)
 		return 0;
-	for (k = 0; k < em->nsig[e1]; k++)
-		if (em->sig_cover[e1][k] >= s)
-			break;
+	k = first_cover(em->sig_cover[e1], em->nsig[e1], s);
 	if (k == em->nsig[e1]) {
 		if (grow((void **) &em->sig_cover[e1], &em->sig_cap[e1],
 			 k + 1, sizeof(uint32_t)) < 0)

@@ -464,12 +464,49 @@ static void count_copies(struct planner *pl)
 	}
 }
 
+static int64_t tensor_bytes(const atoll_tensor *t)
+{
+	return atoll_tensor_numel(t) * (int64_t) atoll_dtype_size(t->dtype);
+}
+
+/* Weights, biases and weight zero points (the integer constants the
+ * operators read), graph inputs and graph outputs, each once.
+ */
+static int64_t compulsory(const atoll_graph *g)
+{
+	char *seen = calloc(g->ntensors + 1, 1);
+	int64_t n = 0;
+	int i, k;
+
+	if (!seen)
+		return -1;
+	for (i = 0; i < g->nnodes; i++)
+		for (k = 0; k < g->nodes[i].ninputs; k++) {
+			int t = g->nodes[i].inputs[k];
+
+			if (t >= 0 && g->tensors[t].data &&
+			    g->tensors[t].dtype != ATOLL_DT_FLOAT &&
+			    g->tensors[t].dtype != ATOLL_DT_INT64 && !seen[t]) {
+				seen[t] = 1;
+				n += tensor_bytes(&g->tensors[t]);
+			}
+		}
+	for (i = 0; i < g->ninputs; i++)
+		n += tensor_bytes(&g->tensors[g->inputs[i]]);
+	for (i = 0; i < g->noutputs; i++)
+		n += tensor_bytes(&g->tensors[g->outputs[i]]);
+	free(seen);
+	return n;
+}
+
 static void make_json(struct planner *pl)
 {
 	atoll_plan *p = pl->p;
 	json_t *o = json_object(), *res = json_array();
 	int i;
 
+	json_object_set_new(o, "compulsory_dram_bytes",
+		json_integer(compulsory(pl->g)));
 	for (i = 0; i < p->ntensors; i++)
 		if (p->t[i].keep == ATOLL_KEEP_SPM && p->t[i].root == i)
 			json_array_append_new(res,

@@ -194,7 +194,10 @@ static json_t *report_json(const atoll_bundle *b, const uint64_t *measured,
 	json_object_set_new(r, "layers", layers_json(b));
 	if (b->report_json) {
 		json_t *opt = json_loads(b->report_json, 0, NULL);
+		json_t *c = json_object_get(opt, "compulsory_dram_bytes");
 
+		if (c)
+			json_object_set(r, "compulsory_dram_bytes", c);
 		if (opt)
 			json_object_set_new(r, "optimizer", opt);
 	}
