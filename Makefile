@@ -34,12 +34,15 @@ TEST_SCRIPTS := $(wildcard tests/t_*.sh)
 TEST_BINS := $(patsubst tests/%.c,$(BUILD)/tests/%,$(TEST_SRCS))
 TOOL_SRCS := $(wildcard tests/tool_*.c)
 TOOL_BINS := $(patsubst tests/%.c,$(BUILD)/tests/%,$(TOOL_SRCS))
-TEST_HELPER_SRCS := $(filter-out $(TEST_SRCS) $(TOOL_SRCS), \
+SIM_TEST_SRCS := $(wildcard tests/sim_*.c)
+SIM_TEST_BINS := $(patsubst tests/%.c,$(BUILD)/tests/%,$(SIM_TEST_SRCS))
+TEST_HELPER_SRCS := $(filter-out $(TEST_SRCS) $(TOOL_SRCS) $(SIM_TEST_SRCS), \
 	$(wildcard tests/*.c))
 TEST_HELPER_OBJS := $(patsubst %.c,$(OBJ)/%.o,$(TEST_HELPER_SRCS))
 
 # Keep the objects of the test programs (built through a pattern chain).
-.SECONDARY: $(patsubst tests/%.c,$(OBJ)/tests/%.o,$(TEST_SRCS) $(TOOL_SRCS))
+.SECONDARY: $(patsubst tests/%.c,$(OBJ)/tests/%.o,$(TEST_SRCS) \
+	$(TOOL_SRCS) $(SIM_TEST_SRCS))
 
 include hwsim/hwsim.mk
 
@@ -100,15 +103,21 @@ $(BIN)/atoll: $(OBJ)/host/main.o $(SIM_OBJ) $(LIB) $(HWSIM_LIB)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $^ $(LDLIBS) $(HWSIM_LDLIBS) -o $@
 
+$(BUILD)/tests/sim_%: $(OBJ)/tests/sim_%.o $(TEST_HELPER_OBJS) $(LIB) \
+		$(HWSIM_LIB)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $^ $(LDLIBS) $(HWSIM_LDLIBS) -o $@
+
 $(BUILD)/tests/%: $(OBJ)/tests/%.o $(TEST_HELPER_OBJS) $(LIB)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $^ $(LDLIBS) -o $@
 
-tests: $(TEST_BINS) $(TOOL_BINS) $(BIN)/atoll
+tests: $(TEST_BINS) $(SIM_TEST_BINS) $(TOOL_BINS) $(BIN)/atoll
 
 test: deps
 	@$(MAKE) --no-print-directory tests
-	@sh tests/run_all.sh $(BUILD) $(TEST_BINS) $(TEST_SCRIPTS)
+	@sh tests/run_all.sh $(BUILD) $(TEST_BINS) $(SIM_TEST_BINS) \
+		$(TEST_SCRIPTS)
 
 run: deps
 	@$(MAKE) --no-print-directory all $(TOOL_BINS)

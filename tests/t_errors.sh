@@ -84,6 +84,17 @@ expect run_wrong_shape_a 1 "tensor 'a'.*expected" "$atoll" run \
 expect run_missing_input 1 "missing --input a" "$atoll" run "$tmp/q.atb"
 expect run_bad_backend 1 "backend" "$atoll" run "$tmp/q.atb" \
 	--backend nosuch --input a="$q/test_data_set_0/input_0.pb"
+for be in ref sim; do
+	expect "timeout_$be" 1 "timeout" "$atoll" run "$tmp/q.atb" \
+		--backend $be --cycle-budget 50 \
+		--input a="$q/test_data_set_0/input_0.pb"
+done
+expect trace_needs_sim 1 "sim" "$atoll" run "$tmp/q.atb" \
+	--trace "$tmp/w.fst" --input a="$q/test_data_set_0/input_0.pb"
+"$atoll" run "$tmp/q.atb" --backend sim --trace "$tmp/w.fst" \
+	--input a="$q/test_data_set_0/input_0.pb" >/dev/null 2>&1
+if [ -s "$tmp/w.fst" ]; then echo "ok   sim_trace_written"; pass=$((pass + 1))
+else echo "FAIL sim_trace_written"; fail=$((fail + 1)); fi
 
 size=$(wc -c <"$tmp/q.atb")
 for cut in 0 4 16 $((size / 2)) $((size - 1)); do
