@@ -35,6 +35,8 @@ struct conv_gen {
 	int64_t in_base, in_slot, w_base, w_slot, zp_base, par_base, out_base;
 	int64_t spm_used;
 	int first_mm;		/* next MM starts the PSUM accumulation */
+	int have_key;
+	int64_t out_key[4];	/* output tile (n,a,b,co) of out_box */
 	atoll_fp in_fp;		/* LDIN[n,bh,bw,ct] -> X[n,c,h,w] */
 	atoll_fp w_fp;		/* LDWT[n,bh,bw,co,ct] -> Wt[o,c,i,j] */
 	atoll_fp y_fp;		/* OUT[n,bh,bw,co] -> Y[n,o,y,x] */
@@ -161,6 +163,9 @@ static int conv_build_relations(struct conv_gen *g, isl_set **mm_dom)
  * footprints of every input-channel tile; then per output-channel tile
  * load zero points and requantisation records, load the weights, run the
  * matrix products of every input-channel tile and tap, requantise, store.
+ * When the input is resident in the scratchpad nothing needs loading per
+ * block, so the output-channel tile becomes the outer loop and its
+ * weights and records are loaded once for the whole layer.
  */
 static __isl_give isl_union_map *conv_schedule(struct conv_gen *g,
 	__isl_take isl_set *mm_dom)
@@ -176,6 +181,12 @@ static __isl_give isl_union_map *conv_schedule(struct conv_gen *g,
 		"{ MM[n,a,b,o,c,i,j] -> LDWT[n,a,b,o,c] }"));
 	out = isl_set_apply(isl_set_copy(mm_dom), isl_map_read_from_str(ctx,
 		"{ MM[n,a,b,o,c,i,j] -> OUT[n,a,b,o] }"));
+	if (g->c->xres.on) {
+		isl_set *first = isl_set_read_from_str(ctx,
+			"{ LDWT[0,0,0,o,c] }");
+
+		ldwt = isl_set_intersect(ldwt, first);
+	}
 	dom = isl_union_set_from_set(mm_dom);
 	if (g->c->xres.on)
 		isl_set_free(ldin);
@@ -183,6 +194,8 @@ static __isl_give isl_union_map *conv_schedule(struct conv_gen *g,
 		dom = isl_union_set_add_set(dom, ldin);
 	dom = isl_union_set_add_set(dom, ldwt);
 	dom = isl_union_set_add_set(dom, isl_set_set_tuple_name(
+		g->c->xres.on ? isl_set_intersect(isl_set_copy(out),
+			isl_set_read_from_str(ctx, "{ OUT[0,0,0,o] }")) :
 		isl_set_copy(out), "LDP"));
 	dom = isl_union_set_add_set(dom, isl_set_set_tuple_name(
 		isl_set_copy(out), "ACT"));
@@ -191,13 +204,21 @@ static __isl_give isl_union_map *conv_schedule(struct conv_gen *g,
 	else
 		dom = isl_union_set_add_set(dom, isl_set_set_tuple_name(out,
 			"ST"));
-	s = isl_union_map_read_from_str(ctx, "{ "
-		"LDIN[n,a,b,c] -> [n,a,b,0,c,0,0,0,0]; "
-		"LDP[n,a,b,o] -> [n,a,b,1,o,0,0,0,0]; "
-		"LDWT[n,a,b,o,c] -> [n,a,b,1,o,1,c,0,0]; "
-		"MM[n,a,b,o,c,i,j] -> [n,a,b,1,o,2,c,i,j]; "
-		"ACT[n,a,b,o] -> [n,a,b,1,o,3,0,0,0]; "
-		"ST[n,a,b,o] -> [n,a,b,1,o,4,0,0,0] }");
+	if (g->c->xres.on)
+		s = isl_union_map_read_from_str(ctx, "{ "
+			"LDP[n,a,b,o] -> [o,0,0,0,0,0,0,0,0]; "
+			"LDWT[n,a,b,o,c] -> [o,1,c,0,0,0,0,0,0]; "
+			"MM[n,a,b,o,c,i,j] -> [o,2,n,a,b,0,c,i,j]; "
+			"ACT[n,a,b,o] -> [o,2,n,a,b,1,0,0,0]; "
+			"ST[n,a,b,o] -> [o,2,n,a,b,2,0,0,0] }");
+	else
+		s = isl_union_map_read_from_str(ctx, "{ "
+			"LDIN[n,a,b,c] -> [n,a,b,0,c,0,0,0,0]; "
+			"LDP[n,a,b,o] -> [n,a,b,1,o,0,0,0,0]; "
+			"LDWT[n,a,b,o,c] -> [n,a,b,1,o,1,c,0,0]; "
+			"MM[n,a,b,o,c,i,j] -> [n,a,b,1,o,2,c,i,j]; "
+			"ACT[n,a,b,o] -> [n,a,b,1,o,3,0,0,0]; "
+			"ST[n,a,b,o] -> [n,a,b,1,o,4,0,0,0] }");
 	return isl_union_map_intersect_domain(s, dom);
 }
 
@@ -230,13 +251,13 @@ static int stmt_ldin(struct conv_gen *g, const int64_t *v)
 static int stmt_ldp(struct conv_gen *g, const int64_t *v)
 {
 	const atoll_conv *c = g->c;
-	const atoll_box *o = &g->out_box;
+	atoll_box ob;
+	const atoll_box *o = &ob;
 	atoll_dma_dim d[2];
 	int64_t nc;
 
-	if (atoll_box_at(&g->y_fp, v, 4, &g->out_box) < 0 || o->empty)
+	if (atoll_box_at(&g->y_fp, v, 4, &ob) < 0 || o->empty)
 		return -1;
-	g->first_mm = 1;
 	nc = atoll_box_extent(o, 1);
 	d[0] = (atoll_dma_dim) { nc, 1, 1, 0 };
 	if (atoll_emit_dma(g->em, ATOLL_OP_DMA_IN, g->em->const_base +
@@ -252,6 +273,37 @@ static int stmt_ldp(struct conv_gen *g, const int64_t *v)
 		g->par_base, d, 2, -1, &g->spm_par, NULL, c->name);
 }
 
+/* Make (n,a,b,co) = v[0..2], co the current output tile: its box, and a
+ * fresh PSUM accumulation for its first MM.
+ */
+static int out_tile(struct conv_gen *g, int64_t n, int64_t a, int64_t b,
+	int64_t co)
+{
+	int64_t key[4] = { n, a, b, co };
+
+	if (g->have_key && !memcmp(key, g->out_key, sizeof(key)))
+		return 0;
+	memcpy(g->out_key, key, sizeof(key));
+	g->have_key = 1;
+	g->first_mm = 1;
+	if (atoll_box_at(&g->y_fp, key, 4, &g->out_box) < 0 ||
+	    g->out_box.empty)
+		return -1;
+	return 0;
+}
+
+/* Widen dimension "d" of "b" to the whole tile [lo, lo + n) (clipped to
+ * "max"): with grouped convolutions a tile's footprint may cover only part
+ * of it, but the array's rows and columns follow the tiles; the weights
+ * outside the groups are the zero-point fill of the expanded weights.
+ */
+static void tile_range(atoll_box *b, int d, int64_t lo, int64_t n,
+	int64_t max)
+{
+	b->lo[d] = lo;
+	b->hi[d] = (lo + n < max ? lo + n : max) - 1;
+}
+
 /* LDWT[n,a,b,co,ct]: DMA the weights Wt[o,c,i,j] of the tile into
  * partition c - c0, address ((i*KW + j)*COLS + o - o0) of the ct slot.
  */
@@ -263,6 +315,8 @@ static int stmt_ldwt(struct conv_gen *g, const int64_t *v)
 
 	if (atoll_box_at(&g->w_fp, v, 5, b) < 0 || b->empty)
 		return -1;
+	tile_range(b, 0, v[3] * g->C, g->C, c->co);
+	tile_range(b, 1, v[4] * g->R, g->R, c->ci);
 	d[0] = (atoll_dma_dim) { atoll_box_extent(b, 0), c->ws_co, 1, 0 };
 	d[1] = (atoll_dma_dim) { c->kw, c->ws_kw, g->C, 0 };
 	d[2] = (atoll_dma_dim) { c->kh, c->ws_kh, c->kw * g->C, 0 };
@@ -424,11 +478,14 @@ static int conv_stmt(const char *stmt, const int64_t *args, int nargs,
 	if (!strcmp(stmt, "LDWT") && nargs == 5)
 		return stmt_ldwt(g, args);
 	if (!strcmp(stmt, "MM") && nargs == 7)
-		return stmt_mm(g, args);
+		return out_tile(g, args[0], args[1], args[2], args[3]) < 0 ?
+			-1 : stmt_mm(g, args);
 	if (!strcmp(stmt, "ACT") && nargs == 4)
-		return stmt_act(g, args);
+		return out_tile(g, args[0], args[1], args[2], args[3]) < 0 ?
+			-1 : stmt_act(g, args);
 	if (!strcmp(stmt, "ST") && nargs == 4)
-		return stmt_st(g, args);
+		return out_tile(g, args[0], args[1], args[2], args[3]) < 0 ?
+			-1 : stmt_st(g, args);
 	return -1;
 }
 
