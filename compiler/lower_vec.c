@@ -462,7 +462,7 @@ static int lower_reshape(struct atoll_lower *L, const atoll_tensor *x)
 	if (r != 0)
 		return r < 0 ? -1 : lw_fail(L, "missing shape input");
 	for (i = 0; i < n; i++) {
-		if (shape[i] == 0 && i < x->rank)
+		if (i < x->rank && shape[i] == 0)
 			shape[i] = x->dims[i];
 		if (shape[i] == -1 && infer < 0)
 			infer = i;

@@ -14,7 +14,7 @@ if command -v cppcheck >/dev/null 2>&1; then
 else
 	echo "lint: cppcheck not installed, skipping C static analysis"
 fi
-if [ -x "$root/tests/rtl_lint.sh" ] && ls "$root"/rtl/*.v "$root"/rtl/*.sv \
+if [ -f "$root/tests/rtl_lint.sh" ] && ls "$root"/rtl/*.sv \
 		>/dev/null 2>&1; then
 	echo "lint: verilator --lint-only -Wall"
 	sh "$root/tests/rtl_lint.sh" || status=1
