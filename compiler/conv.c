@@ -542,10 +542,10 @@ int atoll_conv_codegen(isl_ctx *ctx, atoll_emit *em, const atoll_conv *c,
 		conv_dump(g, dump);
 	r = atoll_schedule_walk(ctx, sched, dump, conv_stmt, g);
 	isl_union_map_free(sched);
-	if (r < 0 && !em->diag->failed)
-		atoll_diag_error(em->diag, c->name, "code generation failed%s",
-			isl_ctx_last_error_msg(ctx) ? " (isl error)" : "");
 done:
+	if (r < 0 && !em->diag->failed)
+		atoll_diag_error(em->diag, c->name, "code generation failed: %s",
+			atoll_isl_reason(ctx));
 	atoll_fp_clear(&g->in_fp);
 	atoll_fp_clear(&g->w_fp);
 	atoll_fp_clear(&g->y_fp);

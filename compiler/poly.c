@@ -147,6 +147,15 @@ int atoll_schedule_walk(isl_ctx *ctx, __isl_keep isl_union_map *sched,
 	return r;
 }
 
+const char *atoll_isl_reason(isl_ctx *ctx)
+{
+	if (isl_ctx_last_error(ctx) == isl_error_quota)
+		return "isl operation budget exhausted (raise --isl-max-ops)";
+	if (isl_ctx_last_error(ctx) != isl_error_none)
+		return "isl error";
+	return "internal error";
+}
+
 int64_t atoll_ceil_div(int64_t a, int64_t b)
 {
 	return (a + b - 1) / b;

@@ -63,6 +63,9 @@ int64_t atoll_box_extent(const atoll_box *b, int d);
 int atoll_schedule_walk(isl_ctx *ctx, __isl_keep isl_union_map *sched,
 	FILE *dump, atoll_ast_user_fn fn, void *user);
 
+/* Why the last isl operation on "ctx" failed, for a diagnostic. */
+const char *atoll_isl_reason(isl_ctx *ctx);
+
 int64_t atoll_ceil_div(int64_t a, int64_t b);
 int64_t atoll_align64(int64_t v);
 

@@ -491,6 +491,11 @@ static int host_quantize(struct qdq *c, int ni)
 
 	if (isnan(const_f(g, in_at(n, 1))))
 		return qfail(c, n, "scale must be a constant float");
+	if (atoll_tensor_numel(&g->tensors[in_at(n, 1)]) != 1 ||
+	    (in_at(n, 2) >= 0 &&
+	     atoll_tensor_numel(&g->tensors[in_at(n, 2)]) != 1))
+		return qfail(c, n, "per-axis quantisation of a graph input "
+			"is not supported (the host quantises per tensor)");
 	tq->is_input = 1;
 	tq->host_float = 1;
 	tq->host_scale = const_f(g, in_at(n, 1));
@@ -567,9 +572,12 @@ static int host_dequantize(struct qdq *c)
 		if (!v)
 			continue;
 		t = &g->tensors[v->q];
-		if (isnan(const_f(g, v->s))) {
-			atoll_diag_error(c->d, NULL, "output '%s': scale must be "
-				"a constant float", g->tensors[f].name);
+		if (isnan(const_f(g, v->s)) ||
+		    atoll_tensor_numel(&g->tensors[v->s]) != 1 ||
+		    (v->z >= 0 && atoll_tensor_numel(&g->tensors[v->z]) != 1)) {
+			atoll_diag_error(c->d, NULL, "output '%s': its "
+				"DequantizeLinear needs a constant per-tensor "
+				"scale and zero point", g->tensors[f].name);
 			return -1;
 		}
 		t->is_output = 1;

@@ -564,7 +564,8 @@ int atoll_plan_build(isl_ctx *ctx, const atoll_graph *g,
 		allocate(&pl);
 	}
 	if (flow_pairs(ctx, &pl, dump) < 0) {
-		atoll_diag_error(d, NULL, "isl dataflow analysis failed");
+		atoll_diag_error(d, NULL, "dataflow analysis failed: %s",
+			atoll_isl_reason(ctx));
 		goto done;
 	}
 	count_copies(&pl);

@@ -471,9 +471,10 @@ int atoll_vec_codegen(isl_ctx *ctx, atoll_emit *em, const atoll_vec *v,
 	sched = vec_schedule(g, dom);
 	r = atoll_schedule_walk(ctx, sched, dump, vec_stmt, g);
 	isl_union_map_free(sched);
-	if (r < 0 && !em->diag->failed)
-		atoll_diag_error(em->diag, v->name, "code generation failed");
 done:
+	if (r < 0 && !em->diag->failed)
+		atoll_diag_error(em->diag, v->name, "code generation failed: %s",
+			atoll_isl_reason(ctx));
 	atoll_fp_clear(&g->fp[0]);
 	atoll_fp_clear(&g->fp[1]);
 	atoll_fp_clear(&g->y_fp);

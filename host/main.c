@@ -51,6 +51,8 @@ static const char usage_compile[] =
 "  --hw FILE            hardware configuration (default: the built-in\n"
 "                       firmware/config/default.cfg)\n"
 "  --report FILE        write predicted counters per layer as JSON\n"
+"  --isl-max-ops N      isl operation budget per model (default 2e8);\n"
+"                       exhausting it is a compile error, not a hang\n"
 "  --dump-graph         print the imported graph with shapes\n"
 "  --dump-domains       print isl domains, footprints, schedules, ASTs\n"
 "  --dump-commands      print the generated command stream\n"
@@ -263,6 +265,8 @@ static int cmd_compile(int argc, char **argv)
 		} else if (!strcmp(a, "--dump-domains") ||
 			   !strcmp(a, "--dump-schedule")) {
 			o.dump |= ATOLL_DUMP_DOMAINS;
+		} else if (!strcmp(a, "--isl-max-ops") && i + 1 < argc) {
+			o.isl_max_ops = strtoul(argv[++i], NULL, 0);
 		} else if (!strcmp(a, "--dump-flow")) {
 			o.dump |= ATOLL_DUMP_FLOW;
 		} else if (!strcmp(a, "--dump-commands")) {

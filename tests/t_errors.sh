@@ -66,6 +66,9 @@ expect const_wrong_shape 1 "b_scale|shape|type" "$atoll" compile \
 	--const b_scale="$q/test_data_set_0/input_0.pb"
 expect runtime_scale 1 "constant" "$atoll" compile "$q/model.onnx" \
 	-o "$tmp/x.atb"
+# shellcheck disable=SC2086
+expect isl_budget 1 "isl operation budget exhausted|isl" "$atoll" compile \
+	"$q/model.onnx" -o "$tmp/x.atb" --isl-max-ops 10 $qc
 expect usage_no_output 2 "missing -o" "$atoll" compile "$q/model.onnx"
 expect usage_unknown_opt 2 "unexpected" "$atoll" run x.atb --bogus
 
