@@ -424,6 +424,11 @@ atoll_bundle *atoll_compile(atoll_graph *g, const atoll_compile_opts *o,
 
 	if (atoll_qdq_fuse(g, d) < 0)
 		return NULL;
+	if (g->nnodes == 0) {
+		atoll_diag_error(d, NULL, "nothing to run on the accelerator: "
+			"the graph only quantises or dequantises its inputs");
+		return NULL;
+	}
 	if (state_init(&s, g, o, d) < 0) {
 		state_clear(&s);
 		return NULL;

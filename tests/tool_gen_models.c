@@ -85,6 +85,7 @@
 
 #define ATTR_INT ONNX__ATTRIBUTE_PROTO__ATTRIBUTE_TYPE__INT
 #define ATTR_INTS ONNX__ATTRIBUTE_PROTO__ATTRIBUTE_TYPE__INTS
+#define ATTR_STRING ONNX__ATTRIBUTE_PROTO__ATTRIBUTE_TYPE__STRING
 
 struct rng {
 	uint64_t s;
@@ -114,10 +115,14 @@ struct conv_attr {
 	int64_t group;
 };
 
+/* Pooling attributes: kernel, strides, pads (top, left, bottom, right),
+ * dilations (MaxPool only), ceil_mode, count_include_pad.
+ */
 struct pool_attr {
 	int64_t k[2];
 	int64_t s[2];
 	int64_t p[4];
+	int64_t d[2];
 	int ceil_mode;
 	int count_include_pad;
 };
@@ -396,6 +401,15 @@ static void tensor_put_raw(const struct tensor *t, size_t k, uint8_t *b)
 		b[j] = (uint8_t) (u >> (8 * j));
 }
 
+/* An int64 value narrowed to int32, saturated: shape vectors and Slice
+ * bounds, where INT64_MAX ("to the end") must stay large.
+ */
+static int32_t narrow_i64(int64_t v)
+{
+	return (int32_t) (v < INT32_MIN ? INT32_MIN : v > INT32_MAX ?
+		INT32_MAX : v);
+}
+
 /* Load element "k" of "t" from little-endian bytes "b". */
 static void tensor_get_raw(struct tensor *t, size_t k, const uint8_t *b)
 {
@@ -415,7 +429,7 @@ static void tensor_get_raw(struct tensor *t, size_t k, const uint8_t *b)
 	} else if (t->dtype == DT_I32) {
 		t->i[k] = (int32_t) (uint32_t) u;
 	} else {
-		t->i[k] = (int32_t) (int64_t) u;
+		t->i[k] = narrow_i64((int64_t) u);
 	}
 }
 
@@ -451,7 +465,7 @@ struct tensor *tensor_from_proto(const Onnx__TensorProto *p)
 		if (p->n_int64_data != t->n)
 			goto error;
 		for (k = 0; k < t->n; k++)
-			t->i[k] = (int32_t) p->int64_data[k];
+			t->i[k] = narrow_i64(p->int64_data[k]);
 	} else {
 		if (p->n_int32_data != t->n)
 			goto error;
@@ -974,14 +988,15 @@ static struct tensor *ref_act(const struct tensor *x, int32_t xz, float xs,
 	return y;
 }
 
-/* Output size of a pooling axis: (in + pb + pe - k) / s + 1 with the
- * quotient floored, or ceiled in "ceil_mode", where a last window that
- * would start in the end padding is dropped (as ONNX and PyTorch do).
+/* Output size of a pooling axis: (in + pb + pe - e) / s + 1, e = (k - 1)
+ * * d + 1 the extent of the dilated window, with the quotient floored,
+ * or ceiled in "ceil_mode", where a last window that would start in the
+ * end padding is dropped (as ONNX and PyTorch do).
  */
-static int64_t pool_out_dim(int64_t in, int64_t k, int64_t s, int64_t pb,
-	int64_t pe, int ceil_mode)
+static int64_t pool_out_dim(int64_t in, int64_t k, int64_t s, int64_t d,
+	int64_t pb, int64_t pe, int ceil_mode)
 {
-	int64_t span = in + pb + pe - k, o;
+	int64_t span = in + pb + pe - ((k - 1) * d + 1), o;
 
 	if (span < 0)
 		return 0;
@@ -991,18 +1006,32 @@ static int64_t pool_out_dim(int64_t in, int64_t k, int64_t s, int64_t pb,
 	return o;
 }
 
-/* Window of output position "o" on one axis: the valid input positions
- * [*lo, *hi) and *cnt, the positions counted by count_include_pad: those
- * of the window inside the padded extent [-pb, in + pe).
+/* Input position of tap "j" of output position "o" on an axis of stride
+ * "s", dilation "d" and begin pad "pb": o * s - pb + j * d.
+ */
+static int64_t pool_tap(int64_t o, int64_t j, int64_t s, int64_t d,
+	int64_t pb)
+{
+	return o * s - pb + j * d;
+}
+
+/* Tap counts of output position "o" on one axis of input size "in":
+ * *valid, the taps inside [0, in), and *padded, those inside the padded
+ * extent [-pb, in + pe) (the taps count_include_pad counts; the part of
+ * a ceil_mode window beyond that extent is not counted).
  */
 static void pool_window(int64_t o, int64_t in, int64_t k, int64_t s,
-	int64_t pb, int64_t pe, int64_t *lo, int64_t *hi, int64_t *cnt)
+	int64_t d, int64_t pb, int64_t pe, int64_t *valid, int64_t *padded)
 {
-	int64_t start = o * s - pb, end = start + k;
+	int64_t j, at;
 
-	*lo = start > 0 ? start : 0;
-	*hi = end < in ? end : in;
-	*cnt = (end < in + pe ? end : in + pe) - start;
+	*valid = 0;
+	*padded = 0;
+	for (j = 0; j < k; j++) {
+		at = pool_tap(o, j, s, d, pb);
+		*valid += at >= 0 && at < in;
+		*padded += at >= -pb && at < in + pe;
+	}
 }
 
 static int pool_dims(const struct tensor *x, const struct pool_attr *pa,
@@ -1014,10 +1043,10 @@ static int pool_dims(const struct tensor *x, const struct pool_attr *pa,
 	}
 	dims[0] = x->dims[0];
 	dims[1] = x->dims[1];
-	dims[2] = pool_out_dim(x->dims[2], pa->k[0], pa->s[0], pa->p[0],
-		pa->p[2], pa->ceil_mode);
-	dims[3] = pool_out_dim(x->dims[3], pa->k[1], pa->s[1], pa->p[1],
-		pa->p[3], pa->ceil_mode);
+	dims[2] = pool_out_dim(x->dims[2], pa->k[0], pa->s[0], pa->d[0],
+		pa->p[0], pa->p[2], pa->ceil_mode);
+	dims[3] = pool_out_dim(x->dims[3], pa->k[1], pa->s[1], pa->d[1],
+		pa->p[1], pa->p[3], pa->ceil_mode);
 	if (dims[2] < 1 || dims[3] < 1) {
 		fprintf(stderr, "pool: empty output\n");
 		return -1;
@@ -1026,28 +1055,36 @@ static int pool_dims(const struct tensor *x, const struct pool_attr *pa,
 }
 
 /* Sum of (x - xz) and maximum of x over the valid taps of window (oy, ox)
- * of plane "p" [H, W]; *n counts the taps (all of the padded extent when
+ * of plane "p" [H, W] (tap (ky, kx) at row pool_tap(oy, ky), column
+ * pool_tap(ox, kx)); *n counts the taps (all of the padded extent when
  * "incl") and *nv the valid ones.
  */
 static void pool_taps(const struct tensor *x, const int32_t *p, int32_t xz,
 	const struct pool_attr *pa, int incl, int64_t oy, int64_t ox,
 	int64_t *sum, int32_t *max, int64_t *n, int64_t *nv)
 {
-	int64_t y0, y1, x0, x1, cy, cx, iy, ix;
+	int64_t vy, vx, cy, cx, ky, kx, iy, ix, h = x->dims[2], w = x->dims[3];
 
-	pool_window(oy, x->dims[2], pa->k[0], pa->s[0], pa->p[0], pa->p[2],
-		&y0, &y1, &cy);
-	pool_window(ox, x->dims[3], pa->k[1], pa->s[1], pa->p[1], pa->p[3],
-		&x0, &x1, &cx);
+	pool_window(oy, h, pa->k[0], pa->s[0], pa->d[0], pa->p[0], pa->p[2],
+		&vy, &cy);
+	pool_window(ox, w, pa->k[1], pa->s[1], pa->d[1], pa->p[1], pa->p[3],
+		&vx, &cx);
 	*sum = 0;
 	*max = INT32_MIN;
-	for (iy = y0; iy < y1; iy++)
-		for (ix = x0; ix < x1; ix++) {
-			*sum += p[iy * x->dims[3] + ix] - xz;
-			if (p[iy * x->dims[3] + ix] > *max)
-				*max = p[iy * x->dims[3] + ix];
+	for (ky = 0; ky < pa->k[0]; ky++) {
+		iy = pool_tap(oy, ky, pa->s[0], pa->d[0], pa->p[0]);
+		if (iy < 0 || iy >= h)
+			continue;
+		for (kx = 0; kx < pa->k[1]; kx++) {
+			ix = pool_tap(ox, kx, pa->s[1], pa->d[1], pa->p[1]);
+			if (ix < 0 || ix >= w)
+				continue;
+			*sum += p[iy * w + ix] - xz;
+			if (p[iy * w + ix] > *max)
+				*max = p[iy * w + ix];
 		}
-	*nv = (y1 > y0 ? y1 - y0 : 0) * (x1 > x0 ? x1 - x0 : 0);
+	}
+	*nv = vy * vx;
 	*n = incl ? cy * cx : *nv;
 }
 
@@ -1098,7 +1135,314 @@ static struct tensor *ref_gap(const struct tensor *x, int32_t xz, float xs,
 	pa.k[1] = x->dims[3];
 	pa.s[0] = 1;
 	pa.s[1] = 1;
+	pa.d[0] = 1;
+	pa.d[1] = 1;
 	return ref_pool(x, xz, xs, ys, yz, &pa, 1);
+}
+
+/* ---- Data movement (reference and interpreter) ---------------------- */
+
+/* A gather from a tensor of the same rank: output "dims"; output
+ * coordinate i[d] reads coordinate first[d] + i[d] * step[d] of input
+ * axis src[d] (each input axis read by one output axis).
+ */
+struct gather {
+	int rank;
+	int64_t dims[MAX_RANK];
+	int src[MAX_RANK];
+	int64_t first[MAX_RANK];
+	int64_t step[MAX_RANK];
+};
+
+static int64_t clamp64(int64_t v, int64_t lo, int64_t hi)
+{
+	return v < lo ? lo : v > hi ? hi : v;
+}
+
+/* The identity gather of "x" (rank and dims of "x", steps 1). */
+static void gather_init(struct gather *g, const struct tensor *x)
+{
+	int d;
+
+	g->rank = x->rank;
+	for (d = 0; d < x->rank; d++) {
+		g->dims[d] = x->dims[d];
+		g->src[d] = d;
+		g->first[d] = 0;
+		g->step[d] = 1;
+	}
+}
+
+/* Gather "g" of "x": y[i] = x[c] with c[src[d]] = first[d] + i[d] *
+ * step[d], or the fill value ("fill_f" for float32, "fill_i" otherwise)
+ * where c lies outside "x".
+ */
+static struct tensor *gather_run(const struct tensor *x,
+	const struct gather *g, float fill_f, int32_t fill_i)
+{
+	struct tensor *y = tensor_new(x->dtype, g->rank, g->dims);
+	int64_t stride[MAX_RANK], span = 1, rest, c, off;
+	size_t k;
+	int d, out;
+
+	for (d = x->rank - 1; d >= 0; d--) {
+		stride[d] = span;
+		span *= x->dims[d];
+	}
+	for (k = 0; k < y->n; k++) {
+		rest = (int64_t) k;
+		off = 0;
+		out = 0;
+		for (d = g->rank - 1; d >= 0; d--) {
+			c = g->first[d] + rest % g->dims[d] * g->step[d];
+			rest /= g->dims[d];
+			out |= c < 0 || c >= x->dims[g->src[d]];
+			off += c * stride[g->src[d]];
+		}
+		if (y->f)
+			y->f[k] = out ? fill_f : x->f[off];
+		else
+			y->i[k] = out ? fill_i : x->i[off];
+	}
+	return y;
+}
+
+/* Transpose: y has dims[d] = x->dims[perm[d]] and y[i] = x[c] with
+ * c[perm[d]] = i[d]; "perm" NULL reverses the axes.
+ */
+static struct tensor *layout_transpose(const struct tensor *x,
+	const int64_t *perm)
+{
+	struct gather g;
+	int seen[MAX_RANK] = { 0 };
+	int d, a;
+
+	gather_init(&g, x);
+	for (d = 0; d < x->rank; d++) {
+		a = perm ? (int) perm[d] : x->rank - 1 - d;
+		if (a < 0 || a >= x->rank || seen[a]++) {
+			fprintf(stderr, "transpose: bad permutation\n");
+			return NULL;
+		}
+		g.src[d] = a;
+		g.dims[d] = x->dims[a];
+	}
+	return gather_run(x, &g, 0.0f, 0);
+}
+
+/* ONNX Slice on one axis of size "dim": "start" and "end" get "dim"
+ * added when negative, then are clamped to [0, dim] for a positive
+ * "step", to [0, dim - 1] and [-1, dim - 1] for a negative one; the
+ * slice is *count = max(0, ceil((end - start) / step)) positions from
+ * *first = start.
+ */
+static void slice_axis(int64_t dim, int64_t start, int64_t end,
+	int64_t step, int64_t *first, int64_t *count)
+{
+	int64_t n;
+
+	start += start < 0 ? dim : 0;
+	end += end < 0 ? dim : 0;
+	if (step > 0) {
+		start = clamp64(start, 0, dim);
+		end = clamp64(end, 0, dim);
+		n = (end - start + step - 1) / step;
+	} else {
+		start = clamp64(start, 0, dim - 1);
+		end = clamp64(end, -1, dim - 1);
+		n = (start - end - step - 1) / -step;
+	}
+	*first = start;
+	*count = n > 0 ? n : 0;
+}
+
+/* Slice of "x" by "n" (starts, ends, axes, steps): "axes" NULL means
+ * 0 .. n - 1 and a negative axis counts from the end; "steps" NULL
+ * means 1.
+ */
+static struct tensor *layout_slice(const struct tensor *x, int n,
+	const int64_t *starts, const int64_t *ends, const int64_t *axes,
+	const int64_t *steps)
+{
+	struct gather g;
+	int64_t a, st;
+	int k;
+
+	gather_init(&g, x);
+	for (k = 0; k < n; k++) {
+		a = axes ? axes[k] : k;
+		a += a < 0 ? x->rank : 0;
+		st = steps ? steps[k] : 1;
+		if (a < 0 || a >= x->rank || st == 0) {
+			fprintf(stderr, "slice: bad axis or step\n");
+			return NULL;
+		}
+		g.step[a] = st;
+		slice_axis(x->dims[a], starts[k], ends[k], st, &g.first[a],
+			&g.dims[a]);
+	}
+	return gather_run(x, &g, 0.0f, 0);
+}
+
+/* Pad (mode constant) of "x" by "pads" (ONNX order: the begins of all
+ * axes, then the ends), filled with "fill_f" (float32) or "fill_i".
+ */
+static struct tensor *layout_pad(const struct tensor *x, const int64_t *pads,
+	float fill_f, int32_t fill_i)
+{
+	struct gather g;
+	int d;
+
+	gather_init(&g, x);
+	for (d = 0; d < x->rank; d++) {
+		g.first[d] = -pads[d];
+		g.dims[d] = x->dims[d] + pads[d] + pads[x->rank + d];
+		if (g.dims[d] < 0) {
+			fprintf(stderr, "pad: negative size\n");
+			return NULL;
+		}
+	}
+	return gather_run(x, &g, fill_f, fill_i);
+}
+
+/* Concat of "xs" (n of them, equal shapes but on "axis"). */
+static struct tensor *layout_concat(const struct tensor *const *xs, size_t n,
+	int axis)
+{
+	int64_t dims[MAX_RANK], outer = 1, inner = 1, o, chunk, off = 0;
+	struct tensor *y;
+	size_t j, es;
+	int d;
+
+	memcpy(dims, xs[0]->dims, sizeof(dims));
+	dims[axis] = 0;
+	for (j = 0; j < n; j++) {
+		if (xs[j]->rank != xs[0]->rank || xs[j]->dtype != xs[0]->dtype) {
+			fprintf(stderr, "concat: inputs differ in rank or "
+				"type\n");
+			return NULL;
+		}
+		for (d = 0; d < xs[0]->rank; d++)
+			if (d != axis && xs[j]->dims[d] != dims[d]) {
+				fprintf(stderr, "concat: shapes differ\n");
+				return NULL;
+			}
+		dims[axis] += xs[j]->dims[axis];
+	}
+	for (d = 0; d < axis; d++)
+		outer *= dims[d];
+	for (d = axis + 1; d < xs[0]->rank; d++)
+		inner *= dims[d];
+	y = tensor_new(xs[0]->dtype, xs[0]->rank, dims);
+	es = y->f ? sizeof(float) : sizeof(int32_t);
+	for (j = 0; j < n; j++) {
+		chunk = xs[j]->dims[axis] * inner;
+		for (o = 0; o < outer; o++)
+			memcpy((char *) (y->f ? (void *) y->f : (void *) y->i) +
+				(size_t) (o * dims[axis] * inner + off) * es,
+				(char *) (xs[j]->f ? (void *) xs[j]->f :
+				(void *) xs[j]->i) + (size_t) (o * chunk) * es,
+				(size_t) chunk * es);
+		off += chunk;
+	}
+	return y;
+}
+
+/* A copy of "x" with shape "dims" (rank "rank", same element count). */
+static struct tensor *layout_reshape(const struct tensor *x, int rank,
+	const int64_t *dims)
+{
+	struct tensor *y;
+	size_t n = 1;
+	int d;
+
+	for (d = 0; d < rank; d++)
+		n *= (size_t) dims[d];
+	if (rank > MAX_RANK || n != x->n) {
+		fprintf(stderr, "reshape: element count differs\n");
+		return NULL;
+	}
+	y = tensor_copy(x);
+	y->rank = rank;
+	memcpy(y->dims, dims, (size_t) rank * sizeof(int64_t));
+	return y;
+}
+
+/* Unsqueeze of "x" by "axes" (n of them, axes of the output, negative
+ * ones counted from its end): a 1 inserted at each.
+ */
+static struct tensor *layout_unsqueeze(const struct tensor *x, int n,
+	const int64_t *axes)
+{
+	int64_t dims[MAX_RANK], a;
+	int one[MAX_RANK] = { 0 };
+	int r = x->rank + n, d, k, j = 0;
+
+	if (r > MAX_RANK) {
+		fprintf(stderr, "unsqueeze: rank too large\n");
+		return NULL;
+	}
+	for (k = 0; k < n; k++) {
+		a = axes[k] + (axes[k] < 0 ? r : 0);
+		if (a < 0 || a >= r || one[a]++) {
+			fprintf(stderr, "unsqueeze: bad axis\n");
+			return NULL;
+		}
+	}
+	for (d = 0; d < r; d++)
+		dims[d] = one[d] ? 1 : x->dims[j++];
+	return layout_reshape(x, r, dims);
+}
+
+/* Squeeze of "x" by "axes" (n of them, negative ones counted from the
+ * end, each of size 1), or of every axis of size 1 when "n" is 0.
+ */
+static struct tensor *layout_squeeze(const struct tensor *x, int n,
+	const int64_t *axes)
+{
+	int64_t dims[MAX_RANK], a;
+	int drop[MAX_RANK] = { 0 };
+	int d, k, r = 0;
+
+	for (k = 0; k < n; k++) {
+		a = axes[k] + (axes[k] < 0 ? x->rank : 0);
+		if (a < 0 || a >= x->rank || x->dims[a] != 1) {
+			fprintf(stderr, "squeeze: bad axis\n");
+			return NULL;
+		}
+		drop[a] = 1;
+	}
+	for (d = 0; d < x->rank; d++)
+		if (!(n ? drop[d] : x->dims[d] == 1))
+			dims[r++] = x->dims[d];
+	return layout_reshape(x, r, dims);
+}
+
+/* Flatten of "x" at "axis": [prod dims[0 .. axis), prod of the rest]. */
+static struct tensor *layout_flatten(const struct tensor *x, int axis)
+{
+	int64_t dims[2] = { 1, 1 };
+	int d;
+
+	for (d = 0; d < x->rank; d++)
+		dims[d < axis ? 0 : 1] *= x->dims[d];
+	return layout_reshape(x, 2, dims);
+}
+
+/* Explicit pads of auto_pad SAME_UPPER ("upper") or SAME_LOWER on an axis
+ * of size "in": out = ceil(in / s), total = max(0, (out - 1) * s + (k -
+ * 1) * d + 1 - in), *pb = total / 2 (upper) or total - total / 2
+ * (lower), *pe the rest.
+ */
+static void same_pads(int64_t in, int64_t k, int64_t s, int64_t d,
+	int upper, int64_t *pb, int64_t *pe)
+{
+	int64_t out = (in + s - 1) / s;
+	int64_t total = (out - 1) * s + (k - 1) * d + 1 - in;
+
+	total = total > 0 ? total : 0;
+	*pb = upper ? total / 2 : total - total / 2;
+	*pe = total - *pb;
 }
 
 /* ---- Model builder -------------------------------------------------- */
@@ -1138,21 +1482,26 @@ struct qt {
 	int32_t z;
 };
 
+/* LIN_GEMM: Gemm with transB=1; LIN_GEMM_KN: Gemm with transB=0. */
 enum lin_kind {
 	LIN_CONV,
 	LIN_GEMM,
 	LIN_MATMUL,
-	LIN_MATMUL_ADD
+	LIN_MATMUL_ADD,
+	LIN_GEMM_KN
 };
 
 /* Parameters of a linear layer: int8 weights "w" (Conv [M, C/group, KH,
- * KW], Gemm [N, K] with transB=1, MatMul [K, N]), scales "ws" (nws = M
- * per channel, or 1), zero points 0, real biases "b" (NULL: none), "m"
- * output channels.
+ * KW], Gemm [N, K] with transB=1, MatMul and Gemm with transB=0 [K, N]),
+ * scales "ws" (nws = M per channel, or 1), zero points 0, real biases "b"
+ * (NULL: none), "m" output channels.  A convolution written with
+ * "auto_pad" (SAME_UPPER or SAME_LOWER; NULL: explicit pads) still has
+ * the pads it stands for in "ca", for the reference.
  */
 struct lin {
 	enum lin_kind kind;
 	struct conv_attr ca;
+	const char *auto_pad;
 	struct tensor *w;
 	float *ws;
 	int64_t nws;
@@ -1271,6 +1620,20 @@ static void attr_ints(Onnx__NodeProto *np, const char *name, size_t n,
 	a->n_ints = n;
 	a->ints = xmalloc(n * sizeof(int64_t));
 	memcpy(a->ints, v, n * sizeof(int64_t));
+	attr_add(np, a);
+}
+
+static void attr_str(Onnx__NodeProto *np, const char *name, const char *v)
+{
+	Onnx__AttributeProto *a = xmalloc(sizeof(*a));
+
+	onnx__attribute_proto__init(a);
+	a->name = xstrdup(name);
+	a->has_type = 1;
+	a->type = ATTR_STRING;
+	a->has_s = 1;
+	a->s.len = strlen(v);
+	a->s.data = (uint8_t *) xstrdup(v);
 	attr_add(np, a);
 }
 
@@ -1482,9 +1845,25 @@ static void lin_conv(const struct model *m, const char *lname,
 	lin_draw(m, lname, L, 4, wd, wd[1] * k * k, 1, 1, gain);
 }
 
-/* Fully connected "lname" of kind "kind": "k" -> "n"; Gemm weights are
- * per channel (axis 0 of [N, K]), MatMul weights per tensor, or per
- * column (axis 1 of [K, N]) when "per_col".
+/* Conv "lname" as lin_conv (group 1, no explicit pads) written with
+ * "auto_pad" SAME_UPPER or SAME_LOWER on an input of "h" x "w": "L->ca"
+ * gets the pads it stands for, by same_pads.
+ */
+static void lin_conv_same(const struct model *m, const char *lname,
+	struct lin *L, int64_t cin, int64_t cout, int64_t k, int64_t stride,
+	const char *auto_pad, int64_t h, int64_t w, double gain)
+{
+	int upper = strcmp(auto_pad, "SAME_UPPER") == 0;
+
+	lin_conv(m, lname, L, cin, cout, k, stride, 0, 1, gain);
+	L->auto_pad = auto_pad;
+	same_pads(h, k, stride, 1, upper, &L->ca.p[0], &L->ca.p[2]);
+	same_pads(w, k, stride, 1, upper, &L->ca.p[1], &L->ca.p[3]);
+}
+
+/* Fully connected "lname" of kind "kind": "k" -> "n"; Gemm (transB=1)
+ * weights are per channel (axis 0 of [N, K]), MatMul and Gemm (transB=0)
+ * weights per tensor, or per column (axis 1 of [K, N]) when "per_col".
  */
 static void lin_fc(const struct model *m, const char *lname, struct lin *L,
 	enum lin_kind kind, int64_t k, int64_t n, int bias, int per_col,
@@ -1564,13 +1943,17 @@ static const char *emit_bias(struct model *m, const char *name,
 	return buf;
 }
 
-static void conv_attrs(Onnx__NodeProto *np, const struct conv_attr *ca)
+/* The attributes of convolution "L": explicit pads, or its auto_pad. */
+static void lin_conv_attrs(Onnx__NodeProto *np, const struct lin *L)
 {
-	attr_ints(np, "kernel_shape", 2, ca->k);
-	attr_ints(np, "strides", 2, ca->s);
-	attr_ints(np, "pads", 4, ca->p);
-	attr_ints(np, "dilations", 2, ca->d);
-	attr_int(np, "group", ca->group);
+	attr_ints(np, "kernel_shape", 2, L->ca.k);
+	attr_ints(np, "strides", 2, L->ca.s);
+	if (L->auto_pad)
+		attr_str(np, "auto_pad", L->auto_pad);
+	else
+		attr_ints(np, "pads", 4, L->ca.p);
+	attr_ints(np, "dilations", 2, L->ca.d);
+	attr_int(np, "group", L->ca.group);
 }
 
 /* QDQ form of linear layer "name": DequantizeLinear of weights and bias,
@@ -1587,16 +1970,17 @@ static void emit_linear_qdq(struct model *m, const char *name,
 	Onnx__NodeProto *np;
 
 	emit_weight(m, name, L, L->kind == LIN_MATMUL ||
-		L->kind == LIN_MATMUL_ADD ? 1 : 0, wdq);
+		L->kind == LIN_MATMUL_ADD || L->kind == LIN_GEMM_KN ? 1 : 0,
+		wdq);
 	if (L->b)
 		bias = emit_bias(m, name, L, bq, bs, bdq);
 	name_make(f, "%s.f", name);
 	if (L->kind == LIN_CONV) {
 		np = emit(m, "Conv", name, f, x->name, wdq, bias, NULL);
-		conv_attrs(np, &L->ca);
-	} else if (L->kind == LIN_GEMM) {
+		lin_conv_attrs(np, L);
+	} else if (L->kind == LIN_GEMM || L->kind == LIN_GEMM_KN) {
 		np = emit(m, "Gemm", name, f, x->name, wdq, bias, NULL);
-		attr_int(np, "transB", 1);
+		attr_int(np, "transB", L->kind == LIN_GEMM);
 	} else if (L->kind == LIN_MATMUL || !bias) {
 		emit(m, "MatMul", name, f, x->name, wdq, NULL);
 	} else {
@@ -1633,7 +2017,7 @@ static void emit_linear_ops(struct model *m, const char *name,
 	np = emit(m, "QLinearConv", name_make(nm, "%s/QLinearConv", name),
 		out, x->qname, x->sname, x->zname, w, ws, wz, y->sname,
 		y->zname, b, NULL);
-	conv_attrs(np, &L->ca);
+	lin_conv_attrs(np, L);
 	name_make(y->qname, "%s", out);
 	name_make(y->name, "%s", out);
 	if (a->kind != ACT_NONE)
@@ -2006,6 +2390,8 @@ static void pool_attrs(Onnx__NodeProto *np, const struct pool_attr *pa,
 	attr_ints(np, "kernel_shape", 2, pa->k);
 	attr_ints(np, "strides", 2, pa->s);
 	attr_ints(np, "pads", 4, pa->p);
+	if (pa->d[0] != 1 || pa->d[1] != 1)
+		attr_ints(np, "dilations", 2, pa->d);
 	attr_int(np, "ceil_mode", pa->ceil_mode);
 	if (avg)
 		attr_int(np, "count_include_pad", pa->count_include_pad);
@@ -2080,21 +2466,107 @@ static void qt_move(const struct qt *x, struct tensor *v, struct qt *y)
 	y->v = v;
 }
 
-/* Flatten (axis 1) of "x" [N, ...] to [N, rest]. */
-static int q_flatten(struct model *m, const char *name, const struct qt *x,
+/* How a layout operator's output is written in QDQ form: LAY_DIRECT, its
+ * float output feeds the next operators as it is; LAY_QDQ, through
+ * QuantizeLinear -> DequantizeLinear with the initializers of its
+ * input's quantisation; LAY_QDQ_COPY, likewise with new initializers of
+ * equal value.  In operator form the operator works on the uint8 tensor
+ * and there is no choice.
+ */
+enum lay_q {
+	LAY_DIRECT,
+	LAY_QDQ,
+	LAY_QDQ_COPY
+};
+
+#define KEEP_INPUTS (MAX_CONCAT + 4)
+
+/* Slice parameters: "n" starts, ends, axes and steps. */
+struct slice_spec {
+	int n;
+	int64_t starts[MAX_RANK];
+	int64_t ends[MAX_RANK];
+	int64_t axes[MAX_RANK];
+	int64_t steps[MAX_RANK];
+};
+
+/* Operator "op" named "name" that keeps the quantisation of its data
+ * inputs "xs" (n of them, one quantisation compared by value), followed
+ * by the inputs "extra" (ne names); "y" gets the values "v" (taken) and
+ * the quantisation of xs[0].  Operator form: on the quantised tensors,
+ * output "<name>"; QDQ form: on the float values, output "<name>.f",
+ * then as "lq" says.  Returns the node, for its attributes, or NULL
+ * ("v" freed) when "v" is NULL or the quantisations differ.
+ */
+static Onnx__NodeProto *emit_keep(struct model *m, const char *op,
+	const char *name, const struct qt *const *xs, int n,
+	const char *const *extra, int ne, enum lay_q lq, struct tensor *v,
 	struct qt *y)
 {
-	char in[NAME_LEN], f[NAME_LEN];
-	struct tensor *v = tensor_copy(x->v);
+	const char *in[KEEP_INPUTS];
+	char f[NAME_LEN];
+	Onnx__NodeProto *np;
+	int k;
+
+	memset(y, 0, sizeof(*y));
+	for (k = 0; k < n && v; k++)
+		if (xs[k]->s != xs[0]->s || xs[k]->z != xs[0]->z) {
+			fprintf(stderr, "%s: %s inputs must share their "
+				"quantisation\n", name, op);
+			v = tensor_free(v);
+		}
+	if (!v || n + ne > KEEP_INPUTS) {
+		tensor_free(v);
+		return NULL;
+	}
+	for (k = 0; k < n; k++)
+		in[k] = m->ops_form ? xs[k]->qname : xs[k]->name;
+	for (k = 0; k < ne; k++)
+		in[n + k] = extra[k];
+	qt_move(xs[0], v, y);
+	name_make(f, m->ops_form ? "%s" : "%s.f", name);
+	np = emit_v(m, op, name, f, (size_t) (n + ne), in);
+	if (m->ops_form)
+		name_make(y->qname, "%s", f);
+	if (m->ops_form || lq == LAY_DIRECT) {
+		name_make(y->name, "%s", f);
+		return np;
+	}
+	if (lq == LAY_QDQ_COPY) {
+		y->sname[0] = '\0';
+		y->zname[0] = '\0';
+	}
+	emit_qdq(m, f, name, y);
+	return np;
+}
+
+/* The int64 initializer "<name>.<what>" of the "n" values "v"; its name
+ * in "buf".
+ */
+static const char *init_i64(struct model *m, const char *name,
+	const char *what, int n, const int64_t *v, char *buf)
+{
+	int64_t len = n;
+	struct tensor *t = tensor_new(DT_I64, 1, &len);
+	int k;
+
+	for (k = 0; k < n; k++)
+		t->i[k] = narrow_i64(v[k]);
+	init_add(m, name_make(buf, "%s.%s", name, what), t);
+	return buf;
+}
+
+/* Flatten (axis 1) of "x" [N, ...] to [N, rest]. */
+static int q_flatten(struct model *m, const char *name, const struct qt *x,
+	enum lay_q lq, struct qt *y)
+{
 	Onnx__NodeProto *np;
 
-	v->rank = 2;
-	v->dims[1] = (int64_t) v->n / v->dims[0];
-	qt_move(x, v, y);
-	float_in(m, x, name, 0, in);
-	np = emit(m, "Flatten", name, name_make(f, "%s.f", name), in, NULL);
+	np = emit_keep(m, "Flatten", name, &x, 1, NULL, 0, lq,
+		layout_flatten(x->v, 1), y);
+	if (!np)
+		return -1;
 	attr_int(np, "axis", 1);
-	emit_qdq(m, f, name, y);
 	return 0;
 }
 
@@ -2102,73 +2574,132 @@ static int q_flatten(struct model *m, const char *name, const struct qt *x,
  * initializer "<name>.shape".
  */
 static int q_reshape(struct model *m, const char *name, const struct qt *x,
-	int rank, const int64_t *dims, struct qt *y)
+	int rank, const int64_t *dims, enum lay_q lq, struct qt *y)
 {
-	char in[NAME_LEN], f[NAME_LEN], sh[NAME_LEN];
-	struct tensor *v = tensor_copy(x->v), *st;
-	int64_t r = rank;
-	size_t n = 1;
-	int d;
+	struct tensor *v = layout_reshape(x->v, rank, dims);
+	char sh[NAME_LEN];
 
-	st = tensor_new(DT_I64, 1, &r);
-	for (d = 0; d < rank; d++) {
-		v->dims[d] = dims[d];
-		st->i[d] = (int32_t) dims[d];
-		n *= (size_t) dims[d];
-	}
-	v->rank = rank;
-	if (n != v->n) {
-		fprintf(stderr, "%s: bad reshape\n", name);
-		tensor_free(st);
-		tensor_free(v);
+	if (!v)
 		return -1;
-	}
-	qt_move(x, v, y);
-	init_add(m, name_make(sh, "%s.shape", name), st);
-	float_in(m, x, name, 0, in);
-	emit(m, "Reshape", name, name_make(f, "%s.f", name), in, sh, NULL);
-	emit_qdq(m, f, name, y);
+	init_i64(m, name, "shape", rank, dims, sh);
+	return emit_keep(m, "Reshape", name, &x, 1, (const char *[]) { sh },
+		1, lq, v, y) ? 0 : -1;
+}
+
+/* Unsqueeze ("squeeze" 0) or Squeeze of "x" by "axes" (n of them, the
+ * int64 initializer "<name>.axes").
+ */
+static int q_squeeze(struct model *m, const char *name, const struct qt *x,
+	int squeeze, int n, const int64_t *axes, enum lay_q lq, struct qt *y)
+{
+	struct tensor *v;
+	char ax[NAME_LEN];
+
+	v = squeeze ? layout_squeeze(x->v, n, axes) :
+		layout_unsqueeze(x->v, n, axes);
+	if (!v)
+		return -1;
+	init_i64(m, name, "axes", n, axes, ax);
+	return emit_keep(m, squeeze ? "Squeeze" : "Unsqueeze", name, &x, 1,
+		(const char *[]) { ax }, 1, lq, v, y) ? 0 : -1;
+}
+
+/* Transpose of "x" [N, C, H, W] by "perm". */
+static int q_transpose(struct model *m, const char *name, const struct qt *x,
+	const int64_t *perm, enum lay_q lq, struct qt *y)
+{
+	Onnx__NodeProto *np;
+
+	np = emit_keep(m, "Transpose", name, &x, 1, NULL, 0, lq,
+		layout_transpose(x->v, perm), y);
+	if (!np)
+		return -1;
+	attr_ints(np, "perm", (size_t) x->v->rank, perm);
 	return 0;
 }
 
-/* Concat on axis 1 of "xs" (n of them, NCHW, one shared quantisation). */
-static int q_concat(struct model *m, const char *name, struct qt *const *xs,
-	int n, struct qt *y)
+/* Slice of "x" by "sp", written as the int64 initializers
+ * "<name>.starts", "<name>.ends", "<name>.axes" and "<name>.steps".
+ */
+static int q_slice(struct model *m, const char *name, const struct qt *x,
+	const struct slice_spec *sp, enum lay_q lq, struct qt *y)
 {
-	char in[MAX_CONCAT][NAME_LEN], f[NAME_LEN];
-	const char *inp[MAX_CONCAT];
-	int64_t dims[4], plane, c0 = 0, nb;
+	char b[4][NAME_LEN];
 	struct tensor *v;
+
+	v = layout_slice(x->v, sp->n, sp->starts, sp->ends, sp->axes,
+		sp->steps);
+	if (!v)
+		return -1;
+	init_i64(m, name, "starts", sp->n, sp->starts, b[0]);
+	init_i64(m, name, "ends", sp->n, sp->ends, b[1]);
+	init_i64(m, name, "axes", sp->n, sp->axes, b[2]);
+	init_i64(m, name, "steps", sp->n, sp->steps, b[3]);
+	return emit_keep(m, "Slice", name, &x, 1, (const char *[]) { b[0],
+		b[1], b[2], b[3] }, 4, lq, v, y) ? 0 : -1;
+}
+
+/* Pad (mode constant) of "x" by "pads" (ONNX order) with its zero
+ * point: the value input "<name>.value" is 0.0 in QDQ form (which
+ * quantises to the zero point), the zero point itself in operator form.
+ */
+static int q_pad(struct model *m, const char *name, const struct qt *x,
+	const int64_t *pads, enum lay_q lq, struct qt *y)
+{
+	char pd[NAME_LEN], val[NAME_LEN];
+	Onnx__NodeProto *np;
+	struct tensor *v;
+
+	v = layout_pad(x->v, pads, 0.0f, x->z);
+	if (!v)
+		return -1;
+	init_i64(m, name, "pads", 2 * x->v->rank, pads, pd);
+	init_add(m, name_make(val, "%s.value", name), m->ops_form ?
+		tensor_scalar_i(DT_U8, x->z) : tensor_scalar_f(0.0f));
+	np = emit_keep(m, "Pad", name, &x, 1, (const char *[]) { pd, val }, 2,
+		lq, v, y);
+	if (!np)
+		return -1;
+	attr_str(np, "mode", "constant");
+	return 0;
+}
+
+/* Concat on "axis" of "xs" (n of them, one quantisation). */
+static int q_concat(struct model *m, const char *name, struct qt *const *xs,
+	int n, int axis, enum lay_q lq, struct qt *y)
+{
+	const struct tensor *v[MAX_CONCAT];
+	const struct qt *q[MAX_CONCAT];
 	Onnx__NodeProto *np;
 	int k;
 
-	memcpy(dims, xs[0]->v->dims, sizeof(dims));
-	dims[1] = 0;
+	if (n > MAX_CONCAT)
+		return -1;
 	for (k = 0; k < n; k++) {
-		if (xs[k]->s != xs[0]->s || xs[k]->z != xs[0]->z ||
-		    strcmp(xs[k]->sname, xs[0]->sname) != 0) {
-			fprintf(stderr, "%s: Concat inputs must share their "
-				"quantisation\n", name);
-			return -1;
-		}
-		dims[1] += xs[k]->v->dims[1];
+		v[k] = xs[k]->v;
+		q[k] = xs[k];
 	}
-	v = tensor_new(DT_U8, 4, dims);
-	plane = dims[2] * dims[3];
-	for (k = 0; k < n; k++) {
-		for (nb = 0; nb < dims[0]; nb++)
-			memcpy(v->i + (nb * dims[1] + c0) * plane,
-				xs[k]->v->i + nb * xs[k]->v->dims[1] * plane,
-				(size_t) (xs[k]->v->dims[1] * plane) *
-				sizeof(int32_t));
-		c0 += xs[k]->v->dims[1];
-		inp[k] = float_in(m, xs[k], name, k, in[k]);
-	}
-	qt_move(xs[0], v, y);
-	np = emit_v(m, "Concat", name, name_make(f, "%s.f", name),
-		(size_t) n, inp);
-	attr_int(np, "axis", 1);
-	emit_qdq(m, f, name, y);
+	np = emit_keep(m, "Concat", name, q, n, NULL, 0, lq,
+		layout_concat(v, (size_t) n, axis), y);
+	if (!np)
+		return -1;
+	attr_int(np, "axis", axis);
+	return 0;
+}
+
+/* MaxPool of "x" keeping its quantisation, on the uint8 tensor in
+ * operator form (no island).
+ */
+static int q_maxpool_keep(struct model *m, const char *name,
+	const struct qt *x, const struct pool_attr *pa, struct qt *y)
+{
+	Onnx__NodeProto *np;
+
+	np = emit_keep(m, "MaxPool", name, &x, 1, NULL, 0, LAY_QDQ,
+		pool_values(m->no_ref, x, POOL_MAX, pa, x), y);
+	if (!np)
+		return -1;
+	pool_attrs(np, pa, 0);
 	return 0;
 }
 
@@ -2497,7 +3028,7 @@ static int fc_layer(struct model *m, const char *name, const struct qt *x,
 	int r;
 
 	lin_fc(m, name, &L, kind, x->v->dims[1], n, bias,
-		kind == LIN_MATMUL, 1.0);
+		kind == LIN_MATMUL || kind == LIN_GEMM_KN, 1.0);
 	r = q_linear(m, name, x, &L, a, NULL, y);
 	lin_clear(&L);
 	return r;
@@ -2585,6 +3116,8 @@ static void pool_attr_set(struct pool_attr *pa, int64_t k, int64_t s,
 	pa->p[1] = pl;
 	pa->p[2] = pb;
 	pa->p[3] = pr;
+	pa->d[0] = 1;
+	pa->d[1] = 1;
 }
 
 /* GlobalAveragePool, Flatten (or Reshape to [1, C] when "reshape") of
@@ -2599,9 +3132,9 @@ static int head_pool(struct model *m, const struct qt *x, int reshape,
 
 	r = q_pool(m, "gap", x, POOL_GLOBAL_AVG, NULL, 0, &g);
 	if (r == 0 && reshape)
-		r = q_reshape(m, "reshape", &g, 2, dims, y);
+		r = q_reshape(m, "reshape", &g, 2, dims, LAY_QDQ, y);
 	else if (r == 0)
-		r = q_flatten(m, "flatten", &g, y);
+		r = q_flatten(m, "flatten", &g, LAY_QDQ, y);
 	qt_clear(&g);
 	return r;
 }
@@ -2753,7 +3286,8 @@ static int inception_block(struct model *m, const char *pre,
 	memset(y, 0, sizeof(*y));
 	r = inception_branches(m, pre, x, w, br);
 	if (r == 0)
-		r = q_concat(m, name_make(nm, "%s.concat", pre), brp, 4, y);
+		r = q_concat(m, name_make(nm, "%s.concat", pre), brp, 4, 1,
+			LAY_QDQ, y);
 	for (j = 0; j < 4; j++)
 		qt_clear(&br[j]);
 	return r;
@@ -3126,7 +3660,7 @@ static int gen_googlenet(const char *outdir)
 	if (r == 0)
 		r = q_pool(&m, "avgpool", &x, POOL_AVG, &pa, 1, &ap);
 	if (r == 0)
-		r = q_flatten(&m, "flatten", &ap, &flat);
+		r = q_flatten(&m, "flatten", &ap, LAY_QDQ, &flat);
 	if (r == 0)
 		r = fc_layer(&m, "fc", &flat, LIN_GEMM, 1000, 1, &act_none,
 			&out);
