@@ -24,7 +24,16 @@
  * the final DequantizeLinear as the float32 graph output.  resnet_ops is
  * the first residual block of resnet_s in operator form (QLinearConv,
  * DequantizeLinear -> Add/Relu -> QuantizeLinear islands, uint8 graph
- * input and output).
+ * input and output).  Four smaller models cover operators and attributes
+ * the CNNs do not use: layout_ops (Transpose, Slice, Pad, Reshape,
+ * Unsqueeze, Squeeze, Flatten between convolutions, some followed by
+ * QuantizeLinear -> DequantizeLinear of the same quantisation, some
+ * straight on the float values), layout_concat (Concat on channels of
+ * 5, 11 and 8 channels and on width), pool_variants (MaxPool ceil_mode
+ * and dilated, AveragePool count_include_pad=1 and ceil_mode, Conv
+ * auto_pad SAME_UPPER and SAME_LOWER, Gemm transB=0) and ops_uint8
+ * (QLinearConv, MaxPool, Transpose, Slice, Pad, Concat straight on the
+ * uint8 tensors).
  *
  * Expected outputs come from the reference below, which implements the
  * integer semantics of docs/qsemantics.md: scale ratios in float32, then
@@ -92,8 +101,8 @@ struct rng {
 };
 
 /* A dense row-major tensor.  Integer types (uint8, int8, int32, int64)
- * keep their values in "i" (int64 narrowed: only small shape vectors),
- * float32 in "f".
+ * keep their values in "i" (int64 narrowed by narrow_i64: only shape
+ * vectors, axes and Slice bounds), float32 in "f".
  */
 struct tensor {
 	int dtype;
@@ -1317,7 +1326,8 @@ static struct tensor *layout_concat(const struct tensor *const *xs, size_t n,
 	memcpy(dims, xs[0]->dims, sizeof(dims));
 	dims[axis] = 0;
 	for (j = 0; j < n; j++) {
-		if (xs[j]->rank != xs[0]->rank || xs[j]->dtype != xs[0]->dtype) {
+		if (xs[j]->rank != xs[0]->rank ||
+		    xs[j]->dtype != xs[0]->dtype) {
 			fprintf(stderr, "concat: inputs differ in rank or "
 				"type\n");
 			return NULL;
@@ -2973,7 +2983,7 @@ static int model_finish(struct model *m, const char *outdir,
 		got = sim_model(path);
 	worst = got ? lsb_diff(got, expect, y, &ndiff) : INT32_MAX;
 	tensor_dims_str(expect, dims, sizeof(dims));
-	printf("%-12s %3zu nodes, out %s%s (%zu saturated), float-sim max "
+	printf("%-13s %3zu nodes, out %s%s (%zu saturated), float-sim max "
 		"%lld lsb (%zu differ): %s\n", m->name, nodes,
 		dtype_name(expect->dtype), dims, nsat, (long long) worst,
 		ndiff, ops);
@@ -3433,6 +3443,295 @@ static int gen_mlp(const char *outdir)
 	return r;
 }
 
+/* layout_ops: [1, 8, 6, 10] -> conv3x3 12 + Relu -> Transpose (0, 1, 3,
+ * 2) [1, 12, 10, 6] -> Slice axes (2, 3) starts (1, -5) ends (10, 1000)
+ * steps (2, 1) [1, 12, 5, 5] -> Pad (1, 2) before and (2, 1) after H, W
+ * [1, 12, 8, 8] -> conv1x1 10 + Relu -> Reshape [1, 10, 64] -> Unsqueeze
+ * (3) -> Squeeze (3) -> Flatten [1, 640] -> Gemm 10.  The layout
+ * operators mix the forms ONNX Runtime and hand-written graphs use:
+ * Transpose and Unsqueeze through QuantizeLinear -> DequantizeLinear with
+ * new initializers of equal value, Pad and Squeeze with the input's own,
+ * Slice, Reshape and Flatten straight on the float values (so the conv
+ * and the Gemm read a layout operator's output).
+ */
+static int gen_layout_ops(const char *outdir)
+{
+	static const int64_t perm[4] = { 0, 1, 3, 2 };
+	static const int64_t pads[8] = { 0, 0, 1, 2, 0, 0, 2, 1 };
+	static const int64_t ax3[1] = { 3 };
+	static const struct slice_spec sl = { 2, { 1, -5 }, { 10, 1000 },
+		{ 2, 3 }, { 2, 1 } };
+	int64_t dims[4] = { 1, 8, 6, 10 }, rd[3];
+	struct qt x, t[9], out;
+	struct model m;
+	int r, k;
+
+	memset(t, 0, sizeof(t));
+	memset(&out, 0, sizeof(out));
+	model_init(&m, "layout_ops", "layout_ops", 0);
+	q_input(&m, input_rand(&m, 4, dims), &x);
+	r = conv_layer(&m, "conv1", &x, 12, 3, 1, 1, &act_relu, 1.0, &t[0]);
+	if (r == 0)
+		r = q_transpose(&m, "transpose", &t[0], perm, LAY_QDQ_COPY,
+			&t[1]);
+	if (r == 0)
+		r = q_slice(&m, "slice", &t[1], &sl, LAY_DIRECT, &t[2]);
+	if (r == 0)
+		r = q_pad(&m, "pad", &t[2], pads, LAY_QDQ, &t[3]);
+	if (r == 0)
+		r = conv_layer(&m, "conv2", &t[3], 10, 1, 1, 1, &act_relu, 1.0,
+			&t[4]);
+	if (r == 0) {
+		rd[0] = 1;
+		rd[1] = t[4].v->dims[1];
+		rd[2] = t[4].v->dims[2] * t[4].v->dims[3];
+		r = q_reshape(&m, "reshape", &t[4], 3, rd, LAY_DIRECT, &t[5]);
+	}
+	if (r == 0)
+		r = q_squeeze(&m, "unsqueeze", &t[5], 0, 1, ax3, LAY_QDQ_COPY,
+			&t[6]);
+	if (r == 0)
+		r = q_squeeze(&m, "squeeze", &t[6], 1, 1, ax3, LAY_QDQ, &t[7]);
+	if (r == 0)
+		r = q_flatten(&m, "flatten", &t[7], LAY_DIRECT, &t[8]);
+	if (r == 0)
+		r = fc_layer(&m, "fc", &t[8], LIN_GEMM, 10, 1, &act_none, &out);
+	if (r == 0)
+		r = model_finish(&m, outdir, &out);
+	qt_clear(&x);
+	for (k = 0; k < 9; k++)
+		qt_clear(&t[k]);
+	qt_clear(&out);
+	model_clear(&m);
+	return r;
+}
+
+/* The branches of layout_concat on "x" [1, 4, 8, 8], one quantisation:
+ * conv1x1 5, conv3x3 11, conv1x1 8 (sharing initializers) and conv3x3
+ * 24 with pads on H only, [1, 24, 8, 6] (new initializers of equal
+ * value), all with Relu.
+ */
+static int concat_branches(struct model *m, const struct qt *x,
+	struct qt *br)
+{
+	static const int64_t cout[4] = { 5, 11, 8, 24 }, k[4] = { 1, 3, 1,
+		3 };
+	char nm[NAME_LEN];
+	struct lin L[4];
+	struct qt shared;
+	double lo = 0, hi = 0;
+	int r = 0, j;
+
+	memset(&shared, 0, sizeof(shared));
+	for (j = 0; j < 4; j++)
+		lin_conv(m, name_make(nm, "br%d", j + 1), &L[j], x->v->dims[1],
+			cout[j], k[j], 1, k[j] / 2, 1, 1.0);
+	L[3].ca.p[1] = 0;
+	L[3].ca.p[3] = 0;
+	for (j = 0; j < 4 && r == 0; j++)
+		r = lin_range(m, x, &L[j], &act_relu, &lo, &hi);
+	if (r == 0)
+		calibrate(lo, hi, &act_relu, &shared.s, &shared.z);
+	for (j = 0; j < 4 && r == 0; j++) {
+		if (j == 3) {
+			shared.sname[0] = '\0';
+			shared.zname[0] = '\0';
+		}
+		r = q_linear(m, name_make(nm, "br%d", j + 1), x, &L[j],
+			&act_relu, &shared, &br[j]);
+		if (r == 0 && j == 0)
+			qt_force(&shared, &br[0]);
+	}
+	for (j = 0; j < 4; j++)
+		lin_clear(&L[j]);
+	return r;
+}
+
+/* layout_concat: [1, 4, 8, 8] -> concat_branches -> Concat axis 1 of the
+ * first three (5 + 11 + 8 = 24 channels at offsets 0, 5 and 16, not
+ * aligned to 8; QuantizeLinear -> DequantizeLinear after it) -> Concat
+ * axis 3 of that and the fourth ([1, 24, 8, 14], its float output read
+ * by the conv) -> conv3x3 16.
+ */
+static int gen_layout_concat(const char *outdir)
+{
+	int64_t dims[4] = { 1, 4, 8, 8 };
+	struct qt x, br[4], cc, cw, out;
+	struct qt *three[3] = { &br[0], &br[1], &br[2] };
+	struct qt *two[2] = { &cc, &br[3] };
+	struct model m;
+	int r, j;
+
+	memset(br, 0, sizeof(br));
+	memset(&cc, 0, sizeof(cc));
+	memset(&cw, 0, sizeof(cw));
+	memset(&out, 0, sizeof(out));
+	model_init(&m, "layout_concat", "layout_concat", 0);
+	q_input(&m, input_rand(&m, 4, dims), &x);
+	r = concat_branches(&m, &x, br);
+	if (r == 0)
+		r = q_concat(&m, "concat_c", three, 3, 1, LAY_QDQ, &cc);
+	if (r == 0)
+		r = q_concat(&m, "concat_w", two, 2, 3, LAY_DIRECT, &cw);
+	if (r == 0)
+		r = conv_layer(&m, "conv", &cw, 16, 3, 1, 1, &act_none, 1.0,
+			&out);
+	if (r == 0)
+		r = model_finish(&m, outdir, &out);
+	qt_clear(&x);
+	for (j = 0; j < 4; j++)
+		qt_clear(&br[j]);
+	qt_clear(&cc);
+	qt_clear(&cw);
+	qt_clear(&out);
+	model_clear(&m);
+	return r;
+}
+
+/* Conv "name" 3x3 stride 2 to "cout" channels written with "auto_pad"
+ * on "x" (no activation).
+ */
+static int conv_same_layer(struct model *m, const char *name,
+	const struct qt *x, int64_t cout, const char *auto_pad, struct qt *y)
+{
+	struct lin L;
+	int r;
+
+	lin_conv_same(m, name, &L, x->v->dims[1], cout, 3, 2, auto_pad,
+		x->v->dims[2], x->v->dims[3], 1.0);
+	r = q_linear(m, name, x, &L, &act_none, NULL, y);
+	lin_clear(&L);
+	return r;
+}
+
+/* pool_variants: [1, 4, 32, 32] -> conv3x3 8 + Relu -> MaxPool 3x3 s2
+ * ceil_mode (16 x 16, the last window over 2 rows; quantisation kept) ->
+ * AveragePool 3x3 s1 pads 1 count_include_pad=1 (n = 9 at the edges;
+ * calibrated) -> conv3x3 s2 auto_pad SAME_UPPER (pads 0 before, 1
+ * after) and SAME_LOWER (1 before, 0 after), 12 each (8 x 8) -> Add +
+ * Relu -> MaxPool 2x2 dilations 2 (6 x 6, kept) -> AveragePool 3x3 s2
+ * ceil_mode count_include_pad=0 (3 x 3, the last window over 2 rows,
+ * n = 9, 6 or 4; kept, S = 1, so ties occur) -> Flatten -> Gemm
+ * transB=0 10 (weights [108, 10], per-column scales).
+ */
+static int gen_pool_variants(const char *outdir)
+{
+	int64_t dims[4] = { 1, 4, 32, 32 };
+	struct pool_attr pa[4];
+	struct qt x, t[9], out;
+	struct model m;
+	int r, k;
+
+	memset(t, 0, sizeof(t));
+	memset(&out, 0, sizeof(out));
+	pool_attr_set(&pa[0], 3, 2, 0, 0, 0, 0);
+	pa[0].ceil_mode = 1;
+	pool_attr_set(&pa[1], 3, 1, 1, 1, 1, 1);
+	pa[1].count_include_pad = 1;
+	pool_attr_set(&pa[2], 2, 1, 0, 0, 0, 0);
+	pa[2].d[0] = 2;
+	pa[2].d[1] = 2;
+	pool_attr_set(&pa[3], 3, 2, 0, 0, 0, 0);
+	pa[3].ceil_mode = 1;
+	model_init(&m, "pool_variants", "pool_variants", 0);
+	q_input(&m, input_rand(&m, 4, dims), &x);
+	r = conv_layer(&m, "conv0", &x, 8, 3, 1, 1, &act_relu, 1.0, &t[0]);
+	if (r == 0)
+		r = q_pool(&m, "maxpool_ceil", &t[0], POOL_MAX, &pa[0], 1,
+			&t[1]);
+	if (r == 0)
+		r = q_pool(&m, "avgpool_incl", &t[1], POOL_AVG, &pa[1], 0,
+			&t[2]);
+	if (r == 0)
+		r = conv_same_layer(&m, "conv_upper", &t[2], 12, "SAME_UPPER",
+			&t[3]);
+	if (r == 0)
+		r = conv_same_layer(&m, "conv_lower", &t[2], 12, "SAME_LOWER",
+			&t[4]);
+	if (r == 0)
+		r = q_add(&m, "add", &t[3], &t[4], &act_relu, &t[5]);
+	if (r == 0)
+		r = q_pool(&m, "maxpool_dil", &t[5], POOL_MAX, &pa[2], 1,
+			&t[6]);
+	if (r == 0)
+		r = q_pool(&m, "avgpool_ceil", &t[6], POOL_AVG, &pa[3], 1,
+			&t[7]);
+	if (r == 0)
+		r = q_flatten(&m, "flatten", &t[7], LAY_QDQ, &t[8]);
+	if (r == 0)
+		r = fc_layer(&m, "fc", &t[8], LIN_GEMM_KN, 10, 1, &act_none,
+			&out);
+	if (r == 0)
+		r = model_finish(&m, outdir, &out);
+	qt_clear(&x);
+	for (k = 0; k < 9; k++)
+		qt_clear(&t[k]);
+	qt_clear(&out);
+	model_clear(&m);
+	return r;
+}
+
+/* ops_uint8: operator form on uint8 tensors without islands, uint8 graph
+ * input [1, 6, 12, 14] (scale 0.025, zero point 118) and output ->
+ * QLinearConv 3x3 8 -> MaxPool 3x3 s2 pads 1 on uint8 [1, 8, 6, 7] ->
+ * Transpose (0, 3, 1, 2) [1, 7, 8, 6] -> Slice axes (-3, -1) starts (1,
+ * -5) ends (7, 1000) steps (1, 2) [1, 6, 8, 3] -> Pad (1 before H, 2
+ * after W) with the zero point as constant_value [1, 6, 9, 5] -> Concat
+ * axis 1 with itself [1, 12, 9, 5] -> QLinearConv 3x3 10.
+ */
+static int gen_ops_uint8(const char *outdir)
+{
+	static const int64_t perm[4] = { 0, 3, 1, 2 };
+	static const int64_t pads[8] = { 0, 0, 1, 0, 0, 0, 0, 2 };
+	static const struct slice_spec sl = { 2, { 1, -5 }, { 7, 1000 },
+		{ -3, -1 }, { 1, 2 } };
+	int64_t dims[4] = { 1, 6, 12, 14 };
+	struct qt src, x, t[6], out;
+	struct qt *pair[2] = { &t[4], &t[4] };
+	struct pool_attr pa;
+	struct model m;
+	struct rng rg;
+	size_t k;
+	int r;
+
+	memset(&src, 0, sizeof(src));
+	memset(t, 0, sizeof(t));
+	memset(&out, 0, sizeof(out));
+	model_init(&m, "ops_uint8", "ops_uint8", 1);
+	src.s = 0.025f;
+	src.z = 118;
+	src.v = tensor_new(DT_U8, 4, dims);
+	rng_seed(&rg, m.name, "input");
+	for (k = 0; k < src.v->n; k++)
+		src.v->i[k] = rng_int(&rg, 0, 255);
+	q_input_u8(&m, &src, &x);
+	qt_clear(&src);
+	pool_attr_set(&pa, 3, 2, 1, 1, 1, 1);
+	r = conv_layer(&m, "conv1", &x, 8, 3, 1, 1, &act_none, 1.0, &t[0]);
+	if (r == 0)
+		r = q_maxpool_keep(&m, "maxpool", &t[0], &pa, &t[1]);
+	if (r == 0)
+		r = q_transpose(&m, "transpose", &t[1], perm, LAY_DIRECT,
+			&t[2]);
+	if (r == 0)
+		r = q_slice(&m, "slice", &t[2], &sl, LAY_DIRECT, &t[3]);
+	if (r == 0)
+		r = q_pad(&m, "pad", &t[3], pads, LAY_DIRECT, &t[4]);
+	if (r == 0)
+		r = q_concat(&m, "concat", pair, 2, 1, LAY_DIRECT, &t[5]);
+	if (r == 0)
+		r = conv_layer(&m, "conv2", &t[5], 10, 3, 1, 1, &act_none, 1.0,
+			&out);
+	if (r == 0)
+		r = model_finish(&m, outdir, &out);
+	qt_clear(&x);
+	for (k = 0; k < 6; k++)
+		qt_clear(&t[k]);
+	qt_clear(&out);
+	model_clear(&m);
+	return r;
+}
+
 static int gen_all(const char *outdir)
 {
 	struct qt stem, b1;
@@ -3448,6 +3747,10 @@ static int gen_all(const char *outdir)
 	fail |= gen_inception_s(outdir) < 0;
 	fail |= gen_mobilenet_s(outdir) < 0;
 	fail |= gen_mlp(outdir) < 0;
+	fail |= gen_layout_ops(outdir) < 0;
+	fail |= gen_layout_concat(outdir) < 0;
+	fail |= gen_pool_variants(outdir) < 0;
+	fail |= gen_ops_uint8(outdir) < 0;
 	qt_clear(&stem);
 	qt_clear(&b1);
 	return fail;
@@ -3771,19 +4074,43 @@ static int attr_n(const Onnx__NodeProto *np, const char *name, int64_t *dst,
 	return 0;
 }
 
-static int attr_no_auto_pad(const Onnx__NodeProto *np)
+/* The string attribute "a" equals "v". */
+static int attr_is(const Onnx__AttributeProto *a, const char *v)
 {
-	const Onnx__AttributeProto *a = attr_find(np, "auto_pad");
-
-	if (!a || a->s.len == 0 ||
-	    (a->s.len == 6 && memcmp(a->s.data, "NOTSET", 6) == 0))
-		return 0;
-	fprintf(stderr, "%s: auto_pad is not supported\n", np->name);
-	return -1;
+	return a->s.len == strlen(v) && memcmp(a->s.data, v, a->s.len) == 0;
 }
 
-static int conv_attr_read(const Onnx__NodeProto *np, const struct tensor *w,
-	struct conv_attr *ca)
+/* Resolve attribute auto_pad of "np" into the pads "p" (top, left,
+ * bottom, right) of a window of kernel "k", strides "s" and dilations
+ * "d" on the spatial axes of "x" [N, C, H, W]: NOTSET or absent leaves
+ * "p", VALID zeroes it, SAME_UPPER and SAME_LOWER set it by same_pads.
+ */
+static int attr_auto_pad(const Onnx__NodeProto *np, const struct tensor *x,
+	const int64_t *k, const int64_t *s, const int64_t *d, int64_t *p)
+{
+	const Onnx__AttributeProto *a = attr_find(np, "auto_pad");
+	int ax, upper;
+
+	if (!a || a->s.len == 0 || attr_is(a, "NOTSET"))
+		return 0;
+	upper = attr_is(a, "SAME_UPPER");
+	if ((!upper && !attr_is(a, "SAME_LOWER") && !attr_is(a, "VALID")) ||
+	    x->rank != 4) {
+		fprintf(stderr, "%s: unsupported auto_pad\n", np->name);
+		return -1;
+	}
+	for (ax = 0; ax < 2; ax++) {
+		p[ax] = 0;
+		p[ax + 2] = 0;
+		if (!attr_is(a, "VALID"))
+			same_pads(x->dims[ax + 2], k[ax], s[ax], d[ax], upper,
+				&p[ax], &p[ax + 2]);
+	}
+	return 0;
+}
+
+static int conv_attr_read(const Onnx__NodeProto *np, const struct tensor *x,
+	const struct tensor *w, struct conv_attr *ca)
 {
 	int d;
 
@@ -3795,29 +4122,36 @@ static int conv_attr_read(const Onnx__NodeProto *np, const struct tensor *w,
 		ca->p[d + 2] = 0;
 	}
 	ca->group = attr_i(np, "group", 1);
-	if (attr_no_auto_pad(np) < 0 || attr_n(np, "kernel_shape", ca->k,
-	    2) < 0 || attr_n(np, "strides", ca->s, 2) < 0 ||
+	if (attr_n(np, "kernel_shape", ca->k, 2) < 0 ||
+	    attr_n(np, "strides", ca->s, 2) < 0 ||
 	    attr_n(np, "pads", ca->p, 4) < 0 ||
-	    attr_n(np, "dilations", ca->d, 2) < 0)
+	    attr_n(np, "dilations", ca->d, 2) < 0 ||
+	    attr_auto_pad(np, x, ca->k, ca->s, ca->d, ca->p) < 0)
 		return -1;
 	return 0;
 }
 
-static int pool_attr_read(const Onnx__NodeProto *np, struct pool_attr *pa)
+/* Pooling attributes of "np" on input "x"; dilations other than 1 only
+ * for MaxPool.
+ */
+static int pool_attr_read(const Onnx__NodeProto *np, const struct tensor *x,
+	struct pool_attr *pa)
 {
-	int64_t dil[2] = { 1, 1 };
-
 	memset(pa, 0, sizeof(*pa));
 	pa->s[0] = 1;
 	pa->s[1] = 1;
+	pa->d[0] = 1;
+	pa->d[1] = 1;
 	pa->ceil_mode = (int) attr_i(np, "ceil_mode", 0);
 	pa->count_include_pad = (int) attr_i(np, "count_include_pad", 0);
-	if (attr_no_auto_pad(np) < 0 || !attr_find(np, "kernel_shape") ||
+	if (!attr_find(np, "kernel_shape") ||
 	    attr_n(np, "kernel_shape", pa->k, 2) < 0 ||
 	    attr_n(np, "strides", pa->s, 2) < 0 ||
 	    attr_n(np, "pads", pa->p, 4) < 0 ||
-	    attr_n(np, "dilations", dil, 2) < 0 || dil[0] != 1 ||
-	    dil[1] != 1) {
+	    attr_n(np, "dilations", pa->d, 2) < 0 ||
+	    attr_auto_pad(np, x, pa->k, pa->s, pa->d, pa->p) < 0 ||
+	    ((pa->d[0] != 1 || pa->d[1] != 1) &&
+	     strcmp(np->op_type, "MaxPool") != 0)) {
 		fprintf(stderr, "%s: unsupported pooling attributes\n",
 			np->name);
 		return -1;
@@ -3965,7 +4299,7 @@ static struct tensor *sim_conv(const Onnx__NodeProto *np,
 	struct conv_attr ca;
 
 	if (sim_args(np, in, nin, 2, 3) < 0 || !in[0]->f || !in[1]->f ||
-	    conv_attr_read(np, in[1], &ca) < 0)
+	    conv_attr_read(np, in[0], in[1], &ca) < 0)
 		return NULL;
 	return conv_f(in[0], in[1], nin > 2 ? in[2] : NULL, &ca);
 }
@@ -3983,7 +4317,7 @@ static struct tensor *sim_qlinearconv(const Onnx__NodeProto *np,
 	size_t k;
 
 	if (sim_args(np, in, nin, 8, 9) < 0 ||
-	    conv_attr_read(np, in[3], &ca) < 0)
+	    conv_attr_read(np, in[0], in[3], &ca) < 0)
 		return NULL;
 	x = tensor_new(DT_F32, in[0]->rank, in[0]->dims);
 	w = tensor_new(DT_F32, in[3]->rank, in[3]->dims);
@@ -4139,24 +4473,31 @@ static struct tensor *sim_clip(const Onnx__NodeProto *np,
 static float pool_f_point(const struct tensor *x, const float *p,
 	const struct pool_attr *pa, int avg, int64_t oy, int64_t ox)
 {
-	int64_t y0, y1, x0, x1, cy, cx, iy, ix;
+	int64_t vy, vx, cy, cx, ky, kx, iy, ix, h = x->dims[2], w = x->dims[3];
 	float acc = 0.0f, mx = -INFINITY, v;
 
-	pool_window(oy, x->dims[2], pa->k[0], pa->s[0], pa->p[0], pa->p[2],
-		&y0, &y1, &cy);
-	pool_window(ox, x->dims[3], pa->k[1], pa->s[1], pa->p[1], pa->p[3],
-		&x0, &x1, &cx);
-	for (iy = y0; iy < y1; iy++)
-		for (ix = x0; ix < x1; ix++) {
-			v = p[iy * x->dims[3] + ix];
+	pool_window(oy, h, pa->k[0], pa->s[0], pa->d[0], pa->p[0], pa->p[2],
+		&vy, &cy);
+	pool_window(ox, w, pa->k[1], pa->s[1], pa->d[1], pa->p[1], pa->p[3],
+		&vx, &cx);
+	for (ky = 0; ky < pa->k[0]; ky++) {
+		iy = pool_tap(oy, ky, pa->s[0], pa->d[0], pa->p[0]);
+		if (iy < 0 || iy >= h)
+			continue;
+		for (kx = 0; kx < pa->k[1]; kx++) {
+			ix = pool_tap(ox, kx, pa->s[1], pa->d[1], pa->p[1]);
+			if (ix < 0 || ix >= w)
+				continue;
+			v = p[iy * w + ix];
 			acc += v;
 			mx = v > mx ? v : mx;
 		}
+	}
 	if (!avg)
 		return mx;
 	if (pa->count_include_pad)
 		return acc / (float) (cy * cx);
-	return acc / (float) ((y1 - y0) * (x1 - x0));
+	return acc / (float) (vy * vx);
 }
 
 static struct tensor *pool_f(const struct tensor *x,
@@ -4178,15 +4519,33 @@ static struct tensor *pool_f(const struct tensor *x,
 	return y;
 }
 
+/* MaxPool or AveragePool in float32; MaxPool also on an integer tensor
+ * (opset 12+), through float32, which holds 8-bit values exactly.
+ */
 static struct tensor *sim_pool(const Onnx__NodeProto *np,
 	struct tensor *const *in, size_t nin)
 {
+	int avg = strcmp(np->op_type, "AveragePool") == 0;
+	struct tensor *xf, *yf, *y = NULL;
 	struct pool_attr pa;
+	size_t k;
 
-	if (sim_args(np, in, nin, 1, 1) < 0 || !in[0]->f ||
-	    pool_attr_read(np, &pa) < 0)
+	if (sim_args(np, in, nin, 1, 1) < 0 || (avg && !in[0]->f) ||
+	    pool_attr_read(np, in[0], &pa) < 0)
 		return NULL;
-	return pool_f(in[0], &pa, strcmp(np->op_type, "AveragePool") == 0);
+	if (in[0]->f)
+		return pool_f(in[0], &pa, avg);
+	xf = tensor_new(DT_F32, in[0]->rank, in[0]->dims);
+	for (k = 0; k < xf->n; k++)
+		xf->f[k] = (float) in[0]->i[k];
+	yf = pool_f(xf, &pa, 0);
+	if (yf)
+		y = tensor_new(in[0]->dtype, yf->rank, yf->dims);
+	for (k = 0; y && k < y->n; k++)
+		y->i[k] = (int32_t) yf->f[k];
+	tensor_free(xf);
+	tensor_free(yf);
+	return y;
 }
 
 static struct tensor *sim_gap(const Onnx__NodeProto *np,
@@ -4202,6 +4561,8 @@ static struct tensor *sim_gap(const Onnx__NodeProto *np,
 	pa.k[1] = in[0]->dims[3];
 	pa.s[0] = 1;
 	pa.s[1] = 1;
+	pa.d[0] = 1;
+	pa.d[1] = 1;
 	return pool_f(in[0], &pa, 1);
 }
 
@@ -4254,35 +4615,109 @@ static struct tensor *sim_reshape(const Onnx__NodeProto *np,
 static struct tensor *sim_concat(const Onnx__NodeProto *np,
 	struct tensor *const *in, size_t nin)
 {
-	int64_t dims[MAX_RANK], outer = 1, inner = 1, o, chunk, off = 0;
-	struct tensor *y;
-	size_t j, es;
-	int axis, d;
-
 	if (sim_args(np, in, nin, 1, 64) < 0)
 		return NULL;
-	axis = norm_axis(in[0], attr_i(np, "axis", 0));
-	memcpy(dims, in[0]->dims, sizeof(dims));
-	dims[axis] = 0;
-	for (j = 0; j < nin; j++)
-		dims[axis] += in[j]->dims[axis];
-	for (d = 0; d < axis; d++)
-		outer *= dims[d];
-	for (d = axis + 1; d < in[0]->rank; d++)
-		inner *= dims[d];
-	y = tensor_new(in[0]->dtype, in[0]->rank, dims);
-	es = y->f ? sizeof(float) : sizeof(int32_t);
-	for (j = 0; j < nin; j++) {
-		chunk = in[j]->dims[axis] * inner;
-		for (o = 0; o < outer; o++)
-			memcpy((char *) (y->f ? (void *) y->f : (void *) y->i) +
-				(size_t) (o * dims[axis] * inner + off) * es,
-				(char *) (in[j]->f ? (void *) in[j]->f :
-				(void *) in[j]->i) + (size_t) (o * chunk) * es,
-				(size_t) chunk * es);
-		off += chunk;
+	return layout_concat((const struct tensor *const *) in, nin,
+		norm_axis(in[0], attr_i(np, "axis", 0)));
+}
+
+/* The values of the integer tensor "t" (at most 2 * MAX_RANK) into "v",
+ * their number into *n.
+ */
+static int ints_read(const Onnx__NodeProto *np, const struct tensor *t,
+	int64_t *v, int *n)
+{
+	size_t k;
+
+	if (!t->i || t->n > 2 * MAX_RANK) {
+		fprintf(stderr, "%s: bad integer input\n", np->name);
+		return -1;
 	}
-	return y;
+	for (k = 0; k < t->n; k++)
+		v[k] = t->i[k];
+	*n = (int) t->n;
+	return 0;
+}
+
+/* Transpose by attribute "perm" (absent: reverse the axes). */
+static struct tensor *sim_transpose(const Onnx__NodeProto *np,
+	struct tensor *const *in, size_t nin)
+{
+	const Onnx__AttributeProto *a = attr_find(np, "perm");
+
+	if (sim_args(np, in, nin, 1, 1) < 0)
+		return NULL;
+	if (a && a->n_ints != (size_t) in[0]->rank) {
+		fprintf(stderr, "%s: perm does not match the rank\n",
+			np->name);
+		return NULL;
+	}
+	return layout_transpose(in[0], a ? a->ints : NULL);
+}
+
+/* Slice (opset 10+): starts, ends and the optional axes and steps are
+ * inputs.
+ */
+static struct tensor *sim_slice(const Onnx__NodeProto *np,
+	struct tensor *const *in, size_t nin)
+{
+	int64_t v[4][2 * MAX_RANK];
+	int n[4], k;
+
+	if (sim_args(np, in, nin, 3, 5) < 0)
+		return NULL;
+	for (k = 0; k < 4; k++) {
+		n[k] = -1;
+		if ((size_t) k + 1 < nin && in[k + 1] &&
+		    ints_read(np, in[k + 1], v[k], &n[k]) < 0)
+			return NULL;
+	}
+	if (n[1] != n[0] || (n[2] >= 0 && n[2] != n[0]) ||
+	    (n[3] >= 0 && n[3] != n[0])) {
+		fprintf(stderr, "%s: slice inputs differ in length\n",
+			np->name);
+		return NULL;
+	}
+	return layout_slice(in[0], n[0], v[0], v[1], n[2] >= 0 ? v[2] : NULL,
+		n[3] >= 0 ? v[3] : NULL);
+}
+
+/* Pad (opset 11+, mode constant): pads and the optional constant_value
+ * are inputs.
+ */
+static struct tensor *sim_pad(const Onnx__NodeProto *np,
+	struct tensor *const *in, size_t nin)
+{
+	const Onnx__AttributeProto *mode = attr_find(np, "mode");
+	const struct tensor *c = nin > 2 ? in[2] : NULL;
+	int64_t pads[2 * MAX_RANK];
+	int n;
+
+	if (sim_args(np, in, nin, 2, 3) < 0 ||
+	    ints_read(np, in[1], pads, &n) < 0)
+		return NULL;
+	if ((mode && !attr_is(mode, "constant")) || n != 2 * in[0]->rank ||
+	    (c && c->n != 1)) {
+		fprintf(stderr, "%s: unsupported Pad\n", np->name);
+		return NULL;
+	}
+	return layout_pad(in[0], pads, c && c->f ? c->f[0] : 0.0f,
+		c && c->i ? c->i[0] : 0);
+}
+
+/* Squeeze (axes optional) or Unsqueeze, axes an input (opset 13+). */
+static struct tensor *sim_squeeze(const Onnx__NodeProto *np,
+	struct tensor *const *in, size_t nin)
+{
+	int squeeze = strcmp(np->op_type, "Squeeze") == 0;
+	int64_t axes[2 * MAX_RANK];
+	int n = 0;
+
+	if (sim_args(np, in, nin, squeeze ? 1 : 2, 2) < 0 ||
+	    (nin > 1 && in[1] && ints_read(np, in[1], axes, &n) < 0))
+		return NULL;
+	return squeeze ? layout_squeeze(in[0], n, axes) :
+		layout_unsqueeze(in[0], n, axes);
 }
 
 static const struct {
@@ -4304,6 +4739,11 @@ static const struct {
 	{ "Flatten", sim_flatten },
 	{ "Reshape", sim_reshape },
 	{ "Concat", sim_concat },
+	{ "Transpose", sim_transpose },
+	{ "Slice", sim_slice },
+	{ "Pad", sim_pad },
+	{ "Squeeze", sim_squeeze },
+	{ "Unsqueeze", sim_squeeze },
 };
 
 /* Run node "np" on the values of "e", adding its output. */
@@ -4442,6 +4882,32 @@ static const char *const sim_cases[] = {
 	"test_reshape_reordered_all_dims",
 	"test_reshape_negative_dim",
 	"test_concat_3d_axis_1",
+	"test_concat_3d_axis_negative_1",
+	"test_conv_with_autopad_same",
+	"test_maxpool_2d_dilations",
+	"test_maxpool_2d_same_upper",
+	"test_maxpool_2d_same_lower",
+	"test_averagepool_2d_same_upper",
+	"test_gemm_default_no_bias",
+	"test_transpose_default",
+	"test_transpose_all_permutations_3",
+	"test_transpose_all_permutations_5",
+	"test_slice",
+	"test_slice_neg",
+	"test_slice_neg_steps",
+	"test_slice_negative_axes",
+	"test_slice_default_axes",
+	"test_slice_default_steps",
+	"test_slice_end_out_of_bounds",
+	"test_slice_start_out_of_bounds",
+	"test_constant_pad",
+	"test_squeeze",
+	"test_squeeze_negative_axes",
+	"test_unsqueeze_axis_0",
+	"test_unsqueeze_negative_axes",
+	"test_unsqueeze_three_axes",
+	"test_unsqueeze_unsorted_axes",
+	"test_flatten_axis2",
 };
 
 /* Number of elements of "got" that differ from "want" (exactly for
@@ -4498,7 +4964,7 @@ static struct tensor *ref_qlinear(const Onnx__NodeProto *np,
 	for (o = 0; o < nch; o++)
 		S[o] = in[1]->f[0] * in[4]->f[in[4]->n > 1 ? o : 0] /
 			in[6]->f[0];
-	if (conv && conv_attr_read(np, in[3], &ca) == 0)
+	if (conv && conv_attr_read(np, in[0], in[3], &ca) == 0)
 		acc = conv_acc(in[0], in[2]->i[0], in[3], wz, nin > 8 && in[8] ?
 			in[8]->i : NULL, &ca, dims);
 	else if (!conv)
@@ -4534,7 +5000,7 @@ static struct tensor *ref_case_run(const struct env *e,
 	if (kind == REF_QLINEARMATMUL)
 		return ref_qlinear(np, in, np->n_input, 0);
 	if (sim_args(np, in, np->n_input, 1, 1) < 0 ||
-	    pool_attr_read(np, &pa) < 0)
+	    pool_attr_read(np, in[0], &pa) < 0)
 		return NULL;
 	return ref_pool(in[0], 0, 1.0f, 1.0f, 0, &pa, 0);
 }
