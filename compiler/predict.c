@@ -3,6 +3,7 @@
  * derived from the command's fields alone.  The functional model and the
  * RTL count by executing; the three must agree.
  */
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -147,6 +148,8 @@ void atoll_predict_cmd(const uint32_t *w, const atoll_hwcfg *hw,
 
 #define NENG 4
 #define DMA_SIM_LIMIT (1u << 22)
+#define VICTIM_LIMIT (1u << 16)
+#define RESIM_LIMIT (1u << 16)
 
 static uint64_t max64(uint64_t a, uint64_t b)
 {
@@ -224,57 +227,122 @@ uint64_t atoll_predict_check_cycles(const uint32_t *w)
 	}
 }
 
-/* Busy cycles of a DMA_IN reading device memory, from the recurrence of
- * rtl/atoll_dma.sv over its elements k: element k is requested at
- *   p(k) = max(p(k-1) + 1, q(k - INFLIGHT) + 1)
- * and written to SPM at
- *   q(k) = max(q(k-1) + 1, p(k) + (k starts a new bus word ? LAT : 1)),
- * and the command is busy for q(N-1) + 2 cycles.  Consecutive elements
- * in one bus word share a read.  Beyond DMA_SIM_LIMIT elements the rate
- * of the first DMA_SIM_LIMIT is extrapolated.
+/* A 4-D element walk of a DMA channel (rtl/atoll_agu.sv): "addr" is
+ * base + sum_d i_d * stride_d of the current element, modulo 2^32.
  */
-static uint64_t dma_in_read_busy(const uint32_t *w, const atoll_hwcfg *hw,
-	uint64_t n)
+struct agu {
+	uint32_t cnt[4];
+	uint32_t str[4];
+	uint32_t row[4];
+	uint32_t i[4];
+};
+
+static void agu_init(struct agu *a, const uint32_t *w, uint32_t base,
+	const uint32_t *str)
 {
-	uint64_t ring[ATOLL_PRED_DMA_INFLIGHT];
-	uint32_t cnt[4], str[4], addr[4];
-	uint64_t bus = bus_bytes(hw), p = 0, q = 0, k = 0, word, last = 0;
-	uint32_t i[4] = { 0, 0, 0, 0 };
 	int d;
 
-	cnt[0] = ATOLL_GETU(w, ATOLL_DMA_COUNT0);
-	cnt[1] = ATOLL_GETU(w, ATOLL_DMA_COUNT1);
-	cnt[2] = ATOLL_GETU(w, ATOLL_DMA_COUNT2);
-	cnt[3] = ATOLL_GETU(w, ATOLL_DMA_COUNT3);
+	a->cnt[0] = ATOLL_GETU(w, ATOLL_DMA_COUNT0);
+	a->cnt[1] = ATOLL_GETU(w, ATOLL_DMA_COUNT1);
+	a->cnt[2] = ATOLL_GETU(w, ATOLL_DMA_COUNT2);
+	a->cnt[3] = ATOLL_GETU(w, ATOLL_DMA_COUNT3);
+	for (d = 0; d < 4; d++) {
+		a->str[d] = str[d];
+		a->row[d] = base;
+		a->i[d] = 0;
+	}
+}
+
+static uint32_t agu_addr(const struct agu *a)
+{
+	return a->row[0];
+}
+
+/* Advance to the next element: the innermost dimension d whose index
+ * can still grow steps by stride d, and every dimension inside it
+ * restarts at the new position.
+ */
+static void agu_step(struct agu *a)
+{
+	int d;
+
+	for (d = 0; d < 4; d++) {
+		if (++a->i[d] < a->cnt[d])
+			break;
+		a->i[d] = 0;
+	}
+	if (d == 4)
+		return;
+	a->row[d] += a->str[d];
+	while (d-- > 0)
+		a->row[d] = a->row[d + 1];
+}
+
+/* Command fetches competing with a DMA_IN for the read-address channel:
+ * fetch k sends its B read requests in cycles [at[k] + 1, at[k] + 1 + B),
+ * "at" increasing; the command processor has priority.
+ */
+struct ar_bursts {
+	const uint64_t *at;
+	uint32_t n;
+	uint64_t beats;
+};
+
+/* The first cycle from "p" on when the DMA may send a read request: p,
+ * or the end of the fetch burst covering p; "*k" walks "b" forward.
+ */
+static uint64_t ar_free(const struct ar_bursts *b, uint32_t *k, uint64_t p)
+{
+	while (b && *k < b->n && b->at[*k] + 1 + b->beats <= p)
+		(*k)++;
+	if (b && *k < b->n && b->at[*k] + 1 <= p)
+		return b->at[*k] + 1 + b->beats;
+	return p;
+}
+
+/* Busy cycles of a DMA_IN reading device memory, accepted at cycle
+ * "a", from the recurrence of rtl/atoll_dma.sv over its elements k:
+ * element k is requested at
+ *   p(k) = max(p(k-1) + 1, q(k - INFLIGHT) + 1)
+ * (delayed past the fetch bursts "b", may be NULL, when it starts a new
+ * bus word and so sends a read) and written to SPM at
+ *   q(k) = max(q(k-1) + 1, p(k) + (k starts a new bus word ? LAT : 1)),
+ * and the command is busy until q(N-1) + 1.  Consecutive elements in
+ * one bus word share a read.  Beyond DMA_SIM_LIMIT elements the rate of
+ * the first DMA_SIM_LIMIT is extrapolated.
+ */
+static uint64_t dma_in_read_busy(const uint32_t *w, const atoll_hwcfg *hw,
+	uint64_t n, uint64_t a, const struct ar_bursts *b)
+{
+	uint64_t ring[ATOLL_PRED_DMA_INFLIGHT];
+	uint32_t str[4], bk = 0;
+	uint64_t bus = bus_bytes(hw), p = a + 1, q = 0, k, word, last = 0;
+	int fresh;
+	struct agu g;
+
 	str[0] = ATOLL_GETU(w, ATOLL_DMA_DRAM_STRIDE0);
 	str[1] = ATOLL_GETU(w, ATOLL_DMA_DRAM_STRIDE1);
 	str[2] = ATOLL_GETU(w, ATOLL_DMA_DRAM_STRIDE2);
 	str[3] = ATOLL_GETU(w, ATOLL_DMA_DRAM_STRIDE3);
-	for (d = 0; d < 4; d++)
-		addr[d] = ATOLL_GETU(w, ATOLL_DMA_DRAM_BASE);
+	agu_init(&g, w, ATOLL_GETU(w, ATOLL_DMA_DRAM_BASE), str);
 	for (k = 0; k < n && k < DMA_SIM_LIMIT; k++) {
-		word = addr[0] / bus;
+		word = agu_addr(&g) / bus;
+		fresh = k == 0 || word != last;
 		if (k > 0)
 			p = max64(p + 1, k >= ATOLL_PRED_DMA_INFLIGHT ?
 				ring[k % ATOLL_PRED_DMA_INFLIGHT] + 1 : 0);
-		q = max64(k ? q + 1 : 0, p + (k == 0 || word != last ?
+		if (fresh)
+			p = ar_free(b, &bk, p);
+		q = max64(k ? q + 1 : 0, p + (fresh ?
 			ATOLL_PRED_MEM_LATENCY : 1));
 		ring[k % ATOLL_PRED_DMA_INFLIGHT] = q;
 		last = word;
-		for (d = 0; d < 4; d++) {
-			if (++i[d] < cnt[d] || d == 3)
-				break;
-			i[d] = 0;
-		}
-		if (d < 4 && i[d] < cnt[d]) {
-			addr[d] += str[d];
-			while (d-- > 0)
-				addr[d] = addr[d + 1];
-		}
+		agu_step(&g);
 	}
+	q -= a;
 	if (k < n)
-		q = q * (n / k) + q * (n % k) / k;
-	return q + 2;
+		q = (uint64_t) ((double) q * ((double) n / (double) k));
+	return q + 1;
 }
 
 /* Busy cycles of DMA_IN and DMA_OUT.  A fill DMA_IN writes one element
@@ -292,7 +360,7 @@ static uint64_t dma_busy(const uint32_t *w, const atoll_hwcfg *hw)
 		return n + 5 + ATOLL_PRED_MEM_LATENCY;
 	if (ATOLL_GETU(w, ATOLL_DMA_FILL_EN))
 		return n + 2;
-	return dma_in_read_busy(w, hw, n);
+	return dma_in_read_busy(w, hw, n, 0, NULL);
 }
 
 /* ACT: per partition 1 cycle, plus 14 to read the parameter record with
@@ -311,38 +379,48 @@ static uint64_t act_busy(const uint32_t *w)
 		n * (7 + rd + wr);
 }
 
+/* Sum over the n positions base + i*step of the taps (k of them, "d"
+ * apart) inside [0, lim), into "*taps", and the number of positions
+ * with at least one tap inside, into "*some".
+ */
+static void pool_axis(int64_t base, int64_t step, int64_t n, int64_t k,
+	int64_t d, int64_t lim, uint64_t *taps, uint64_t *some)
+{
+	uint64_t in;
+	int64_t i;
+
+	*taps = 0;
+	*some = 0;
+	for (i = 0; i < n; i++) {
+		in = inside(base + i * step, d, k, lim);
+		*taps += in;
+		*some += in > 0;
+	}
+}
+
 /* POOL: per partition 1 cycle; per output 6 cycles, 2 per tap inside
  * the image, 1 per tap outside, and 66 for the divider of an average
- * over a nonzero count.
+ * over a nonzero count.  The taps inside of output (i1, i0) are the
+ * product of a row and a column count, so the sums separate.
  */
 static uint64_t pool_busy(const uint32_t *w)
 {
 	uint64_t np = ATOLL_GETU(w, ATOLL_POOL_NPARTS);
-	int64_t n0 = ATOLL_GETU(w, ATOLL_POOL_N0);
-	int64_t n1 = ATOLL_GETU(w, ATOLL_POOL_N1);
-	int64_t y0 = ATOLL_GETS(w, ATOLL_POOL_Y0);
-	int64_t x0 = ATOLL_GETS(w, ATOLL_POOL_X0);
-	int64_t sy = ATOLL_GETS(w, ATOLL_POOL_SY);
-	int64_t sx = ATOLL_GETS(w, ATOLL_POOL_SX);
-	int64_t kh = ATOLL_GETU(w, ATOLL_POOL_KH);
-	int64_t kw = ATOLL_GETU(w, ATOLL_POOL_KW);
-	int64_t dy = ATOLL_GETU(w, ATOLL_POOL_DY);
-	int64_t dx = ATOLL_GETU(w, ATOLL_POOL_DX);
-	int64_t h = ATOLL_GETU(w, ATOLL_POOL_H);
-	int64_t wd = ATOLL_GETU(w, ATOLL_POOL_W);
-	int avg = ATOLL_GETU(w, ATOLL_POOL_AVG);
-	int pad = ATOLL_GETU(w, ATOLL_POOL_COUNT_PAD);
-	uint64_t per = 0, in;
-	int64_t i1, i0;
+	uint64_t n0 = ATOLL_GETU(w, ATOLL_POOL_N0);
+	uint64_t n1 = ATOLL_GETU(w, ATOLL_POOL_N1);
+	uint64_t kh = ATOLL_GETU(w, ATOLL_POOL_KH);
+	uint64_t kw = ATOLL_GETU(w, ATOLL_POOL_KW);
+	uint64_t ty, sy, tx, sx, div = 0;
 
-	for (i1 = 0; i1 < n1; i1++)
-		for (i0 = 0; i0 < n0; i0++) {
-			in = inside(y0 + i1 * sy, dy, kh, h) *
-				inside(x0 + i0 * sx, dx, kw, wd);
-			per += 6 + (uint64_t) (kh * kw) + in +
-				(avg && (pad || in) ? 66 : 0);
-		}
-	return np * (1 + per);
+	pool_axis(ATOLL_GETS(w, ATOLL_POOL_Y0), ATOLL_GETS(w, ATOLL_POOL_SY),
+		n1, kh, ATOLL_GETU(w, ATOLL_POOL_DY),
+		ATOLL_GETU(w, ATOLL_POOL_H), &ty, &sy);
+	pool_axis(ATOLL_GETS(w, ATOLL_POOL_X0), ATOLL_GETS(w, ATOLL_POOL_SX),
+		n0, kw, ATOLL_GETU(w, ATOLL_POOL_DX),
+		ATOLL_GETU(w, ATOLL_POOL_W), &tx, &sx);
+	if (ATOLL_GETU(w, ATOLL_POOL_AVG))
+		div = ATOLL_GETU(w, ATOLL_POOL_COUNT_PAD) ? n0 * n1 : sy * sx;
+	return np * (1 + n0 * n1 * (6 + kh * kw) + ty * tx + 66 * div);
 }
 
 uint64_t atoll_predict_busy(const uint32_t *w, const atoll_hwcfg *hw)
@@ -390,6 +468,46 @@ struct tl_sem {
 	uint32_t cap;
 };
 
+/* A phase of the PE engine during which it reads SPM partitions
+ * [p0, p1) (or, "psum", the PSUM read port for accumulation) in a
+ * fraction "dens" of the cycles [s, e).  The PE has top priority.
+ */
+struct tl_block {
+	double s;
+	double e;
+	uint32_t p0;
+	uint32_t p1;
+	double dens;
+	int psum;
+};
+
+/* A run of "n" consecutive elements whose reads go to partition "part". */
+struct tl_run {
+	uint32_t part;
+	uint64_t n;
+};
+
+enum { VICTIM_NONE, VICTIM_SPM, VICTIM_PSUM };
+
+/* The command running on DMA-out or ACT, whose reads yield to the PE:
+ * its elements ("runs"), each "cost" cycles with "reads" read cycles,
+ * then "tail" cycles.  Progress is known up to cycle "now": "run" and
+ * "off" locate the next element.
+ */
+struct tl_victim {
+	int kind;
+	uint32_t cmd;
+	struct tl_run *runs;
+	uint32_t nruns;
+	uint32_t cap;
+	uint32_t run;
+	double off;
+	double now;
+	double cost;
+	double reads;
+	double tail;
+};
+
 struct timeline {
 	const uint32_t *cmds;
 	uint32_t ncmds;
@@ -399,8 +517,13 @@ struct timeline {
 	struct tl_sem *sem;
 	uint32_t nsem;
 	uint32_t next;
-	uint64_t issue;
+	uint64_t *issue;
+	uint32_t nissue;
+	uint32_t last;
 	int ended;
+	struct tl_block pe[3];
+	int npe;
+	struct tl_victim vic[NENG];
 };
 
 static const uint32_t *tl_cmd(const struct timeline *tl, uint32_t i)
@@ -408,27 +531,98 @@ static const uint32_t *tl_cmd(const struct timeline *tl, uint32_t i)
 	return tl->cmds + (size_t) i * ATOLL_CMD_WORDS;
 }
 
-/* The cycle the decoder takes command "i" (all before it dispatched):
- * its fetch issues a read per cycle after one setup cycle, starting when
- * the previous fetch has issued and the slot of command i-2 is free
- * (two fetch slots), and is complete LAT cycles after its last read:
- *   issue(i) = max(issue(i-1) + 1 + B, take(i-2) + 1)
- *   take(i)  = max(issue(i) + 1 + B + LAT, dispatch(i-1) + 1)
- * with B read beats per command.  Records issue(i) in tl->issue.
+/* The busy cycles of command "i" accepted at cycle "a"; a DMA_IN's read
+ * requests yield to the command fetches known so far.
  */
-static uint64_t tl_take(struct timeline *tl, uint32_t i)
+static uint64_t tl_busy(const struct timeline *tl, uint32_t i,
+	uint64_t a)
 {
-	uint64_t b = fetch_beats(tl->hw), issue;
+	const uint32_t *w = tl_cmd(tl, i);
+	struct ar_bursts b;
+	uint64_t n = (uint64_t) ATOLL_GETU(w, ATOLL_DMA_COUNT0) *
+		ATOLL_GETU(w, ATOLL_DMA_COUNT1) *
+		ATOLL_GETU(w, ATOLL_DMA_COUNT2) *
+		ATOLL_GETU(w, ATOLL_DMA_COUNT3);
+	uint32_t lo = 0, hi = tl->nissue, mid;
 
+	if (ATOLL_GETU(w, ATOLL_DMA_FILL_EN) || opcode(w) != ATOLL_OP_DMA_IN)
+		return atoll_predict_busy(w, tl->hw);
+	b.beats = fetch_beats(tl->hw);
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (tl->issue[mid] + 1 + b.beats <= a)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	b.at = tl->issue + lo;
+	b.n = tl->nissue - lo;
+	return dma_in_read_busy(w, tl->hw, n, a, &b);
+}
+
+/* A new fetch issued at "at": when it overlaps the DMA_IN running on
+ * engine 0 (the last command it started, WAITs passed over, if that is a
+ * DMA_IN of at most RESIM_LIMIT elements), recompute that command's end
+ * with every fetch known.
+ */
+static void tl_fetch_contend(struct timeline *tl, uint64_t at)
+{
+	struct tl_queue *q = &tl->q[0];
+	const uint32_t *w;
+	uint32_t i;
+
+	for (i = q->head; i > 0 && opcode(tl_cmd(tl, q->cmd[i - 1])) ==
+	     ATOLL_OP_WAIT; i--)
+		;
 	if (i == 0)
-		issue = ATOLL_PRED_FETCH_START;
-	else
-		issue = tl->issue + 1 + b;
-	if (i >= 2)
-		issue = max64(issue, tl->t[i - 2].take + 1);
-	tl->issue = issue;
-	issue += 1 + b + ATOLL_PRED_MEM_LATENCY;
-	return i == 0 ? issue : max64(issue, tl->t[i - 1].dispatch + 1);
+		return;
+	i = q->cmd[i - 1];
+	w = tl_cmd(tl, i);
+	if (opcode(w) != ATOLL_OP_DMA_IN || q->free <= at + 1 ||
+	    (uint64_t) ATOLL_GETU(w, ATOLL_DMA_COUNT0) *
+	    ATOLL_GETU(w, ATOLL_DMA_COUNT1) * ATOLL_GETU(w, ATOLL_DMA_COUNT2) *
+	    ATOLL_GETU(w, ATOLL_DMA_COUNT3) > RESIM_LIMIT)
+		return;
+	q->free = tl->t[i].start + tl_busy(tl, i, tl->t[i].start) + 1;
+	tl->t[i].done = q->free;
+}
+
+/* The cycle the decoder takes command "i" <= tl->next, once fetched:
+ *   take(i) = max(issue(i) + 1 + B + LAT, dispatch(i-1) + 1)
+ * with B read beats per command (the data of the last read arrives LAT
+ * cycles after it).
+ */
+static uint64_t tl_take(const struct timeline *tl, uint32_t i)
+{
+	uint64_t t = tl->issue[i] + 1 + fetch_beats(tl->hw) +
+		ATOLL_PRED_MEM_LATENCY;
+
+	return i == 0 ? t : max64(t, tl->t[i - 1].dispatch + 1);
+}
+
+/* Issue every fetch that can be timed: a fetch sends a read per cycle
+ * after one setup cycle, once the previous fetch has sent its reads and
+ * the slot of command i-2 is free (two slots; the decoder frees a slot
+ * when it takes the command):
+ *   issue(i) = max(issue(i-1) + 1 + B, take(i-2) + 1)
+ * which is known up to i = next + 2.  Fetching stops after the first
+ * command that ends the stream (tl->last).
+ */
+static void tl_fetch(struct timeline *tl)
+{
+	uint64_t b = fetch_beats(tl->hw), at;
+	uint32_t i;
+
+	while (tl->nissue < tl->ncmds && tl->nissue <= tl->last &&
+	       tl->nissue <= tl->next + 2) {
+		i = tl->nissue;
+		at = i ? tl->issue[i - 1] + 1 + b : ATOLL_PRED_FETCH_START;
+		if (i >= 2)
+			at = max64(at, (i - 2 < tl->next ? tl->t[i - 2].take :
+				tl_take(tl, i - 2)) + 1);
+		tl->issue[tl->nissue++] = at;
+		tl_fetch_contend(tl, at);
+	}
 }
 
 /* Dispatch command tl->next when its queue has room: the queue holds
@@ -447,6 +641,7 @@ static int tl_dispatch(struct timeline *tl)
 
 	if (tl->ended || tl->next >= tl->ncmds)
 		return 0;
+	tl_fetch(tl);
 	w = tl_cmd(tl, tl->next);
 	t = &tl->t[tl->next];
 	e = cmd_engine(w);
@@ -531,9 +726,268 @@ static int tl_sem_add(struct timeline *tl, uint32_t s, uint64_t at)
 	return 0;
 }
 
+/* Append "n" elements reading partition "part" to the runs of "v",
+ * merging with the last run when the partition is the same.
+ */
+static int victim_add(struct tl_victim *v, uint32_t part, uint64_t n)
+{
+	struct tl_run *r;
+
+	if (v->nruns && v->runs[v->nruns - 1].part == part) {
+		v->runs[v->nruns - 1].n += n;
+		return 0;
+	}
+	if (v->nruns == v->cap) {
+		r = realloc(v->runs, (v->cap ? 2 * v->cap : 16) * sizeof(*r));
+		if (!r)
+			return -1;
+		v->runs = r;
+		v->cap = v->cap ? 2 * v->cap : 16;
+	}
+	v->runs[v->nruns].part = part;
+	v->runs[v->nruns++].n = n;
+	return 0;
+}
+
+/* The partitions a DMA_OUT reads, element by element (the first
+ * VICTIM_LIMIT elements; the rest count with the last partition).
+ */
+static int victim_dma_out(struct tl_victim *v, const uint32_t *w,
+	uint64_t n)
+{
+	uint32_t str[4];
+	struct agu a;
+	uint64_t k;
+
+	str[0] = ATOLL_GETU(w, ATOLL_DMA_PART_STRIDE0);
+	str[1] = ATOLL_GETU(w, ATOLL_DMA_PART_STRIDE1);
+	str[2] = ATOLL_GETU(w, ATOLL_DMA_PART_STRIDE2);
+	str[3] = ATOLL_GETU(w, ATOLL_DMA_PART_STRIDE3);
+	agu_init(&a, w, ATOLL_GETU(w, ATOLL_DMA_SPM_PART), str);
+	for (k = 0; k < n && k < VICTIM_LIMIT; k++) {
+		if (victim_add(v, agu_addr(&a), 1) < 0)
+			return -1;
+		agu_step(&a);
+	}
+	return k < n ? victim_add(v, v->runs[v->nruns - 1].part, n - k) : 0;
+}
+
+/* Partition i of an ACT, ADD or POOL reads partition "part" + i for
+ * "per" elements of "cost" cycles, "reads" of them reading.
+ */
+static int victim_vector(struct tl_victim *v, uint32_t part, uint32_t np,
+	uint64_t per, double cost, double reads)
+{
+	uint32_t i;
+
+	v->cost = cost;
+	v->reads = reads;
+	for (i = 0; i < np; i++)
+		if (victim_add(v, part + i, per) < 0)
+			return -1;
+	return 0;
+}
+
+static uint64_t victim_elements(const struct tl_victim *v)
+{
+	uint64_t n = 0;
+	uint32_t r;
+
+	for (r = 0; r < v->nruns; r++)
+		n += v->runs[r].n;
+	return n;
+}
+
+/* Describe command "w" started at "start" as a victim on "v": which
+ * reads yield to the PE and how its "busy" cycles split into element
+ * work and a fixed tail.
+ */
+static int victim_init(struct tl_victim *v, const uint32_t *w,
+	uint64_t start, uint64_t busy)
+{
+	uint64_t n;
+	int rc = 0;
+
+	v->kind = VICTIM_SPM;
+	v->nruns = 0;
+	v->run = 0;
+	v->off = 0;
+	v->now = (double) start + 1;
+	v->cost = 1;
+	v->reads = 1;
+	switch (opcode(w)) {
+	case ATOLL_OP_DMA_OUT:
+		n = (uint64_t) ATOLL_GETU(w, ATOLL_DMA_COUNT0) *
+			ATOLL_GETU(w, ATOLL_DMA_COUNT1) *
+			ATOLL_GETU(w, ATOLL_DMA_COUNT2) *
+			ATOLL_GETU(w, ATOLL_DMA_COUNT3);
+		if (ATOLL_GETU(w, ATOLL_DMA_FILL_EN))
+			v->kind = VICTIM_NONE;
+		else
+			rc = victim_dma_out(v, w, n);
+		break;
+	case ATOLL_OP_ACT:
+		n = (uint64_t) ATOLL_GETU(w, ATOLL_ACT_N0) *
+			ATOLL_GETU(w, ATOLL_ACT_N1);
+		if (ATOLL_GETU(w, ATOLL_ACT_SRC_TYPE) == 0)
+			v->kind = VICTIM_PSUM;
+		rc = victim_vector(v, ATOLL_GETU(w, ATOLL_ACT_SRC_PART),
+			ATOLL_GETU(w, ATOLL_ACT_NPARTS), n,
+			(double) act_busy(w) / (double) (n *
+			ATOLL_GETU(w, ATOLL_ACT_NPARTS)),
+			ATOLL_GETU(w, ATOLL_ACT_SRC_TYPE) == 1 ? 4 : 1);
+		break;
+	case ATOLL_OP_ADD:
+		n = (uint64_t) ATOLL_GETU(w, ATOLL_ADD_N0) *
+			ATOLL_GETU(w, ATOLL_ADD_N1);
+		rc = victim_vector(v, ATOLL_GETU(w, ATOLL_ADD_A_PART),
+			ATOLL_GETU(w, ATOLL_ADD_NPARTS), n, 13, 2);
+		break;
+	case ATOLL_OP_POOL:
+		n = (uint64_t) ATOLL_GETU(w, ATOLL_POOL_N0) *
+			ATOLL_GETU(w, ATOLL_POOL_N1);
+		rc = victim_vector(v, ATOLL_GETU(w, ATOLL_POOL_SRC_PART),
+			ATOLL_GETU(w, ATOLL_POOL_NPARTS), n,
+			(double) pool_busy(w) / (double) (n *
+			ATOLL_GETU(w, ATOLL_POOL_NPARTS)),
+			(double) (ATOLL_GETU(w, ATOLL_POOL_KH) *
+			ATOLL_GETU(w, ATOLL_POOL_KW)));
+		break;
+	default:
+		v->kind = VICTIM_NONE;
+		break;
+	}
+	if (rc < 0 || v->kind == VICTIM_NONE) {
+		v->kind = VICTIM_NONE;
+		return rc;
+	}
+	v->tail = (double) busy - v->cost * (double) victim_elements(v);
+	return 0;
+}
+
+/* Let "v" progress from v->now to cycle "until" at "cost" cycles per
+ * element, or per element reading a partition in [p0, p1) at
+ * "cost" + "reads" * dens / (1 - dens) (stalled when dens >= 1).
+ */
+static void victim_advance(struct tl_victim *v, double until, uint32_t p0,
+	uint32_t p1, double dens)
+{
+	const struct tl_run *r;
+	double c, left, k;
+
+	while (v->now < until && v->run < v->nruns) {
+		r = &v->runs[v->run];
+		c = v->cost;
+		if (r->part >= p0 && r->part < p1 && dens > 0) {
+			if (dens >= 1) {
+				v->now = until;
+				return;
+			}
+			c += v->reads * dens / (1 - dens);
+		}
+		left = (double) r->n - v->off;
+		k = (until - v->now) / c;
+		if (k < left) {
+			v->off += k;
+			v->now = until;
+			return;
+		}
+		v->now += left * c;
+		v->off = 0;
+		v->run++;
+	}
+}
+
+/* The cycle after the last busy cycle of "v" when nothing blocks it
+ * from v->now on.
+ */
+static uint64_t victim_free(const struct tl_victim *v)
+{
+	double left = -v->off;
+	uint32_t r;
+
+	for (r = v->run; r < v->nruns; r++)
+		left += (double) v->runs[r].n;
+	return (uint64_t) ceil(v->now + left * v->cost + v->tail);
+}
+
+/* Stretch the command running on engine "e" by the PE phase "b": it
+ * runs unhindered up to b->s and then at the rates of victim_advance
+ * up to b->e.
+ */
+static void tl_stretch(struct timeline *tl, int e, const struct tl_block *b)
+{
+	struct tl_victim *v = &tl->vic[e];
+	struct tl_queue *q = &tl->q[e];
+
+	if (v->kind != (b->psum ? VICTIM_PSUM : VICTIM_SPM) ||
+	    (double) q->free <= b->s || b->dens <= 0)
+		return;
+	victim_advance(v, b->s, 0, 0, 0);
+	victim_advance(v, b->e, b->psum ? 0 : b->p0,
+		b->psum ? UINT32_MAX : b->p1, b->dens);
+	q->free = max64(q->free, victim_free(v));
+	tl->t[v->cmd].done = q->free;
+}
+
+/* The read phases of LDW or MM "w" accepted at cycle "a": LDW reads the
+ * zero-point partition for NCOLS cycles, then its weight partitions for
+ * NCOLS cycles; MM reads its partitions at the positions inside the
+ * image during its N0 * N1 streaming cycles and, with ACC, holds the
+ * PSUM read port for N0 * N1 cycles as the sums leave the array
+ * ROWS + COLS cycles later.
+ */
+static int pe_blocks(const uint32_t *w, const atoll_hwcfg *hw, uint64_t a,
+	struct tl_block *b)
+{
+	double n, in, c;
+
+	if (opcode(w) == ATOLL_OP_LDW) {
+		c = ATOLL_GETU(w, ATOLL_LDW_NCOLS);
+		b[0].s = (double) a + 1;
+		b[0].e = b[0].s + c;
+		b[0].p0 = ATOLL_GETU(w, ATOLL_LDW_ZP_PART);
+		b[0].p1 = b[0].p0 + 1;
+		b[0].dens = 1;
+		b[0].psum = 0;
+		b[1].s = b[0].e;
+		b[1].e = b[1].s + c;
+		b[1].p0 = ATOLL_GETU(w, ATOLL_LDW_W_PART);
+		b[1].p1 = b[1].p0 + ATOLL_GETU(w, ATOLL_LDW_NROWS);
+		b[1].dens = 1;
+		b[1].psum = 0;
+		return 2;
+	}
+	if (opcode(w) != ATOLL_OP_MM)
+		return 0;
+	n = (double) ATOLL_GETU(w, ATOLL_MM_N0) * ATOLL_GETU(w, ATOLL_MM_N1);
+	in = (double) inside(ATOLL_GETS(w, ATOLL_MM_Y0),
+		ATOLL_GETS(w, ATOLL_MM_SY), ATOLL_GETU(w, ATOLL_MM_N1),
+		ATOLL_GETU(w, ATOLL_MM_H)) *
+		(double) inside(ATOLL_GETS(w, ATOLL_MM_X0),
+		ATOLL_GETS(w, ATOLL_MM_SX), ATOLL_GETU(w, ATOLL_MM_N0),
+		ATOLL_GETU(w, ATOLL_MM_W));
+	b[0].s = (double) a + 1;
+	b[0].e = b[0].s + n;
+	b[0].p0 = ATOLL_GETU(w, ATOLL_MM_X_PART);
+	b[0].p1 = b[0].p0 + ATOLL_GETU(w, ATOLL_MM_NROWS);
+	b[0].dens = in / n;
+	b[0].psum = 0;
+	if (!ATOLL_GETU(w, ATOLL_MM_ACC))
+		return 1;
+	b[1].s = b[0].s + hw->rows + hw->cols;
+	b[1].e = b[1].s + n;
+	b[1].p0 = 0;
+	b[1].p1 = 0;
+	b[1].dens = 1;
+	b[1].psum = 1;
+	return 2;
+}
+
 /* Start the head of queue "e" at cycle "start": a command keeps the
- * engine busy for atoll_predict_busy cycles after that; a SIGNAL's
- * increment is visible the cycle after it retires.
+ * engine busy for atoll_predict_busy cycles after that, longer when its
+ * reads yield to the PE (tl_stretch); a SIGNAL's increment is visible
+ * the cycle after it retires.
  */
 static int tl_run(struct timeline *tl, int e, uint64_t start)
 {
@@ -541,6 +995,8 @@ static int tl_run(struct timeline *tl, int e, uint64_t start)
 	uint32_t i = q->cmd[q->head++];
 	const uint32_t *w = tl_cmd(tl, i);
 	atoll_cmd_time *t = &tl->t[i];
+	uint64_t busy;
+	int k;
 
 	t->start = start;
 	q->last_pop = start;
@@ -552,10 +1008,27 @@ static int tl_run(struct timeline *tl, int e, uint64_t start)
 		t->done = start + 1;
 		return tl_sem_add(tl, ATOLL_GETU(w, ATOLL_SEM_SEM), start + 1);
 	default:
-		q->free = start + atoll_predict_busy(w, tl->hw) + 1;
-		t->done = q->free;
+		break;
+	}
+	busy = tl_busy(tl, i, start);
+	q->free = start + busy + 1;
+	t->done = q->free;
+	if (e == 2) {
+		tl->npe = pe_blocks(w, tl->hw, start, tl->pe);
+		for (k = 0; k < tl->npe; k++) {
+			tl_stretch(tl, 1, &tl->pe[k]);
+			tl_stretch(tl, 3, &tl->pe[k]);
+		}
 		return 0;
 	}
+	if (e != 1 && e != 3)
+		return 0;
+	tl->vic[e].cmd = i;
+	if (victim_init(&tl->vic[e], w, start, busy) < 0)
+		return -1;
+	for (k = 0; k < tl->npe; k++)
+		tl_stretch(tl, e, &tl->pe[k]);
+	return 0;
 }
 
 /* Alternate between the command processor, which dispatches as far as
@@ -589,16 +1062,32 @@ static int tl_simulate(struct timeline *tl)
 	return tl->ended ? 0 : 1;
 }
 
+/* The index of the first command that ends the stream (END or an
+ * illegal opcode), or of the last command.
+ */
+static uint32_t stream_end(const uint32_t *cmds, uint32_t ncmds)
+{
+	uint32_t i;
+
+	for (i = 0; i + 1 < ncmds; i++)
+		if (cmd_engine(cmds + (size_t) i * ATOLL_CMD_WORDS) < 0)
+			return i;
+	return i;
+}
+
 static void tl_free(struct timeline *tl)
 {
 	uint32_t s;
 	int e;
 
-	for (e = 0; e < NENG; e++)
+	for (e = 0; e < NENG; e++) {
 		free(tl->q[e].cmd);
+		free(tl->vic[e].runs);
+	}
 	for (s = 0; s < tl->nsem; s++)
 		free(tl->sem[s].t);
 	free(tl->sem);
+	free(tl->issue);
 }
 
 int atoll_predict_timeline(const uint32_t *cmds, uint32_t ncmds,
@@ -620,13 +1109,15 @@ int atoll_predict_timeline(const uint32_t *cmds, uint32_t ncmds,
 	tl.hw = hw;
 	tl.t = t;
 	tl.nsem = hw->semaphores;
+	tl.issue = malloc((ncmds ? ncmds : 1) * sizeof(*tl.issue));
+	tl.last = stream_end(cmds, ncmds);
 	tl.sem = calloc(tl.nsem ? tl.nsem : 1, sizeof(*tl.sem));
 	for (e = 0; e < NENG; e++)
 		tl.q[e].cmd = malloc((ncmds ? ncmds : 1) * sizeof(uint32_t));
 	for (e = 0; e < NENG; e++)
 		if (!tl.q[e].cmd)
 			t = NULL;
-	if (t && tl.sem && tl_simulate(&tl) == 0) {
+	if (t && tl.sem && tl.issue && tl_simulate(&tl) == 0) {
 		for (i = 0; i < tl.next; i++)
 			*cycles = max64(*cycles, t[i].done);
 		rc = 0;

@@ -52,9 +52,10 @@ uint64_t atoll_predict_check_cycles(const uint32_t *w);
  * counter for this command alone); 0 for WAIT, SIGNAL and END.
  */
 uint64_t atoll_predict_busy(const uint32_t *w, const atoll_hwcfg *hw);
-/* The predicted timeline of the "ncmds" commands at "cmds" (the first
- * END ends the stream): per-command times into "t" (ncmds entries, may
- * be NULL) and the predicted value of the cycles counter into "*cycles".
+/* The predicted timeline on the RTL of the "ncmds" commands at "cmds"
+ * (the first END, or illegal opcode, ends the stream): per-command times
+ * into "t" (ncmds entries, may be NULL; commands after the end keep 0)
+ * and the predicted value of the cycles counter into "*cycles".
  * Returns 0, or -1 when the stream has no END, deadlocks (a WAIT that
  * no SIGNAL can release) or memory runs out; "*cycles" is then 0.
  */
