@@ -213,4 +213,5 @@ if fresh "$small" "$small"; then
 else
 	status=1
 fi
+sh "$(dirname "$0")/bench_rtl.sh" "$build" || status=1
 exit $status
