@@ -644,7 +644,7 @@ static int lower_pad(struct atoll_lower *L, const atoll_tensor *x)
 	const atoll_tensor *cv = lw_input(L->graph, L->node, 2);
 	const atoll_attr *mode = atoll_node_attr(L->node, "mode");
 	int64_t pads[2 * R4], od[ATOLL_MAX_RANK], xd[R4], od4[R4], fill;
-	int n = 0, i, r = x->rank, k = R4 - r;
+	int n = 0, i, r = x->rank;
 	atoll_view sv, dv;
 
 	if (mode && mode->s && strcmp(mode->s, "constant"))
@@ -672,7 +672,6 @@ static int lower_pad(struct atoll_lower *L, const atoll_tensor *x)
 	    view_dense(L, x, xd, &sv) < 0 ||
 	    view_dense(L, output(L), od4, &dv) < 0)
 		return -1;
-	(void) k;
 	return emit_copy(L, od4, &sv, &dv, r >= 2 ? pads[r - 2] : 0,
 		pads[r - 1], (int) fill);
 }

@@ -338,8 +338,8 @@ static int cmd_pool(struct vec_gen *g, const int64_t *t, uint32_t *w)
  * of tile ct + (chan_off + i) div ROWS.  The partitions wrap once, so the
  * command splits into two runs of contiguous partitions.
  */
-static int emit_shifted(struct vec_gen *g, const int64_t *t, uint32_t *w,
-	atoll_buf **bufs, int *uses)
+static int emit_shifted(struct vec_gen *g, uint32_t *w, atoll_buf **bufs,
+	int *uses)
 {
 	const atoll_res *r = &g->v->out.res;
 	int64_t R = g->R, np = ATOLL_GETU(w, ATOLL_POOL_NPARTS);
@@ -363,7 +363,6 @@ static int emit_shifted(struct vec_gen *g, const int64_t *t, uint32_t *w,
 			return -1;
 		first += k;
 	}
-	(void) t;
 	return 0;
 }
 
@@ -391,7 +390,7 @@ static int stmt_cmp(struct vec_gen *g, const int64_t *t)
 	if (r < 0)
 		return -1;
 	if (v->out.res.on && v->out.res.chan_off)
-		return emit_shifted(g, t, w, bufs, uses);
+		return emit_shifted(g, w, bufs, uses);
 	return atoll_emit_cmd(g->em, w, 3, bufs, uses);
 }
 
