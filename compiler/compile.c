@@ -224,6 +224,42 @@ static int lower_all(struct compile_state *s)
 	return 0;
 }
 
+/* Per-axis host (de)quantisation of graph tensor "t" into "bt": the
+ * scales and zero points along t->host_axis, from their constants.
+ */
+static int host_axis_params(struct compile_state *s, const atoll_tensor *t,
+	atoll_btensor *bt)
+{
+	const atoll_tensor *qs = &s->g->tensors[t->host_qs];
+	const atoll_tensor *qz = t->host_qz >= 0 ?
+		&s->g->tensors[t->host_qz] : NULL;
+	int64_t n, k;
+
+	if (t->host_axis < 0 || t->host_axis >= t->rank ||
+	    atoll_tensor_numel(qs) != t->dims[t->host_axis]) {
+		atoll_diag_error(s->d, NULL, "tensor '%s': per-axis scale "
+			"does not match the shape", t->name);
+		return -1;
+	}
+	n = t->dims[t->host_axis];
+	bt->host_float = 2;
+	bt->host_axis = (uint32_t) t->host_axis;
+	bt->host_scales = malloc((n ? n : 1) * sizeof(float));
+	bt->host_zps = calloc(n ? n : 1, sizeof(int32_t));
+	if (!bt->host_scales || !bt->host_zps) {
+		atoll_diag_error(s->d, NULL, "out of memory");
+		return -1;
+	}
+	memcpy(bt->host_scales, qs->data, n * sizeof(float));
+	for (k = 0; qz && k < n; k++)
+		bt->host_zps[k] = qz->dtype == ATOLL_DT_INT8 ?
+			((const int8_t *) qz->data)[k] :
+			((const uint8_t *) qz->data)[k];
+	bt->scale = bt->host_scales[0];
+	bt->zero_point = bt->host_zps[0];
+	return 0;
+}
+
 static int add_tensor(struct compile_state *s, atoll_bundle *b, int ti,
 	int role)
 {
@@ -247,6 +283,8 @@ static int add_tensor(struct compile_state *s, atoll_bundle *b, int ti,
 		bt->scale = t->host_scale;
 		bt->zero_point = t->host_zp;
 	}
+	if (t->host_float == 2)
+		return host_axis_params(s, t, bt);
 	return 0;
 }
 
@@ -284,10 +322,12 @@ static int assemble(struct compile_state *s, atoll_bundle *b)
 	if (!b->tensors || !b->groups)
 		return -1;
 	for (i = 0; i < s->g->ninputs; i++)
-		if (!s->g->tensors[s->g->inputs[i]].data)
-			add_tensor(s, b, s->g->inputs[i], ATOLL_ROLE_INPUT);
+		if (!s->g->tensors[s->g->inputs[i]].data &&
+		    add_tensor(s, b, s->g->inputs[i], ATOLL_ROLE_INPUT) < 0)
+			return -1;
 	for (i = 0; i < s->g->noutputs; i++)
-		add_tensor(s, b, s->g->outputs[i], ATOLL_ROLE_OUTPUT);
+		if (add_tensor(s, b, s->g->outputs[i], ATOLL_ROLE_OUTPUT) < 0)
+			return -1;
 	for (i = 0; i < s->g->ntensors; i++)
 		if (s->addr[i] >= 0 && !s->g->tensors[i].is_input &&
 		    !s->g->tensors[i].is_output &&

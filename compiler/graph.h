@@ -30,9 +30,13 @@ typedef struct atoll_tensor {
 	int is_output;			/* graph output */
 	int host_float;			/* graph boundary is float32: the host
 					 * quantises it (input) or dequantises
-					 * it (output) with host_scale/host_zp */
+					 * it (output) with host_scale/host_zp
+					 * (1), or per axis (2) */
 	float host_scale;
 	int host_zp;
+	int host_axis;			/* host_float 2: axis, and the constant */
+	int host_qs, host_qz;		/* scale and zero-point tensors (qz may
+					 * be -1: zero points 0) */
 } atoll_tensor;
 
 enum atoll_attr_type {

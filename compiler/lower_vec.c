@@ -131,16 +131,67 @@ static int emit_vec(struct atoll_lower *L, atoll_vec *v)
 	return L->gen_vec(L, v);
 }
 
-/* com.microsoft QLinearAdd: a, as, az, b, bs, bz, ys, yz (same shapes). */
+/* The numpy broadcast of the shapes of "a" and "b" (ranks 1 to 4). */
+static int broadcast_dims(struct atoll_lower *L, const atoll_tensor *a,
+	const atoll_tensor *b, int *rank, int64_t *od)
+{
+	int k;
+
+	*rank = a->rank > b->rank ? a->rank : b->rank;
+	if (*rank > R4)
+		return lw_fail(L, "broadcasting supports ranks up to 4");
+	for (k = 0; k < *rank; k++) {
+		int ia = k - (*rank - a->rank), ib = k - (*rank - b->rank);
+		int64_t x = ia >= 0 ? a->dims[ia] : 1;
+		int64_t y = ib >= 0 ? b->dims[ib] : 1;
+
+		if (x != y && x != 1 && y != 1)
+			return lw_fail(L, "inputs '%s' and '%s' do not "
+				"broadcast (dimension %d: %lld vs %lld)",
+				a->name, b->name, k, (long long) x,
+				(long long) y);
+		od[k] = x == 1 ? y : x;
+	}
+	return 0;
+}
+
+/* A view of tensor "t" (4-D dims "td") read at every position of the
+ * 4-D output dims "od": stride 0 along the dimensions it broadcasts.
+ */
+static int view_bcast(struct atoll_lower *L, const atoll_tensor *t,
+	const int64_t *td, const int64_t *od, atoll_view *v)
+{
+	if (view_dense(L, t, td, v) < 0)
+		return -1;
+	if (td[0] != od[0])
+		v->s_n = 0;
+	if (td[1] != od[1])
+		v->s_c = 0;
+	if (td[2] != od[2])
+		v->s_h = 0;
+	if (td[3] != od[3])
+		v->s_w = 0;
+	v->h = od[2];
+	v->w = od[3];
+	if (v->res.on && (td[0] != od[0] || td[1] != od[1] ||
+			  td[2] != od[2] || td[3] != od[3]))
+		return lw_fail(L, "a broadcast input cannot be read from the "
+			"scratchpad");
+	return 0;
+}
+
+/* com.microsoft QLinearAdd: a, as, az, b, bs, bz, ys, yz; a and b
+ * broadcast as in numpy.
+ */
 static int lower_add(struct atoll_lower *L)
 {
 	const atoll_graph *g = L->graph;
 	const atoll_node *n = L->node;
 	const atoll_tensor *a = lw_input(g, n, 0), *b = lw_input(g, n, 3);
 	const atoll_tensor *yz = lw_input(g, n, 7);
-	int64_t d[R4];
+	int64_t d[R4], da[R4], db[R4], od[R4];
 	int32_t m[2];
-	int sh[2], dt, k;
+	int sh[2], dt, k, rank;
 	atoll_vec v;
 
 	if (check_q_io(L, 6) < 0 || lw_check_act(L, b, "B", 1, R4) < 0 ||
@@ -148,13 +199,12 @@ static int lower_add(struct atoll_lower *L)
 	    lw_zp_operand(L, lw_input(g, n, 5), "b_zero_point", b->dtype,
 		1) < 0)
 		return -1;
-	if (a->rank != b->rank || memcmp(a->dims, b->dims,
-					 a->rank * sizeof(a->dims[0])))
-		return lw_fail(L, "inputs '%s' and '%s' differ in shape "
-			"(broadcasting is not supported)", a->name, b->name);
+	if (broadcast_dims(L, a, b, &rank, od) < 0)
+		return -1;
 	dt = out_dtype(yz, a);
-	if (dims4(L, a, d) < 0 || lw_set_output(L, output(L), dt, a->rank,
-						 a->dims) < 0)
+	if (dims4(L, a, da) < 0 || dims4(L, b, db) < 0 ||
+	    lw_set_output(L, output(L), dt, rank, od) < 0 ||
+	    dims4(L, output(L), d) < 0)
 		return -1;
 	vec_init(L, &v, ATOLL_VEC_ADD, d, dt == ATOLL_DT_INT8);
 	v.nin = 2;
@@ -174,8 +224,8 @@ static int lower_add(struct atoll_lower *L)
 	v.zp_in[0] = lw_param_zp(lw_input(g, n, 2), 0);
 	v.zp_in[1] = lw_param_zp(lw_input(g, n, 5), 0);
 	v.zp_out = lw_param_zp(yz, 0);
-	if (view_dense(L, a, d, &v.in[0]) < 0 ||
-	    view_dense(L, b, d, &v.in[1]) < 0 ||
+	if (view_bcast(L, a, da, d, &v.in[0]) < 0 ||
+	    view_bcast(L, b, db, d, &v.in[1]) < 0 ||
 	    view_dense(L, output(L), d, &v.out) < 0)
 		return -1;
 	L->out_scale = lw_param_f(lw_input(g, n, 6), 0);
@@ -747,6 +797,8 @@ static int lower_layout(struct atoll_lower *L)
 		return -1;
 	if (L->alias && !L->shapes_only)
 		return 0;
+	if (!strcmp(n->op_type, "Identity"))
+		return flat_copy(L, x, x->rank, x->dims);
 	if (!strcmp(n->op_type, "Reshape"))
 		return lower_reshape(L, x);
 	if (!strcmp(n->op_type, "Flatten"))
@@ -768,7 +820,8 @@ int atoll_lower_vec_node(struct atoll_lower *L)
 {
 	const atoll_node *n = L->node;
 	static const char *layout[] = { "Concat", "Reshape", "Flatten",
-		"Transpose", "Squeeze", "Unsqueeze", "Slice", "Pad", NULL };
+		"Transpose", "Squeeze", "Unsqueeze", "Slice", "Pad", "Identity",
+		NULL };
 	int i;
 
 	if (is(n, "com.microsoft", "QLinearAdd"))

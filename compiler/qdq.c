@@ -20,6 +20,7 @@
 
 struct qval {
 	int q, s, z;			/* quantised tensor, scale, zero point */
+	int64_t axis;			/* DequantizeLinear axis attribute */
 };
 
 struct qdq {
@@ -35,7 +36,7 @@ struct qdq {
 };
 
 static const char *layout_ops[] = { "Concat", "Reshape", "Flatten",
-	"Transpose", "Squeeze", "Unsqueeze", "Slice", "Pad", NULL };
+	"Transpose", "Squeeze", "Unsqueeze", "Slice", "Pad", "Identity", NULL };
 
 static int in_list(const char *s, const char **list)
 {
@@ -321,7 +322,7 @@ static int fuse_linear(struct qdq *c, int ni, int qn, int act)
 {
 	atoll_graph *g = c->g;
 	const atoll_node *n = &g->nodes[ni];
-	struct qval x, w, b = { -1, -1, -1 };
+	struct qval x, w, b = { -1, -1, -1, 1 };
 	const atoll_node *qnode = &g->nodes[qn];
 	int in[9], nin = 8, conv = is_op(n, "Conv");
 	atoll_node *e;
@@ -460,7 +461,7 @@ static int fuse_layout(struct qdq *c, int ni)
 			return -1;
 		}
 		n = &g->nodes[ni];
-		c->qmap[n->outputs[0]] = (struct qval) { y, a.s, a.z };
+		c->qmap[n->outputs[0]] = (struct qval) { y, a.s, a.z, 1 };
 	}
 	e = emit(c, n, n->op_type, "", in, n->ninputs, y);
 	free(in);
@@ -481,35 +482,151 @@ static void swap_names(atoll_graph *g, int a, int b)
 	g->tensors[b].name = t;
 }
 
-/* QuantizeLinear of a float graph input: the host quantises it. */
+/* Emit an Identity node "src" -> "y" reading "x": a device copy, for a
+ * quantised tensor that must exist both as an input and as an output.
+ */
+static int emit_identity(struct qdq *c, const atoll_node *src, int x, int y)
+{
+	atoll_node *e = emit(c, src, "Identity", "", &x, 1, y);
+	int i;
+
+	if (!e)
+		return -1;
+	for (i = 0; i < e->nattrs; i++) {
+		free(e->attrs[i].name);
+		free(e->attrs[i].ints);
+		free(e->attrs[i].floats);
+		free(e->attrs[i].s);
+	}
+	e->nattrs = 0;
+	return 0;
+}
+
+/* The quantisation parameters "s" (scale) and "z" (zero point, may be -1)
+ * of a QuantizeLinear/DequantizeLinear "n" with "axis" on the tensor "x"
+ * moved to the host: per tensor (host_float 1) or per axis (2) into "t".
+ */
+static int host_params(struct qdq *c, const atoll_node *n, int x, int s,
+	int z, int64_t axis, atoll_tensor *t)
+{
+	const atoll_graph *g = c->g;
+	const atoll_tensor *xt = &g->tensors[x];
+	int64_t ns = s >= 0 ? atoll_tensor_numel(&g->tensors[s]) : 0;
+	int64_t k;
+
+	if (isnan(const_f(g, s)))
+		return qfail(c, n, "scale must be a constant float");
+	if (z >= 0 && (!g->tensors[z].data ||
+	    atoll_tensor_numel(&g->tensors[z]) != ns))
+		return qfail(c, n, "zero point must be a constant with as "
+			"many elements as the scale");
+	t->host_scale = const_f(g, s);
+	t->host_zp = const_zp(g, z);
+	t->host_float = 1;
+	if (ns == 1 && g->tensors[s].rank <= 1)
+		return 0;
+	if (axis < 0)
+		axis += xt->rank;
+	if (g->tensors[s].rank != 1 || axis < 0 || axis >= xt->rank ||
+	    ns != xt->dims[axis])
+		return qfail(c, n, "per-axis scale has %lld elements; it "
+			"needs one per index along axis %lld",
+			(long long) ns, (long long) axis);
+	for (k = 0; k < ns; k++) {
+		float f;
+
+		memcpy(&f, (const char *) g->tensors[s].data + 4 * k, 4);
+		if (!(f > 0) || isinf(f))
+			return qfail(c, n, "scale %lld is not finite and "
+				"positive", (long long) k);
+	}
+	t->host_float = 2;
+	t->host_axis = (int) axis;
+	t->host_qs = s;
+	t->host_qz = z;
+	return 0;
+}
+
+static int64_t axis_attr(const atoll_node *n)
+{
+	const atoll_attr *a = atoll_node_attr(n, "axis");
+
+	return a ? a->i : 1;
+}
+
+/* QuantizeLinear of a float graph input: the host quantises it, per
+ * tensor or per axis.  If the quantised tensor is also a graph output,
+ * the host-quantised input is a new tensor and the device copies it.
+ */
 static int host_quantize(struct qdq *c, int ni)
 {
 	atoll_graph *g = c->g;
 	const atoll_node *n = &g->nodes[ni];
-	int x = n->inputs[0], q = n->outputs[0], i, k;
-	atoll_tensor *tq = &g->tensors[q];
+	int x = n->inputs[0], q = n->outputs[0], qi = q, i, k;
+	atoll_tensor *tq;
+	char name[512];
 
-	if (isnan(const_f(g, in_at(n, 1))))
-		return qfail(c, n, "scale must be a constant float");
-	if (atoll_tensor_numel(&g->tensors[in_at(n, 1)]) != 1 ||
-	    (in_at(n, 2) >= 0 &&
-	     atoll_tensor_numel(&g->tensors[in_at(n, 2)]) != 1))
-		return qfail(c, n, "per-axis quantisation of a graph input "
-			"is not supported (the host quantises per tensor)");
+	if (g->tensors[q].is_output) {
+		snprintf(name, sizeof(name), "%s.q", g->tensors[x].name);
+		qi = atoll_graph_add_tensor(g, name,
+			zp_dtype(g, in_at(&g->nodes[ni], 2)));
+		if (qi < 0)
+			return -1;
+		n = &g->nodes[ni];
+	}
+	tq = &g->tensors[qi];
+	if (host_params(c, n, x, in_at(n, 1), in_at(n, 2), axis_attr(n),
+			tq) < 0)
+		return -1;
 	tq->is_input = 1;
-	tq->host_float = 1;
-	tq->host_scale = const_f(g, in_at(n, 1));
-	tq->host_zp = const_zp(g, in_at(n, 2));
 	tq->dtype = zp_dtype(g, in_at(n, 2));
 	tq->rank = g->tensors[x].rank;
 	for (k = 0; k < tq->rank && k < ATOLL_MAX_RANK; k++)
 		tq->dims[k] = g->tensors[x].dims[k];
 	for (i = 0; i < g->ninputs; i++)
 		if (g->inputs[i] == x)
-			g->inputs[i] = q;
+			g->inputs[i] = qi;
 	g->tensors[x].is_input = 0;
-	swap_names(g, x, q);
+	swap_names(g, x, qi);
 	c->dead[ni] = 1;
+	return qi == q ? 0 : emit_identity(c, n, qi, q);
+}
+
+/* QuantizeLinear of a DequantizeLinear output inside the graph: a
+ * requantisation, the QLinearActivation without a clamp (or nothing but
+ * a copy when both sides have the same parameters).
+ */
+static int requantize(struct qdq *c, int ni, const struct qval *a)
+{
+	const atoll_graph *g = c->g;
+	const atoll_node *n = &g->nodes[ni];
+	int in[5] = { a->q, a->s, a->z, in_at(n, 1), in_at(n, 2) };
+	atoll_node *e;
+	int i;
+
+	if (isnan(const_f(g, a->s)) || isnan(const_f(g, in[3])) ||
+	    atoll_tensor_numel(&g->tensors[a->s]) != 1 ||
+	    atoll_tensor_numel(&g->tensors[in[3]]) != 1 ||
+	    (a->z >= 0 && atoll_tensor_numel(&g->tensors[a->z]) != 1) ||
+	    (in[4] >= 0 && atoll_tensor_numel(&g->tensors[in[4]]) != 1))
+		return qfail(c, n, "requantisation (DequantizeLinear -> "
+			"QuantizeLinear) needs constant per-tensor scales and "
+			"zero points on both sides");
+	c->dead[ni] = 1;
+	if (const_f(g, a->s) == const_f(g, in[3]) &&
+	    const_zp(g, a->z) == const_zp(g, in[4]) &&
+	    zp_dtype(g, a->z) == zp_dtype(g, in[4]))
+		return emit_identity(c, n, a->q, n->outputs[0]);
+	e = emit(c, n, "QLinearActivation", "atoll", in, 5, n->outputs[0]);
+	if (!e)
+		return -1;
+	for (i = 0; i < e->nattrs; i++) {
+		free(e->attrs[i].name);
+		free(e->attrs[i].ints);
+		free(e->attrs[i].floats);
+		free(e->attrs[i].s);
+	}
+	e->nattrs = 0;
 	return 0;
 }
 
@@ -521,13 +638,15 @@ static int fuse_node(struct qdq *c, int ni)
 
 	if (is_op(n, "DequantizeLinear") && n->ninputs >= 2) {
 		c->qmap[n->outputs[0]] = (struct qval) { n->inputs[0],
-			n->inputs[1], in_at(n, 2) };
+			n->inputs[1], in_at(n, 2), axis_attr(n) };
 		c->dead[ni] = 1;
 		return 0;
 	}
 	if (is_op(n, "QuantizeLinear") && n->ninputs >= 2 &&
 	    g->tensors[n->inputs[0]].is_input)
 		return host_quantize(c, ni);
+	if (is_op(n, "QuantizeLinear") && n->ninputs >= 2 && qv(c, n->inputs[0]))
+		return requantize(c, ni, qv(c, n->inputs[0]));
 	if (is_op(n, "MatMul") && qv(c, in_at(n, 0))) {
 		int u = sole_user(c, n->outputs[0]);
 
@@ -557,7 +676,9 @@ static int fuse_node(struct qdq *c, int ni)
 }
 
 /* Graph outputs that are float DequantizeLinear results: the host
- * dequantises the quantised tensor.
+ * dequantises the quantised tensor, per tensor or per axis.  A quantised
+ * tensor that is a graph input or already another output is first copied
+ * on the device into a tensor of its own.
  */
 static int host_dequantize(struct qdq *c)
 {
@@ -565,28 +686,42 @@ static int host_dequantize(struct qdq *c)
 	int i;
 
 	for (i = 0; i < g->noutputs; i++) {
-		int f = g->outputs[i];
+		int f = g->outputs[i], q;
 		struct qval *v = qv(c, f);
-		atoll_tensor *t;
+		atoll_node src;
+		char name[512];
 
 		if (!v)
 			continue;
-		t = &g->tensors[v->q];
-		if (isnan(const_f(g, v->s)) ||
-		    atoll_tensor_numel(&g->tensors[v->s]) != 1 ||
-		    (v->z >= 0 && atoll_tensor_numel(&g->tensors[v->z]) != 1)) {
-			atoll_diag_error(c->d, NULL, "output '%s': its "
-				"DequantizeLinear needs a constant per-tensor "
-				"scale and zero point", g->tensors[f].name);
-			return -1;
+		memset(&src, 0, sizeof(src));
+		snprintf(name, sizeof(name), "DequantizeLinear(%s)",
+			g->tensors[f].name);
+		src.name = name;
+		src.op_type = "DequantizeLinear";
+		q = v->q;
+		if (g->tensors[q].is_input || g->tensors[q].is_output ||
+		    g->tensors[q].data) {
+			char tn[512];
+			int d = g->tensors[q].dtype, k;
+
+			snprintf(tn, sizeof(tn), "%s.q", g->tensors[f].name);
+			q = atoll_graph_add_tensor(g, tn, d);
+			if (q < 0)
+				return -1;
+			v = qv(c, f);
+			g->tensors[q].rank = g->tensors[v->q].rank;
+			for (k = 0; k < g->tensors[q].rank; k++)
+				g->tensors[q].dims[k] = g->tensors[v->q].dims[k];
+			if (emit_identity(c, &src, v->q, q) < 0)
+				return -1;
 		}
-		t->is_output = 1;
-		t->host_float = 1;
-		t->host_scale = const_f(g, v->s);
-		t->host_zp = const_zp(g, v->z);
+		if (host_params(c, &src, f, v->s, v->z, v->axis,
+				&g->tensors[q]) < 0)
+			return -1;
+		g->tensors[q].is_output = 1;
 		g->tensors[f].is_output = 0;
-		g->outputs[i] = v->q;
-		swap_names(g, f, v->q);
+		g->outputs[i] = q;
+		swap_names(g, f, q);
 	}
 	return 0;
 }
@@ -644,14 +779,16 @@ static int has_qdq(const atoll_graph *g)
 int atoll_qdq_fuse(atoll_graph *g, atoll_diag *d)
 {
 	struct qdq c;
-	int i, n = g->ntensors, r = 0;
+	int i, n = g->ntensors, nq, r = 0;
 
 	if (!has_qdq(g))
 		return 0;
 	memset(&c, 0, sizeof(c));
 	c.g = g;
 	c.d = d;
-	c.qmap = malloc((n + g->nnodes + 1) * sizeof(*c.qmap));
+	/* room for a new tensor per node and per graph output */
+	nq = n + 2 * g->nnodes + g->noutputs + 1;
+	c.qmap = malloc(nq * sizeof(*c.qmap));
 	c.nuse = calloc(n + 1, sizeof(int));
 	c.user = calloc(n + 1, sizeof(int));
 	c.dead = calloc(g->nnodes + 1, 1);
@@ -660,7 +797,7 @@ int atoll_qdq_fuse(atoll_graph *g, atoll_diag *d)
 		r = -1;
 		goto done;
 	}
-	for (i = 0; i < n + g->nnodes + 1; i++)
+	for (i = 0; i < nq; i++)
 		c.qmap[i].q = -1;
 	count_users(&c);
 	for (i = 0; i < g->nnodes && r == 0; i++)

@@ -97,7 +97,8 @@ static int channel_concat(const atoll_node *n)
 }
 
 /* Can operand "k" of node "n" read tensor "t" from the scratchpad? */
-static int ok_in(const atoll_node *n, int k, const atoll_tensor *t)
+static int ok_in(const atoll_graph *g, const atoll_node *n, int k,
+	const atoll_tensor *t)
 {
 	if (!is_q8(t))
 		return 0;
@@ -105,8 +106,9 @@ static int ok_in(const atoll_node *n, int k, const atoll_tensor *t)
 		return k == 0 && t->rank == 4;
 	if (is_op(n, "QLinearMatMul") || is_op(n, "MatMulInteger"))
 		return k == 0 && (t->rank == 2 || t->rank == 3);
-	if (is_op(n, "QLinearAdd"))
-		return (k == 0 || k == 3) && t->rank == 4;
+	if (is_op(n, "QLinearAdd"))	/* not a broadcast operand */
+		return (k == 0 || k == 3) && t->rank == 4 &&
+			same_canon(t, &g->tensors[n->outputs[0]]);
 	if (is_op(n, "QLinearActivation") || is_op(n, "QLinearMaxPool") ||
 	    is_op(n, "QLinearAveragePool") ||
 	    is_op(n, "QLinearGlobalAveragePool") || is_op(n, "MaxPool"))
@@ -136,7 +138,8 @@ static int ok_out(const atoll_node *n, const atoll_tensor *t)
 static int is_reshape_like(const atoll_node *n)
 {
 	return is_op(n, "Flatten") || is_op(n, "Reshape") ||
-		is_op(n, "Squeeze") || is_op(n, "Unsqueeze");
+		is_op(n, "Squeeze") || is_op(n, "Unsqueeze") ||
+		is_op(n, "Identity");
 }
 
 static int is_layout(const atoll_node *n)
@@ -227,7 +230,7 @@ static const char *group_ok(struct planner *pl, int r)
 			for (k = 0; k < g->nodes[i].ninputs; k++)
 				if (g->nodes[i].inputs[k] == t &&
 				    !pl->p->alias_node[i] &&
-				    !ok_in(&g->nodes[i], k, x))
+				    !ok_in(g, &g->nodes[i], k, x))
 					return "consumer cannot read the "
 						"scratchpad";
 	}
@@ -320,6 +323,20 @@ static void allocate(struct planner *pl)
 			p->t[i].keep = p->t[r].keep;
 			p->t[i].why = p->t[r].why;
 		}
+	}
+	/* An alias group left in device memory gets one address per
+	 * tensor, so its layout operators copy as at -O0.
+	 */
+	for (i = 0; i < g->nnodes; i++) {
+		int k;
+
+		if (!p->alias_node[i] ||
+		    p->t[g->nodes[i].outputs[0]].keep == ATOLL_KEEP_SPM)
+			continue;
+		p->alias_node[i] = 0;
+		for (k = 0; k < g->nodes[i].ninputs; k++)
+			if (g->nodes[i].inputs[k] >= 0)
+				p->t[g->nodes[i].inputs[k]].chan_off = 0;
 	}
 }
 

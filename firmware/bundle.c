@@ -258,6 +258,39 @@ static float bits_float(uint32_t u)
 	return f;
 }
 
+static int zp_ok(uint32_t dtype, int32_t zp)
+{
+	return !(dtype == 2 && (zp < 0 || zp > 255)) &&
+		!(dtype == 3 && (zp < -128 || zp > 127));
+}
+
+/* Per-axis host quantisation (host_float 2) of tensor "t" ("i"): an axis
+ * of its shape, and a positive finite scale and an in-range zero point
+ * per index along it.
+ */
+static int host_axis_check(const atoll_btensor *t, uint32_t i, char *err,
+	size_t errlen)
+{
+	int64_t k;
+
+	if (t->host_axis >= t->rank || !t->host_scales || !t->host_zps) {
+		bundle_err(err, errlen, "tensor %u (%s): per-axis host "
+			"quantisation needs an axis below its rank and the "
+			"scale and zero point arrays", i, t->name);
+		return -1;
+	}
+	for (k = 0; k < t->dims[t->host_axis]; k++)
+		if (!(t->host_scales[k] > 0) ||
+		    !scale_ok(float_bits(t->host_scales[k])) ||
+		    !zp_ok(t->dtype, t->host_zps[k])) {
+			bundle_err(err, errlen, "tensor %u (%s): per-axis "
+				"host scale or zero point %lld is out of "
+				"range", i, t->name, (long long) k);
+			return -1;
+		}
+	return 0;
+}
+
 /* Check the rules docs/bundle.md gives for one tensor "t" (number "i")
  * of a bundle needing "dram_bytes" of device memory.
  */
@@ -312,21 +345,19 @@ static int tensor_check(const atoll_btensor *t, uint32_t i,
 			"and >= 0", i, t->name);
 		return -1;
 	}
-	if (t->host_float > 1 || (t->host_float && ((t->dtype != 2 &&
+	if (t->host_float > 2 || (t->host_float && ((t->dtype != 2 &&
 	    t->dtype != 3) || !(t->scale > 0)))) {
 		bundle_err(err, errlen, "tensor %u (%s): host_float needs a "
 			"uint8/int8 tensor with a positive scale", i, t->name);
 		return -1;
 	}
-	if ((t->dtype == 2 && (t->zero_point < 0 || t->zero_point > 255)) ||
-	    (t->dtype == 3 &&
-	     (t->zero_point < -128 || t->zero_point > 127))) {
+	if (!zp_ok(t->dtype, t->zero_point)) {
 		bundle_err(err, errlen, "tensor %u (%s): zero_point %d out of "
 			"range for dtype %u", i, t->name, t->zero_point,
 			t->dtype);
 		return -1;
 	}
-	return 0;
+	return t->host_float == 2 ? host_axis_check(t, i, err, errlen) : 0;
 }
 
 static int cmp_name_ptr(const void *a, const void *b)
@@ -474,6 +505,14 @@ static void encode_tensors(const atoll_bundle *b, struct bundle_wbuf *w)
 		put_u32(w, float_bits(t->scale));
 		put_u32(w, (uint32_t) t->zero_point);
 		put_u32(w, t->host_float);
+		if (t->host_float != 2)
+			continue;
+		put_u32(w, t->host_axis);
+		put_u32(w, (uint32_t) t->dims[t->host_axis]);
+		for (k = 0; k < (uint32_t) t->dims[t->host_axis]; k++) {
+			put_u32(w, float_bits(t->host_scales[k]));
+			put_u32(w, (uint32_t) t->host_zps[k]);
+		}
 	}
 }
 
@@ -667,10 +706,16 @@ atoll_bundle *atoll_bundle_new(void)
 
 void atoll_bundle_free(atoll_bundle *b)
 {
+	uint32_t i;
+
 	if (!b)
 		return;
 	free(b->cmds);
 	free(b->consts);
+	for (i = 0; b->tensors && i < b->ntensors; i++) {
+		free(b->tensors[i].host_scales);
+		free(b->tensors[i].host_zps);
+	}
 	free(b->tensors);
 	free(b->groups);
 	free(b->report_json);
@@ -959,6 +1004,36 @@ static int parse_name(struct bundle_cursor *c, char *name, const char *what,
 	return 0;
 }
 
+/* Read the per-axis (de)quantisation arrays of tensor "t" ("i"). */
+static int parse_host_axis(struct bundle_cursor *c, atoll_btensor *t,
+	uint32_t i, char *err, size_t errlen)
+{
+	uint32_t k, n;
+
+	t->host_axis = cur_u32(c);
+	n = cur_u32(c);
+	if (c->short_read)
+		return 0;
+	if (t->host_axis >= t->rank || (int64_t) n != t->dims[t->host_axis] ||
+	    n > (c->n - c->pos) / 8) {
+		bundle_err(err, errlen, "tensor %u (%s): per-axis host "
+			"quantisation with axis %u and %u entries does not "
+			"match its shape", i, t->name, t->host_axis, n);
+		return -1;
+	}
+	t->host_scales = malloc((n ? n : 1) * sizeof(float));
+	t->host_zps = malloc((n ? n : 1) * sizeof(int32_t));
+	if (!t->host_scales || !t->host_zps) {
+		bundle_err(err, errlen, "out of memory");
+		return -1;
+	}
+	for (k = 0; k < n; k++) {
+		t->host_scales[k] = bits_float(cur_u32(c));
+		t->host_zps[k] = (int32_t) cur_u32(c);
+	}
+	return 0;
+}
+
 /* Read tensor "i" into "t"; a short read is left in c->short_read. */
 static int parse_tensor(struct bundle_cursor *c, atoll_btensor *t,
 	uint32_t i, char *err, size_t errlen)
@@ -982,6 +1057,8 @@ static int parse_tensor(struct bundle_cursor *c, atoll_btensor *t,
 	t->scale = bits_float(cur_u32(c));
 	t->zero_point = (int32_t) cur_u32(c);
 	t->host_float = cur_u32(c);
+	if (t->host_float == 2 && !c->short_read)
+		return parse_host_axis(c, t, i, err, errlen);
 	return 0;
 }
 

@@ -8,7 +8,7 @@
 #include <stdint.h>
 
 #define ATOLL_BUNDLE_MAGIC "ATOLLBND"
-#define ATOLL_BUNDLE_VERSION 1u
+#define ATOLL_BUNDLE_VERSION 2u
 
 enum atoll_tensor_role {
 	ATOLL_ROLE_INPUT = 1,
@@ -54,7 +54,11 @@ typedef struct atoll_btensor {
 	int32_t zero_point;
 	uint32_t host_float;		/* 1: float32 at the graph boundary;
 					 * the host (de)quantises with
-					 * scale and zero_point */
+					 * scale and zero_point; 2: the same
+					 * per axis, with the arrays below */
+	uint32_t host_axis;		/* host_float 2: the quantised axis */
+	float *host_scales;		/* host_float 2: dims[host_axis] */
+	int32_t *host_zps;		/* scales and zero points, else NULL */
 } atoll_btensor;
 
 /* Predicted counters for a group of commands (a layer). */

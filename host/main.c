@@ -391,6 +391,25 @@ static void list_tensors(const atoll_bundle *b, uint32_t role)
 	fprintf(stderr, "\n");
 }
 
+/* Scale and zero point of element "i" of "bt": per tensor, or per index
+ * along host_axis (host_float 2).
+ */
+static void host_qparams(const atoll_btensor *bt, size_t i, float *scale,
+	int *zp)
+{
+	size_t inner = 1, k;
+
+	*scale = bt->scale;
+	*zp = bt->zero_point;
+	if (bt->host_float != 2)
+		return;
+	for (k = bt->host_axis + 1; k < bt->rank; k++)
+		inner *= (size_t) bt->dims[k];
+	k = i / inner % (size_t) bt->dims[bt->host_axis];
+	*scale = bt->host_scales[k];
+	*zp = bt->host_zps[k];
+}
+
 /* QuantizeLinear on the host, in place: q = saturate(rint(v / scale) +
  * zero_point) with the quotient in float32 (docs/qsemantics.md).
  */
@@ -401,15 +420,17 @@ static int quantize_input(const atoll_btensor *bt, atoll_tensor *t)
 	int sgn = bt->dtype == ATOLL_DT_INT8;
 
 	for (i = 0; i < n; i++) {
-		float v;
+		float v, s;
 		volatile float d;
 		double r;
+		int z;
 
+		host_qparams(bt, i, &s, &z);
 		memcpy(&v, (char *) t->data + 4 * i, 4);
-		d = v / bt->scale;
-		r = rint((double) d) + bt->zero_point;
+		d = v / s;
+		r = rint((double) d) + z;
 		if (isnan(r))
-			r = bt->zero_point;
+			r = z;
 		r = r < (sgn ? -128 : 0) ? (sgn ? -128 : 0) :
 			r > (sgn ? 127 : 255) ? (sgn ? 127 : 255) : r;
 		q[i] = (uint8_t) (int) r;
@@ -427,9 +448,11 @@ static int dequantize_output(const atoll_btensor *bt, atoll_tensor *t)
 	if (!f)
 		return -1;
 	for (i = 0; i < n; i++) {
-		int v = bt->dtype == ATOLL_DT_INT8 ? (int8_t) q[i] : q[i];
+		int v = bt->dtype == ATOLL_DT_INT8 ? (int8_t) q[i] : q[i], z;
+		float s;
 
-		f[i] = (float) (v - bt->zero_point) * bt->scale;
+		host_qparams(bt, i, &s, &z);
+		f[i] = (float) (v - z) * s;
 	}
 	free(t->data);
 	t->data = f;

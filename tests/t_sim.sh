@@ -12,7 +12,9 @@ data=/usr/share/libonnx-testdata/data/node
 set --
 for t in test_qlinearmatmul_2D test_qlinearmatmul_3D test_qlinearconv \
 	test_matmulinteger test_convinteger_with_padding \
-	test_convinteger_without_padding test_basic_convinteger; do
+	test_convinteger_without_padding test_basic_convinteger \
+	test_quantizelinear test_quantizelinear_axis test_dequantizelinear \
+	test_dequantizelinear_axis; do
 	set -- "$@" "$data/$t"
 done
 for d in "$build"/cases/*/; do set -- "$@" "${d%/}"; done

@@ -107,6 +107,15 @@ static atoll_bundle *make_bundle(uint32_t ncmds, uint32_t nconst,
 		d_w, 0x100000, 144, 0.0125f, -3);
 	set_tensor(&b->tensors[3], "output", ATOLL_ROLE_OUTPUT, 2, 4, d_o,
 		0x400000, 200, 0.25f, 128);
+	b->tensors[3].host_float = 2;		/* per-axis, along dim 1 */
+	b->tensors[3].host_axis = 1;
+	b->tensors[3].host_scales = malloc(8 * sizeof(float));
+	b->tensors[3].host_zps = malloc(8 * sizeof(int32_t));
+	for (i = 0; i < 8 && b->tensors[3].host_scales &&
+	     b->tensors[3].host_zps; i++) {
+		b->tensors[3].host_scales[i] = 0.25f + 0.125f * (float) i;
+		b->tensors[3].host_zps[i] = (int32_t) (rng() & 0xff);
+	}
 	set_group(&b->groups[0], "conv1", 0, ncmds > 1 ? ncmds - 1 : 0);
 	set_group(&b->groups[1], "relu/out", ncmds, 0);
 	return b;
@@ -120,7 +129,13 @@ static int tensor_equal(const atoll_btensor *a, const atoll_btensor *b)
 	    a->dtype != b->dtype || a->rank != b->rank ||
 	    a->dram_addr != b->dram_addr || a->nbytes != b->nbytes ||
 	    memcmp(&a->scale, &b->scale, sizeof(a->scale)) ||
-	    a->zero_point != b->zero_point || a->host_float != b->host_float)
+	    a->zero_point != b->zero_point || a->host_float != b->host_float ||
+	    a->host_axis != b->host_axis)
+		return 0;
+	if (a->host_float == 2 && (memcmp(a->host_scales, b->host_scales,
+			a->dims[a->host_axis] * sizeof(float)) ||
+	    memcmp(a->host_zps, b->host_zps,
+			a->dims[a->host_axis] * sizeof(int32_t))))
 		return 0;
 	for (k = 0; k < a->rank; k++)
 		if (a->dims[k] != b->dims[k])
@@ -963,7 +978,7 @@ static int c_group_name(uint8_t **buf, size_t *len)
 
 static const struct corruption corruptions[] = {
 	{ "magic", c_magic, "bad magic", 0 },
-	{ "version", c_version, "version 2 found, 1 expected", 1 },
+	{ "version", c_version, "version 3 found, 2 expected", 1 },
 	{ "nsect_huge", c_nsect_huge, "section count 4294967295", 1 },
 	{ "nsect_zero", c_nsect_zero, "section count 0", 1 },
 	{ "header_size", c_header_size, "header size", 1 },
@@ -1096,6 +1111,18 @@ static int test_writer_checks(void)
 	CHECK(b);
 	b->tensors[3].scale = -1.0f;
 	CHECK(!check_write_rejects(b, "scale"));
+	b = make_bundle(2, 8, 0, NULL);
+	CHECK(b);
+	b->tensors[3].host_scales[5] = 0.0f;
+	CHECK(!check_write_rejects(b, "per-axis host scale"));
+	b = make_bundle(2, 8, 0, NULL);
+	CHECK(b);
+	b->tensors[3].host_zps[2] = 256;
+	CHECK(!check_write_rejects(b, "per-axis host scale or zero point 2"));
+	b = make_bundle(2, 8, 0, NULL);
+	CHECK(b);
+	b->tensors[3].host_axis = 4;
+	CHECK(!check_write_rejects(b, "axis below its rank"));
 	b = make_bundle(2, 8, 0, NULL);
 	CHECK(b);
 	b->const_addr = b->dram_bytes - 4;
