@@ -29,6 +29,7 @@ struct compile_state {
 	float *scale;
 	int *zp;
 	size_t *first_cmd;		/* per node: its first command */
+	char *loaded;			/* per tensor: resident input loaded */
 	int64_t act_end;
 	isl_ctx *ctx;
 	atoll_plan plan;
@@ -201,6 +202,28 @@ static int place_all(struct compile_state *s)
 	return 0;
 }
 
+/* Graph inputs kept in the scratchpad are loaded there once, as part of
+ * their first consumer "i".
+ */
+static int load_inputs(struct compile_state *s, struct atoll_lower *L, int i)
+{
+	const atoll_node *n = &s->g->nodes[i];
+	int k;
+
+	for (k = 0; k < n->ninputs; k++) {
+		int t = n->inputs[k];
+
+		if (t < 0 || !s->g->tensors[t].is_input || !s->plan.t ||
+		    s->plan.t[t].keep != ATOLL_KEEP_SPM ||
+		    s->plan.t[t].first != i || s->loaded[t])
+			continue;
+		s->loaded[t] = 1;
+		if (atoll_lower_load_input(L, &s->g->tensors[t]) < 0)
+			return -1;
+	}
+	return 0;
+}
+
 static int lower_all(struct compile_state *s)
 {
 	int i;
@@ -212,7 +235,7 @@ static int lower_all(struct compile_state *s)
 
 		lower_init(s, &L, n, where, sizeof(where));
 		s->first_cmd[i] = s->em.ncmds;
-		if (atoll_lower_node(&L) < 0) {
+		if (load_inputs(s, &L, i) < 0 || atoll_lower_node(&L) < 0) {
 			if (!s->d->failed)
 				atoll_diag_error(s->d, where, "code generation "
 					"failed");
@@ -413,8 +436,9 @@ static int state_init(struct compile_state *s, atoll_graph *g,
 	s->scale = calloc(nt, sizeof(*s->scale));
 	s->zp = calloc(nt, sizeof(*s->zp));
 	s->first_cmd = calloc(g->nnodes + 1, sizeof(*s->first_cmd));
+	s->loaded = calloc(nt, 1);
 	if (!s->addr || !s->const_off || !s->bufs || !s->scale || !s->zp ||
-	    !s->first_cmd) {
+	    !s->first_cmd || !s->loaded) {
 		atoll_diag_error(d, NULL, "out of memory");
 		return -1;
 	}
@@ -436,6 +460,7 @@ static void state_clear(struct compile_state *s)
 	free(s->scale);
 	free(s->zp);
 	free(s->first_cmd);
+	free(s->loaded);
 }
 
 static int check_target(struct compile_state *s)

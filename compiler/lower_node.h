@@ -35,6 +35,10 @@ int atoll_lower_node(struct atoll_lower *L);
  * one of them.
  */
 int atoll_lower_vec_node(struct atoll_lower *L);
+/* Copy graph input "t" from device memory into its scratchpad-resident
+ * buffer (L->tensor_res gives it), before its first consumer "L->node".
+ */
+int atoll_lower_load_input(struct atoll_lower *L, const atoll_tensor *t);
 
 /* Helpers shared by the lowering files (lower.c). */
 int lw_is_q8(int dt);

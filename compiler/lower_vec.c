@@ -841,3 +841,17 @@ int atoll_lower_vec_node(struct atoll_lower *L)
 			return lower_layout(L);
 	return 1;
 }
+
+int atoll_lower_load_input(struct atoll_lower *L, const atoll_tensor *t)
+{
+	int64_t d[R4];
+	atoll_view src, dst;
+
+	if (dims4(L, t, d) < 0 || view_dense(L, t, d, &dst) < 0)
+		return -1;
+	if (!dst.res.on)
+		return lw_fail(L, "graph input '%s' is not resident", t->name);
+	src = dst;
+	memset(&src.res, 0, sizeof(src.res));
+	return emit_copy(L, d, &src, &dst, 0, 0, 0);
+}

@@ -237,6 +237,34 @@ static const char *group_ok(struct planner *pl, int r)
 	return NULL;
 }
 
+/* A graph input "r" read by several operators (or read more than once)
+ * is loaded into the scratchpad once, before its first consumer, when
+ * every consumer can read it there.  Only a 4-D input on its own (no
+ * aliases) is kept: its load is a plain copy into the canonical layout.
+ */
+static const char *input_ok(struct planner *pl, int r)
+{
+	const atoll_graph *g = pl->g;
+	const atoll_tensor *x = &g->tensors[r];
+	int t, i, k, uses = 0;
+
+	if (x->is_output || x->rank != 4 || !is_q8(x))
+		return "graph input or output";
+	for (t = 0; t < g->ntensors; t++)
+		if (t != r && find(pl, t) == r)
+			return "graph input or output";
+	for (i = 0; i < g->nnodes; i++)
+		for (k = 0; k < g->nodes[i].ninputs; k++) {
+			if (g->nodes[i].inputs[k] != r)
+				continue;
+			if (pl->p->alias_node[i] ||
+			    !ok_in(g, &g->nodes[i], k, x))
+				return "graph input or output";
+			uses++;
+		}
+	return uses > 1 ? NULL : "graph input or output";
+}
+
 static void group_lifetime(struct planner *pl, int r, int *first, int *last)
 {
 	const atoll_graph *g = pl->g;
@@ -251,8 +279,12 @@ static void group_lifetime(struct planner *pl, int r, int *first, int *last)
 			*first = pl->prod[t];
 		for (i = 0; i < g->nnodes; i++)
 			for (k = 0; k < g->nodes[i].ninputs; k++)
-				if (g->nodes[i].inputs[k] == t && i > *last)
-					*last = i;
+				if (g->nodes[i].inputs[k] == t) {
+					if (i > *last)
+						*last = i;
+					if (i < *first)	/* a graph input */
+						*first = i;
+				}
 	}
 }
 
@@ -283,38 +315,54 @@ static int64_t first_fit(atoll_plan *p, int r)
 	return addr + a->bytes <= p->heap_hi ? addr : -1;
 }
 
-static void allocate(struct planner *pl)
+/* Keep the alias group rooted at "r" in the scratchpad if it can be. */
+static void try_keep(struct planner *pl, int r)
 {
 	const atoll_graph *g = pl->g;
 	atoll_plan *p = pl->p;
 	int64_t R = pl->hw->rows, v[4];
+
+	p->t[r].why = g->tensors[r].is_input ? input_ok(pl, r) :
+		group_ok(pl, r);
+	if (p->t[r].why)
+		return;
+	if (canon(&g->tensors[r], v) < 0) {
+		p->t[r].why = "rank";
+		return;
+	}
+	p->t[r].n = v[0];
+	p->t[r].c = v[1];
+	p->t[r].h = v[2];
+	p->t[r].w = v[3];
+	group_lifetime(pl, r, &p->t[r].first, &p->t[r].last);
+	p->t[r].bytes = atoll_align64(p->t[r].n *
+		atoll_ceil_div(p->t[r].c, R) * p->t[r].h * p->t[r].w);
+	p->t[r].base = first_fit(p, r);
+	if (p->t[r].base < 0) {
+		p->t[r].why = "does not fit the scratchpad";
+		return;
+	}
+	p->t[r].keep = ATOLL_KEEP_SPM;
+}
+
+static void allocate(struct planner *pl)
+{
+	const atoll_graph *g = pl->g;
+	atoll_plan *p = pl->p;
 	int i, r;
 
+	for (i = 0; i < g->ninputs; i++) {
+		r = g->inputs[i];
+		if (!g->tensors[r].data && find(pl, r) == r &&
+		    !p->t[r].keep && !p->t[r].why)
+			try_keep(pl, r);
+	}
 	for (i = 0; i < g->nnodes; i++) {
 		r = find(pl, g->nodes[i].outputs[0]);
 		if (r != g->nodes[i].outputs[0] || p->t[r].keep ||
 		    p->t[r].why)
 			continue;
-		p->t[r].why = group_ok(pl, r);
-		if (p->t[r].why)
-			continue;
-		if (canon(&g->tensors[r], v) < 0) {
-			p->t[r].why = "rank";
-			continue;
-		}
-		p->t[r].n = v[0];
-		p->t[r].c = v[1];
-		p->t[r].h = v[2];
-		p->t[r].w = v[3];
-		group_lifetime(pl, r, &p->t[r].first, &p->t[r].last);
-		p->t[r].bytes = atoll_align64(p->t[r].n *
-			atoll_ceil_div(p->t[r].c, R) * p->t[r].h * p->t[r].w);
-		p->t[r].base = first_fit(p, r);
-		if (p->t[r].base < 0) {
-			p->t[r].why = "does not fit the scratchpad";
-			continue;
-		}
-		p->t[r].keep = ATOLL_KEEP_SPM;
+		try_keep(pl, r);
 	}
 	for (i = 0; i < g->ntensors; i++) {
 		r = find(pl, i);
