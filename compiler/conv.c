@@ -304,6 +304,32 @@ static void tile_range(atoll_box *b, int d, int64_t lo, int64_t n,
 	b->hi[d] = (lo + n < max ? lo + n : max) - 1;
 }
 
+/* The weight tile "b" (slot "ct") of a compact depthwise convolution:
+ * fill it with the weight zero point, then DMA the diagonal W[g][0][i][j]
+ * to partition g - c0, address (i*KW + j)*COLS + g - o0.
+ */
+static int ldwt_diagonal(struct conv_gen *g, const atoll_box *b, int64_t ct)
+{
+	const atoll_conv *c = g->c;
+	int64_t taps = c->kh * c->kw, slot = g->w_base + ct * g->w_slot;
+	int64_t lo = b->lo[0] > b->lo[1] ? b->lo[0] : b->lo[1];
+	int64_t hi = b->hi[0] < b->hi[1] ? b->hi[0] : b->hi[1];
+	atoll_dma_dim d[2];
+
+	d[0] = (atoll_dma_dim) { taps * g->C, 0, 1, 0 };
+	d[1] = (atoll_dma_dim) { atoll_box_extent(b, 1), 0, 0, 1 };
+	if (atoll_emit_dma(g->em, ATOLL_OP_DMA_IN, 0, 0, slot, d, 2,
+			c->dw_fill, &g->spm_w, NULL, c->name) < 0)
+		return -1;
+	if (lo > hi)
+		return 0;
+	d[0] = (atoll_dma_dim) { taps, 1, g->C, 0 };
+	d[1] = (atoll_dma_dim) { hi - lo + 1, taps, 1, 1 };
+	return atoll_emit_dma(g->em, ATOLL_OP_DMA_IN, c->w_addr + lo * taps,
+		lo - b->lo[1], slot + lo - b->lo[0], d, 2, -1, &g->spm_w,
+		c->w_buf, c->name);
+}
+
 /* LDWT[n,a,b,co,ct]: DMA the weights Wt[o,c,i,j] of the tile into
  * partition c - c0, address ((i*KW + j)*COLS + o - o0) of the ct slot.
  */
@@ -317,6 +343,8 @@ static int stmt_ldwt(struct conv_gen *g, const int64_t *v)
 		return -1;
 	tile_range(b, 0, v[3] * g->C, g->C, c->co);
 	tile_range(b, 1, v[4] * g->R, g->R, c->ci);
+	if (c->dw_compact)
+		return ldwt_diagonal(g, b, v[4]);
 	d[0] = (atoll_dma_dim) { atoll_box_extent(b, 0), c->ws_co, 1, 0 };
 	d[1] = (atoll_dma_dim) { c->kw, c->ws_kw, g->C, 0 };
 	d[2] = (atoll_dma_dim) { c->kh, c->ws_kh, c->kw * g->C, 0 };

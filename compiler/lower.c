@@ -527,6 +527,22 @@ static int expand_group_weights(struct atoll_lower *L, atoll_conv *c,
 	return 0;
 }
 
+/* A depthwise convolution whose weight zero point is one value loads its
+ * weights as given: each tile is filled with the zero point (no device
+ * memory traffic) and only its diagonal is read.
+ */
+static int depthwise_compact(const atoll_conv *c, const atoll_tensor *wz)
+{
+	int64_t o;
+
+	if (c->group <= 1 || c->cig != 1 || c->cog != 1)
+		return 0;
+	for (o = 1; o < c->co; o++)
+		if (lw_param_zp(wz, o) != lw_param_zp(wz, 0))
+			return 0;
+	return 1;
+}
+
 static int finish(struct atoll_lower *L, atoll_conv *c,
 	const atoll_tensor *x, const atoll_tensor *w, const atoll_tensor *wz,
 	atoll_tensor *y)
@@ -545,9 +561,15 @@ static int finish(struct atoll_lower *L, atoll_conv *c,
 		if (c->out_kind == ATOLL_OUT_REQUANT)
 			L->tensor_res(L, y, &c->yres);
 	}
-	if (c->group > 1 ? expand_group_weights(L, c, w, wz) < 0 :
-	    L->tensor_addr(L, w, &c->w_addr, &c->w_buf) < 0)
+	if (depthwise_compact(c, wz)) {
+		c->dw_compact = 1;
+		c->dw_fill = (uint8_t) lw_param_zp(wz, 0);
+		if (L->tensor_addr(L, w, &c->w_addr, &c->w_buf) < 0)
+			return -1;
+	} else if (c->group > 1 ? expand_group_weights(L, c, w, wz) < 0 :
+		   L->tensor_addr(L, w, &c->w_addr, &c->w_buf) < 0) {
 		return -1;
+	}
 	return L->gen_conv(L, c);
 }
 

@@ -47,6 +47,13 @@ typedef struct atoll_conv {
 	int x_zp;
 	int y_zp;
 	atoll_res xres, yres;		/* x / y resident in SPM instead */
+	int dw_compact;			/* depthwise (one input and one output
+					 * channel per group) with one weight
+					 * zero point: w_addr holds the weights
+					 * as given, [co][kh][kw], and a tile is
+					 * its zero-point fill (dw_fill) plus
+					 * its diagonal */
+	int dw_fill;
 	int64_t zp_const;		/* pool offset of co weight zero points */
 	int64_t par_const;		/* pool offset of co 12-byte records */
 	atoll_buf *x_buf, *w_buf, *y_buf;	/* DRAM tensors */
