@@ -46,7 +46,7 @@ static int tensor_addr(struct atoll_lower *L, const atoll_tensor *t,
 	struct compile_state *s = L->user;
 	int i = (int) (t - s->g->tensors);
 
-	*buf = &s->bufs[i];
+	*buf = &s->bufs[s->plan.t ? s->plan.t[i].dram_root : i];
 	if (t->data) {
 		if (s->const_off[i] < 0)
 			s->const_off[i] = atoll_emit_const(&s->em, t->data,
@@ -101,9 +101,16 @@ static int place(struct compile_state *s, int ti)
 {
 	atoll_tensor *t = &s->g->tensors[ti];
 	int64_t n = tensor_bytes(t);
+	int r = s->plan.t ? s->plan.t[ti].dram_root : ti;
 
 	if (t->data || s->addr[ti] >= 0)
 		return 0;
+	if (r != ti) {			/* shares an alias root's buffer */
+		if (place(s, r) < 0)
+			return -1;
+		s->addr[ti] = s->addr[r] + s->plan.t[ti].dram_off;
+		return 0;
+	}
 	if (n <= 0) {
 		atoll_diag_error(s->d, NULL, "tensor '%s' has no static size",
 			t->name);
@@ -508,13 +515,13 @@ atoll_bundle *atoll_compile(atoll_graph *g, const atoll_compile_opts *o,
 	isl_ctx_set_max_operations(ctx, o->isl_max_ops ? o->isl_max_ops :
 		200000000ul);
 	if (check_target(&s) < 0 || check_inputs(&s) < 0 ||
-	    infer_shapes(&s) < 0 || place_all(&s) < 0)
+	    infer_shapes(&s) < 0)
 		goto done;
-	s.em.const_base = align64(s.act_end);
 	if (atoll_plan_build(ctx, g, o->hw, o->opt_level,
 			(o->dump & ATOLL_DUMP_FLOW) ? o->dump_file : NULL,
-			&s.plan, d) < 0)
+			&s.plan, d) < 0 || place_all(&s) < 0)
 		goto done;
+	s.em.const_base = align64(s.act_end);
 	s.em.spm_lo = s.plan.heap_hi;
 	s.em.spm_hi = o->hw->spm_bytes;
 	if (o->dump & ATOLL_DUMP_GRAPH)

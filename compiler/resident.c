@@ -37,6 +37,9 @@ struct planner {
 	atoll_plan *p;
 	int *prod;			/* per tensor: producing node or -1 */
 	int *parent;			/* alias union-find */
+	char *relayout;			/* per tensor: a reshape that changes
+					 * the scratchpad layout made it (its
+					 * group can share DRAM only) */
 	json_t *pairs;
 };
 
@@ -187,9 +190,10 @@ static void make_aliases(struct planner *pl)
 		int y = n->outputs[0];
 
 		if (is_reshape_like(n) && n->ninputs >= 1 && n->inputs[0] >= 0 &&
-		    is_q8(&g->tensors[y]) &&
-		    same_canon(&g->tensors[n->inputs[0]], &g->tensors[y])) {
+		    is_q8(&g->tensors[y])) {
 			pl->parent[y] = find(pl, n->inputs[0]);
+			pl->relayout[y] = !same_canon(
+				&g->tensors[n->inputs[0]], &g->tensors[y]);
 			p->alias_node[i] = 1;
 		} else if (is_op(n, "Concat") && concat_alias(pl, n)) {
 			int64_t off = 0;
@@ -221,6 +225,8 @@ static const char *group_ok(struct planner *pl, int r)
 			continue;
 		if (x->data || x->is_input || x->is_output)
 			return "graph input or output";
+		if (pl->relayout[t])
+			return "reshape changes the scratchpad layout";
 		if (pl->prod[t] < 0)
 			return "no producer";
 		if (!pl->p->alias_node[pl->prod[t]] &&
@@ -345,6 +351,68 @@ static void try_keep(struct planner *pl, int r)
 	p->t[r].keep = ATOLL_KEEP_SPM;
 }
 
+/* Can the alias group rooted at "r", left in device memory, share one
+ * buffer?  Not with a constant, nor with two graph inputs/outputs (each
+ * needs a buffer of its own).
+ */
+static int dram_group_ok(struct planner *pl, int r)
+{
+	const atoll_graph *g = pl->g;
+	int t, io = 0;
+
+	for (t = 0; t < g->ntensors; t++) {
+		if (find(pl, t) != r)
+			continue;
+		if (g->tensors[t].data)
+			return 0;
+		io += g->tensors[t].is_input || g->tensors[t].is_output;
+	}
+	return io <= 1;
+}
+
+/* Alias groups left in device memory share the root's buffer there: a
+ * reshape-like operator's output is its input's bytes, and the part of a
+ * channel concatenation (batch 1) is the contiguous slice at its channel
+ * offset, so the layout operator costs nothing.  A group that cannot
+ * share gets one buffer per tensor and its layout operators copy.
+ */
+static void dram_aliases(struct planner *pl)
+{
+	const atoll_graph *g = pl->g;
+	atoll_plan *p = pl->p;
+	int i, k, t;
+
+	for (i = 0; i < g->nnodes; i++) {
+		int r = find(pl, g->nodes[i].outputs[0]);
+
+		if (!p->alias_node[i] || p->t[r].keep == ATOLL_KEEP_SPM ||
+		    dram_group_ok(pl, r))
+			continue;
+		p->alias_node[i] = 0;
+		for (k = 0; k < g->nodes[i].ninputs; k++)
+			if (g->nodes[i].inputs[k] >= 0)
+				p->t[g->nodes[i].inputs[k]].chan_off = 0;
+	}
+	for (t = 0; t < g->ntensors; t++) {
+		int x = t, r = find(pl, t);
+
+		p->t[t].dram_root = t;
+		p->t[t].dram_off = 0;
+		if (r == t || p->t[r].keep == ATOLL_KEEP_SPM ||
+		    !dram_group_ok(pl, r))
+			continue;
+		p->t[t].dram_root = r;
+		while (x != r) {
+			const atoll_tensor *y = &g->tensors[pl->parent[x]];
+
+			if (p->t[x].chan_off)
+				p->t[t].dram_off += p->t[x].chan_off *
+					y->dims[2] * y->dims[3];
+			x = pl->parent[x];
+		}
+	}
+}
+
 static void allocate(struct planner *pl)
 {
 	const atoll_graph *g = pl->g;
@@ -372,20 +440,7 @@ static void allocate(struct planner *pl)
 			p->t[i].why = p->t[r].why;
 		}
 	}
-	/* An alias group left in device memory gets one address per
-	 * tensor, so its layout operators copy as at -O0.
-	 */
-	for (i = 0; i < g->nnodes; i++) {
-		int k;
-
-		if (!p->alias_node[i] ||
-		    p->t[g->nodes[i].outputs[0]].keep == ATOLL_KEEP_SPM)
-			continue;
-		p->alias_node[i] = 0;
-		for (k = 0; k < g->nodes[i].ninputs; k++)
-			if (g->nodes[i].inputs[k] >= 0)
-				p->t[g->nodes[i].inputs[k]].chan_off = 0;
-	}
+	dram_aliases(pl);
 }
 
 static char *tensor_str(const atoll_tensor *t, int i)
@@ -610,8 +665,10 @@ int atoll_plan_build(isl_ctx *ctx, const atoll_graph *g,
 	p->alias_node = calloc(g->nnodes + 1, 1);
 	pl.prod = malloc((g->ntensors + 1) * sizeof(int));
 	pl.parent = malloc((g->ntensors + 1) * sizeof(int));
+	pl.relayout = calloc(g->ntensors + 1, 1);
 	pl.pairs = json_array();
-	if (!p->t || !p->alias_node || !pl.prod || !pl.parent || !pl.pairs) {
+	if (!p->t || !p->alias_node || !pl.prod || !pl.parent ||
+	    !pl.relayout || !pl.pairs) {
 		atoll_diag_error(d, NULL, "out of memory");
 		goto done;
 	}
@@ -619,6 +676,7 @@ int atoll_plan_build(isl_ctx *ctx, const atoll_graph *g,
 		pl.prod[i] = -1;
 		pl.parent[i] = i;
 		p->t[i].root = i;
+		p->t[i].dram_root = i;
 		atoll_buf_init(&p->t[i].buf, g->tensors[i].name);
 	}
 	for (i = 0; i < g->nnodes; i++)
@@ -639,6 +697,7 @@ int atoll_plan_build(isl_ctx *ctx, const atoll_graph *g,
 done:
 	free(pl.prod);
 	free(pl.parent);
+	free(pl.relayout);
 	json_decref(pl.pairs);
 	return r;
 }

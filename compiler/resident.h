@@ -24,6 +24,9 @@ typedef struct atoll_tplan {
 	int keep;			/* enum atoll_keep */
 	int root;			/* tensor owning the buffer (aliases) */
 	int64_t chan_off;		/* channel offset inside the root */
+	int dram_root;			/* alias group left in DRAM: tensor
+					 * whose buffer it shares, else itself */
+	int64_t dram_off;		/* byte offset inside dram_root's */
 	int64_t n, c, h, w;		/* canonical view of the root */
 	int64_t base, bytes;		/* SPM address and size per partition */
 	int first, last;		/* nodes producing / last reading it */
