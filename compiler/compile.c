@@ -30,6 +30,9 @@ struct compile_state {
 	int *zp;
 	size_t *first_cmd;		/* per node: its first command */
 	char *loaded;			/* per tensor: resident input loaded */
+	atoll_view *views;		/* per tensor: its view (-O2 view */
+	int64_t *view_pad;		/* nodes), top and left padding */
+	char *has_view;
 	int64_t act_end;
 	isl_ctx *ctx;
 	atoll_plan plan;
@@ -103,7 +106,8 @@ static int place(struct compile_state *s, int ti)
 	int64_t n = tensor_bytes(t);
 	int r = s->plan.t ? s->plan.t[ti].dram_root : ti;
 
-	if (t->data || s->addr[ti] >= 0)
+	if (t->data || s->addr[ti] >= 0 ||
+	    (s->plan.t && s->plan.t[ti].is_view))
 		return 0;
 	if (r != ti) {			/* shares an alias root's buffer */
 		if (place(s, r) < 0)
@@ -149,6 +153,33 @@ static void tensor_res(struct atoll_lower *L, const atoll_tensor *t,
 	atoll_plan_res(&s->plan, (int) (t - s->g->tensors), s->o->hw->rows, r);
 }
 
+static int tensor_view(struct atoll_lower *L, const atoll_tensor *t,
+	atoll_view *v, int64_t *pt, int64_t *pl)
+{
+	struct compile_state *s = L->user;
+	int i = (int) (t - s->g->tensors);
+
+	if (!s->has_view[i])
+		return 0;
+	*v = s->views[i];
+	*pt = s->view_pad[2 * i];
+	*pl = s->view_pad[2 * i + 1];
+	return 1;
+}
+
+static int set_view(struct atoll_lower *L, const atoll_tensor *t,
+	const atoll_view *v, int64_t pt, int64_t pl)
+{
+	struct compile_state *s = L->user;
+	int i = (int) (t - s->g->tensors);
+
+	s->views[i] = *v;
+	s->view_pad[2 * i] = pt;
+	s->view_pad[2 * i + 1] = pl;
+	s->has_view[i] = 1;
+	return 0;
+}
+
 static void lower_init(struct compile_state *s, struct atoll_lower *L,
 	atoll_node *n, char *where, size_t len)
 {
@@ -164,8 +195,12 @@ static void lower_init(struct compile_state *s, struct atoll_lower *L,
 	L->gen_conv = gen_conv;
 	L->gen_vec = gen_vec;
 	L->tensor_res = tensor_res;
+	L->tensor_view = tensor_view;
+	L->set_view = set_view;
 	if (s->plan.alias_node)
 		L->alias = s->plan.alias_node[n - s->g->nodes];
+	if (s->plan.view_node)
+		L->view_out = s->plan.view_node[n - s->g->nodes];
 }
 
 /* Shape inference: lower every node far enough to know its output type
@@ -444,8 +479,12 @@ static int state_init(struct compile_state *s, atoll_graph *g,
 	s->zp = calloc(nt, sizeof(*s->zp));
 	s->first_cmd = calloc(g->nnodes + 1, sizeof(*s->first_cmd));
 	s->loaded = calloc(nt, 1);
+	s->views = calloc(nt, sizeof(*s->views));
+	s->view_pad = calloc(2 * (size_t) nt, sizeof(*s->view_pad));
+	s->has_view = calloc(nt, 1);
 	if (!s->addr || !s->const_off || !s->bufs || !s->scale || !s->zp ||
-	    !s->first_cmd || !s->loaded) {
+	    !s->first_cmd || !s->loaded || !s->views || !s->view_pad ||
+	    !s->has_view) {
 		atoll_diag_error(d, NULL, "out of memory");
 		return -1;
 	}
@@ -468,6 +507,9 @@ static void state_clear(struct compile_state *s)
 	free(s->zp);
 	free(s->first_cmd);
 	free(s->loaded);
+	free(s->views);
+	free(s->view_pad);
+	free(s->has_view);
 }
 
 static int check_target(struct compile_state *s)

@@ -543,6 +543,35 @@ static int depthwise_compact(const atoll_conv *c, const atoll_tensor *wz)
 	return 1;
 }
 
+/* Where the convolution reads x: its own buffer, or (-O2) the tensor a
+ * Transpose/Slice/Pad view of it addresses, with the view's strides (the
+ * planner makes views only for QLinearConv/ConvInteger inputs); a
+ * Pad view's padding joins the convolution's own (it holds the input
+ * zero point, as checked by the planner), and the view's extents bound
+ * the reads.
+ */
+static int conv_input_view(struct atoll_lower *L, atoll_conv *c,
+	const atoll_tensor *x)
+{
+	atoll_view v;
+	int64_t pt = 0, pl = 0;
+
+	if (L->tensor_view && L->tensor_view(L, x, &v, &pt, &pl)) {
+		c->x_addr = v.addr;
+		c->x_buf = v.buf;
+		c->xs_n = v.s_n;
+		c->xs_c = v.s_c;
+		c->xs_h = v.s_h;
+		c->xs_w = v.s_w;
+		c->h = v.h;
+		c->w = v.w;
+		c->pt += pt;
+		c->pl += pl;
+		return 0;
+	}
+	return L->tensor_addr(L, x, &c->x_addr, &c->x_buf);
+}
+
 static int finish(struct atoll_lower *L, atoll_conv *c,
 	const atoll_tensor *x, const atoll_tensor *w, const atoll_tensor *wz,
 	atoll_tensor *y)
@@ -553,7 +582,7 @@ static int finish(struct atoll_lower *L, atoll_conv *c,
 		c->cmin = INT32_MIN;
 		c->cmax = INT32_MAX;
 	}
-	if (L->tensor_addr(L, x, &c->x_addr, &c->x_buf) < 0 ||
+	if (conv_input_view(L, c, x) < 0 ||
 	    L->tensor_addr(L, y, &c->y_addr, &c->y_buf) < 0)
 		return -1;
 	if (L->tensor_res) {

@@ -23,6 +23,16 @@ struct atoll_lower {
 	void (*tensor_res)(struct atoll_lower *L, const atoll_tensor *t,
 		atoll_res *r);
 	int alias;			/* layout op rewritten away (-O2) */
+	int view_out;			/* Transpose/Slice/Pad whose output is
+					 * a view of its input (-O2): record
+					 * it with set_view, emit nothing */
+	/* 1 and the view (with the padding a Pad view adds on top and
+	 * left) if "t" is a recorded view of another tensor, else 0.
+	 */
+	int (*tensor_view)(struct atoll_lower *L, const atoll_tensor *t,
+		atoll_view *v, int64_t *pt, int64_t *pl);
+	int (*set_view)(struct atoll_lower *L, const atoll_tensor *t,
+		const atoll_view *v, int64_t pt, int64_t pl);
 	int (*gen_conv)(struct atoll_lower *L, const atoll_conv *c);
 	int (*gen_vec)(struct atoll_lower *L, const atoll_vec *v);
 };

@@ -43,10 +43,28 @@ static int dims4(struct atoll_lower *L, const atoll_tensor *t, int64_t *d)
 	return 0;
 }
 
+static atoll_tensor *output(struct atoll_lower *L)
+{
+	return &L->graph->tensors[L->node->outputs[0]];
+}
+
 /* A dense row-major view of tensor "t" with 4-D dims "d". */
 static int view_dense(struct atoll_lower *L, const atoll_tensor *t,
 	const int64_t *d, atoll_view *v)
 {
+	int64_t pt = 0, pl = 0, td[R4];
+
+	if (!L->shapes_only && L->tensor_view &&
+	    L->tensor_view(L, t, v, &pt, &pl)) {
+		/* a view of another tensor (-O2): its strides, read in
+		 * its own shape only
+		 */
+		if (pt || pl || dims4(L, t, td) < 0 ||
+		    memcmp(td, d, sizeof(td)))
+			return lw_fail(L, "internal: view '%s' read in another "
+				"shape", t->name);
+		return 0;
+	}
 	memset(v, 0, sizeof(*v));
 	v->s_w = 1;
 	v->s_h = d[3];
@@ -55,8 +73,8 @@ static int view_dense(struct atoll_lower *L, const atoll_tensor *t,
 	v->h = d[2];
 	v->w = d[3];
 	v->is_signed = t->dtype == ATOLL_DT_INT8;
-	if (L->shapes_only)
-		return 0;
+	if (L->shapes_only || (L->view_out && t == output(L)))
+		return 0;	/* a view's output has no buffer */
 	if (L->tensor_res)
 		L->tensor_res(L, t, &v->res);
 	return L->tensor_addr(L, t, &v->addr, &v->buf);
@@ -92,10 +110,6 @@ static int ratio(struct atoll_lower *L, const atoll_tensor *xs,
 	return 0;
 }
 
-static atoll_tensor *output(struct atoll_lower *L)
-{
-	return &L->graph->tensors[L->node->outputs[0]];
-}
 
 /* Output type from the zero point "yz" (default: the input's type). */
 static int out_dtype(const atoll_tensor *yz, const atoll_tensor *x)
@@ -408,6 +422,8 @@ static int emit_copy(struct atoll_lower *L, const int64_t *od,
 {
 	atoll_vec v;
 
+	if (L->view_out && !L->shapes_only)
+		return L->set_view(L, output(L), src, pt, pl);
 	vec_init(L, &v, ATOLL_VEC_POOL, od, dst->is_signed);
 	v.in[0] = *src;
 	v.out = *dst;
@@ -603,9 +619,10 @@ static int lower_transpose(struct atoll_lower *L, const atoll_tensor *x)
 	    view_dense(L, x, xd, &sv) < 0 ||
 	    view_dense(L, output(L), od4, &dv) < 0)
 		return -1;
-	st[3] = 1;
-	for (i = R4 - 2; i >= 0; i--)
-		st[i] = st[i + 1] * xd[i + 1];
+	st[0] = sv.s_n;			/* x's strides (a view's, or dense) */
+	st[1] = sv.s_c;
+	st[2] = sv.s_h;
+	st[3] = sv.s_w;
 	for (i = 0; i < R4; i++) {
 		int64_t s = i < k ? 0 : st[k + perm[i - k]];
 
@@ -674,9 +691,10 @@ static int lower_slice(struct atoll_lower *L, const atoll_tensor *x)
 	    view_dense(L, x, xd, &sv) < 0 ||
 	    view_dense(L, output(L), od4, &dv) < 0)
 		return -1;
-	st[3] = 1;
-	for (i = R4 - 2; i >= 0; i--)
-		st[i] = st[i + 1] * xd[i + 1];
+	st[0] = sv.s_n;			/* x's strides (a view's, or dense) */
+	st[1] = sv.s_c;
+	st[2] = sv.s_h;
+	st[3] = sv.s_w;
 	for (i = 0; i < x->rank; i++)
 		sv.addr += b[i] * st[k + i];
 	sv.s_n = k > 0 ? 0 : st[0] * s[0];

@@ -413,6 +413,98 @@ static void dram_aliases(struct planner *pl)
 	}
 }
 
+/* The byte a Pad node "n" fills with (as lower_vec.c's lower_pad: a
+ * quantised constant_value, else the QDQ pass's atoll_pad_value, else 0),
+ * or -1 if it is not a constant.
+ */
+static int pad_fill(const atoll_graph *g, const atoll_node *n)
+{
+	const atoll_tensor *cv = n->ninputs > 2 && n->inputs[2] >= 0 ?
+		&g->tensors[n->inputs[2]] : NULL;
+	int k;
+
+	if (cv && cv->data && cv->nbytes && is_q8(cv))
+		return *(const uint8_t *) cv->data;
+	for (k = 0; k < n->nattrs; k++)
+		if (!strcmp(n->attrs[k].name, "atoll_pad_value"))
+			return (uint8_t) n->attrs[k].i;
+	return cv ? -1 : 0;
+}
+
+/* The input zero point byte of convolution "c" (0 if absent), or -1. */
+static int conv_xzp(const atoll_graph *g, const atoll_node *c)
+{
+	const atoll_tensor *z = c->ninputs > 2 && c->inputs[2] >= 0 ?
+		&g->tensors[c->inputs[2]] : NULL;
+
+	if (!z)
+		return 0;
+	return z->data && z->nbytes && is_q8(z) ? *(const uint8_t *) z->data :
+		-1;
+}
+
+static int is_conv(const atoll_node *n)
+{
+	return is_op(n, "QLinearConv") || is_op(n, "ConvInteger");
+}
+
+/* Can the output "y" of Transpose/Slice/Pad node "n" be a view, read in
+ * place by every consumer?  Non-padded views feed convolutions (input
+ * 0) and other Transpose/Slice/Pad nodes (which read through strides
+ * too); a Pad view feeds only convolutions whose input zero point is the
+ * pad value, which then pad as part of the convolution.
+ */
+static int view_ok(struct planner *pl, const atoll_node *n, int y)
+{
+	const atoll_graph *g = pl->g;
+	const atoll_tensor *t = &g->tensors[y];
+	int x = n->inputs[0], pad = is_op(n, "Pad"), i, k, uses = 0;
+
+	if (!is_q8(t) || t->is_output || t->is_input || t->rank != 4 ||
+	    g->tensors[x].rank != 4 || g->tensors[x].data ||
+	    pl->p->t[x].keep == ATOLL_KEEP_SPM || pl->p->t[y].keep)
+		return 0;
+	for (i = 0; i < g->ntensors; i++)
+		if (i != y && find(pl, i) == y)
+			return 0;
+	for (i = 0; i < g->nnodes; i++)
+		for (k = 0; k < g->nodes[i].ninputs; k++) {
+			const atoll_node *c = &g->nodes[i];
+
+			if (c->inputs[k] != y)
+				continue;
+			uses++;
+			if (k != 0 || pl->p->alias_node[i])
+				return 0;
+			if (pad ? !(is_conv(c) && pad_fill(g, n) >= 0 &&
+				    pad_fill(g, n) == conv_xzp(g, c)) :
+			    !(is_conv(c) || is_op(c, "Transpose") ||
+			      is_op(c, "Slice") || is_op(c, "Pad")))
+				return 0;
+		}
+	return uses > 0;
+}
+
+static void make_views(struct planner *pl)
+{
+	const atoll_graph *g = pl->g;
+	atoll_plan *p = pl->p;
+	int i;
+
+	for (i = 0; i < g->nnodes; i++) {
+		const atoll_node *n = &g->nodes[i];
+		int y = n->outputs[0];
+
+		if (!(is_op(n, "Transpose") || is_op(n, "Slice") ||
+		      is_op(n, "Pad")) || p->alias_node[i] || n->ninputs < 1 ||
+		    n->inputs[0] < 0 || !view_ok(pl, n, y))
+			continue;
+		p->view_node[i] = 1;
+		p->t[y].is_view = 1;
+		p->t[y].why = "read in place through a view";
+	}
+}
+
 static void allocate(struct planner *pl)
 {
 	const atoll_graph *g = pl->g;
@@ -495,13 +587,20 @@ static isl_stat count_pair(__isl_take isl_map *m, void *user)
 		return isl_stat_ok;
 	}
 	t = pl->g->nodes[i].outputs[0];
-	elim = pl->p->t[t].keep == ATOLL_KEEP_SPM;
+	/* kept on chip, or the producer is a layout operator rewritten
+	 * into addressing (an alias or a view): it stores nothing, and
+	 * the consumer reads the bytes its own producer stored
+	 */
+	elim = pl->p->t[t].keep == ATOLL_KEEP_SPM ||
+		pl->p->alias_node[i] || pl->p->view_node[i];
 	pl->p->pairs++;
 	pl->p->pairs_eliminated += elim;
 	if (pc->dump)
 		fprintf(pc->dump, "flow: %s -> %s via %s%s\n",
 			pl->g->nodes[i].name, pl->g->nodes[j].name,
-			pl->g->tensors[t].name, elim ? " (kept on chip)" : "");
+			pl->g->tensors[t].name, !elim ? "" :
+			pl->p->t[t].keep == ATOLL_KEEP_SPM ? " (kept on chip)" :
+			" (addressed in place)");
 	o = json_object();
 	json_object_set_new(o, "producer", json_string(pl->g->nodes[i].name));
 	json_object_set_new(o, "consumer", json_string(pl->g->nodes[j].name));
@@ -572,7 +671,8 @@ static void count_copies(struct planner *pl)
 		int64_t bytes = atoll_tensor_numel(y) *
 			(int64_t) atoll_dtype_size(y->dtype);
 
-		if (!is_layout(&g->nodes[i]) || p->alias_node[i])
+		if (!is_layout(&g->nodes[i]) || p->alias_node[i] ||
+		    p->view_node[i])
 			continue;
 		if (p->t[g->nodes[i].outputs[0]].keep == ATOLL_KEEP_SPM) {
 			p->onchip_copies++;
@@ -663,11 +763,12 @@ int atoll_plan_build(isl_ctx *ctx, const atoll_graph *g,
 	p->ntensors = g->ntensors;
 	p->t = calloc(g->ntensors + 1, sizeof(*p->t));
 	p->alias_node = calloc(g->nnodes + 1, 1);
+	p->view_node = calloc(g->nnodes + 1, 1);
 	pl.prod = malloc((g->ntensors + 1) * sizeof(int));
 	pl.parent = malloc((g->ntensors + 1) * sizeof(int));
 	pl.relayout = calloc(g->ntensors + 1, 1);
 	pl.pairs = json_array();
-	if (!p->t || !p->alias_node || !pl.prod || !pl.parent ||
+	if (!p->t || !p->alias_node || !p->view_node || !pl.prod || !pl.parent ||
 	    !pl.relayout || !pl.pairs) {
 		atoll_diag_error(d, NULL, "out of memory");
 		goto done;
@@ -685,6 +786,7 @@ int atoll_plan_build(isl_ctx *ctx, const atoll_graph *g,
 		p->heap_hi = atoll_align64(hw->spm_bytes / 2);
 		make_aliases(&pl);
 		allocate(&pl);
+		make_views(&pl);
 	}
 	if (flow_pairs(ctx, &pl, dump) < 0) {
 		atoll_diag_error(d, NULL, "dataflow analysis failed: %s",
@@ -706,6 +808,7 @@ void atoll_plan_clear(atoll_plan *p)
 {
 	free(p->t);
 	free(p->alias_node);
+	free(p->view_node);
 	free(p->json);
 	memset(p, 0, sizeof(*p));
 }

@@ -27,6 +27,7 @@ typedef struct atoll_tplan {
 	int dram_root;			/* alias group left in DRAM: tensor
 					 * whose buffer it shares, else itself */
 	int64_t dram_off;		/* byte offset inside dram_root's */
+	int is_view;			/* output of a view node: no buffer */
 	int64_t n, c, h, w;		/* canonical view of the root */
 	int64_t base, bytes;		/* SPM address and size per partition */
 	int first, last;		/* nodes producing / last reading it */
@@ -38,6 +39,9 @@ typedef struct atoll_plan {
 	int ntensors;
 	atoll_tplan *t;
 	char *alias_node;		/* per node: layout op turned alias */
+	char *view_node;		/* per node: Transpose/Slice/Pad whose
+					 * output its consumers read in place
+					 * through strides (and padding) */
 	int64_t heap_hi;		/* resident tensors below, work above */
 	int pairs;			/* load-store pairs of the -O0 program */
 	int pairs_eliminated;
