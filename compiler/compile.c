@@ -154,11 +154,48 @@ static void tensor_res(struct atoll_lower *L, const atoll_tensor *t,
 }
 
 static int tensor_view(struct atoll_lower *L, const atoll_tensor *t,
+	atoll_view *v, int64_t *pt, int64_t *pl);
+
+/* Part "t" of concatenation "y", written in place from index "idx" along
+ * "axis" of y's buffer, with y's strides (y may be such a part itself).
+ */
+static int part_view(struct atoll_lower *L, const atoll_tensor *t, int y,
+	int axis, int64_t idx, atoll_view *v, int64_t *pt, int64_t *pl)
+{
+	struct compile_state *s = L->user;
+	const atoll_tensor *yt = &s->g->tensors[y];
+	int r = tensor_view(L, yt, v, pt, pl);
+
+	if (r < 0)
+		return -1;
+	if (r == 0) {
+		memset(v, 0, sizeof(*v));
+		v->s_w = 1;
+		v->s_h = yt->dims[3];
+		v->s_c = yt->dims[2] * yt->dims[3];
+		v->s_n = yt->dims[1] * v->s_c;
+		if (tensor_addr(L, yt, &v->addr, &v->buf) < 0)
+			return -1;
+	}
+	v->addr += idx * (axis == 0 ? v->s_n : axis == 1 ? v->s_c :
+		axis == 2 ? v->s_h : v->s_w);
+	v->h = t->dims[2];
+	v->w = t->dims[3];
+	v->is_signed = t->dtype == ATOLL_DT_INT8;
+	*pt = *pl = 0;
+	return 1;
+}
+
+static int tensor_view(struct atoll_lower *L, const atoll_tensor *t,
 	atoll_view *v, int64_t *pt, int64_t *pl)
 {
 	struct compile_state *s = L->user;
 	int i = (int) (t - s->g->tensors);
 
+	if (!s->has_view[i] && s->plan.t && s->plan.t[i].part_of >= 0)
+		return part_view(L, t, s->plan.t[i].part_of,
+			s->plan.t[i].part_axis, s->plan.t[i].part_idx, v, pt,
+			pl);
 	if (!s->has_view[i])
 		return 0;
 	*v = s->views[i];

@@ -556,7 +556,11 @@ static int conv_input_view(struct atoll_lower *L, atoll_conv *c,
 	atoll_view v;
 	int64_t pt = 0, pl = 0;
 
-	if (L->tensor_view && L->tensor_view(L, x, &v, &pt, &pl)) {
+	int r = L->tensor_view ? L->tensor_view(L, x, &v, &pt, &pl) : 0;
+
+	if (r < 0)
+		return -1;
+	if (r > 0) {
 		c->x_addr = v.addr;
 		c->x_buf = v.buf;
 		c->xs_n = v.s_n;
@@ -572,6 +576,30 @@ static int conv_input_view(struct atoll_lower *L, atoll_conv *c,
 	return L->tensor_addr(L, x, &c->x_addr, &c->x_buf);
 }
 
+/* Where the convolution writes y: its own buffer, or (-O2) its slice of
+ * a concatenation's buffer, through the concatenation's strides (the
+ * planner does this for QLinearConv outputs only: one byte per element).
+ */
+static int conv_output_view(struct atoll_lower *L, atoll_conv *c,
+	const atoll_tensor *y)
+{
+	atoll_view v;
+	int64_t pt = 0, pl = 0;
+	int r = L->tensor_view ? L->tensor_view(L, y, &v, &pt, &pl) : 0;
+
+	if (r < 0)
+		return -1;
+	if (r == 0)
+		return L->tensor_addr(L, y, &c->y_addr, &c->y_buf);
+	c->y_addr = v.addr;
+	c->y_buf = v.buf;
+	c->ys_n = v.s_n;
+	c->ys_c = v.s_c;
+	c->ys_h = v.s_h;
+	c->ys_w = v.s_w;
+	return 0;
+}
+
 static int finish(struct atoll_lower *L, atoll_conv *c,
 	const atoll_tensor *x, const atoll_tensor *w, const atoll_tensor *wz,
 	atoll_tensor *y)
@@ -582,8 +610,7 @@ static int finish(struct atoll_lower *L, atoll_conv *c,
 		c->cmin = INT32_MIN;
 		c->cmax = INT32_MAX;
 	}
-	if (conv_input_view(L, c, x) < 0 ||
-	    L->tensor_addr(L, y, &c->y_addr, &c->y_buf) < 0)
+	if (conv_input_view(L, c, x) < 0 || conv_output_view(L, c, y) < 0)
 		return -1;
 	if (L->tensor_res) {
 		L->tensor_res(L, x, &c->xres);

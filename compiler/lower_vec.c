@@ -54,8 +54,12 @@ static int view_dense(struct atoll_lower *L, const atoll_tensor *t,
 {
 	int64_t pt = 0, pl = 0, td[R4];
 
-	if (!L->shapes_only && L->tensor_view &&
-	    L->tensor_view(L, t, v, &pt, &pl)) {
+	int r = L->shapes_only || !L->tensor_view ? 0 :
+		L->tensor_view(L, t, v, &pt, &pl);
+
+	if (r < 0)
+		return -1;
+	if (r > 0) {
 		/* a view of another tensor (-O2): its strides, read in
 		 * its own shape only
 		 */

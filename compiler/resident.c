@@ -225,6 +225,11 @@ static const char *group_ok(struct planner *pl, int r)
 			continue;
 		if (x->data || x->is_input || x->is_output)
 			return "graph input or output";
+		if (pl->p->t[t].is_view)
+			return "written in place into a concatenation";
+		if (pl->prod[t] >= 0 && is_op(&g->nodes[pl->prod[t]], "Concat") &&
+		    pl->p->t[g->nodes[pl->prod[t]].inputs[0]].part_of == t)
+			return "its parts are written in place in DRAM";
 		if (pl->relayout[t])
 			return "reshape changes the scratchpad layout";
 		if (pl->prod[t] < 0)
@@ -505,6 +510,91 @@ static void make_views(struct planner *pl)
 	}
 }
 
+/* Can part "x" of a concatenation node "ci" be written straight into
+ * the concatenation's buffer?  Its producer must be an operator that
+ * writes through strides (QLinearConv, or a vector operator), and the
+ * concatenation its only reader.
+ */
+static int part_ok(struct planner *pl, int ci, int x)
+{
+	const atoll_graph *g = pl->g;
+	const atoll_tensor *t = &g->tensors[x];
+	const atoll_node *pn;
+	int i, k;
+
+	if (!is_q8(t) || t->rank != 4 || t->is_input || t->is_output ||
+	    t->data || pl->prod[x] < 0 || pl->p->t[x].keep ||
+	    pl->p->t[x].is_view || find(pl, x) != x)
+		return 0;
+	for (i = 0; i < g->ntensors; i++)
+		if (i != x && find(pl, i) == x)
+			return 0;
+	pn = &g->nodes[pl->prod[x]];
+	if (is_op(pn, "Concat") && pl->p->alias_node[pl->prod[x]] &&
+	    pl->p->t[pn->inputs[0]].part_of == x)
+		;	/* a concatenation written in place itself */
+	else if (pl->p->alias_node[pl->prod[x]] ||
+	    pl->p->view_node[pl->prod[x]] ||
+	    !(is_op(pn, "QLinearConv") || is_op(pn, "QLinearAdd") ||
+	      is_op(pn, "QLinearActivation") || is_op(pn, "QLinearMaxPool") ||
+	      is_op(pn, "MaxPool") || is_op(pn, "QLinearAveragePool") ||
+	      is_op(pn, "QLinearGlobalAveragePool")))
+		return 0;
+	for (i = 0; i < g->nnodes; i++)
+		for (k = 0; k < g->nodes[i].ninputs; k++)
+			if (g->nodes[i].inputs[k] == x && i != ci)
+				return 0;
+	for (k = 0; k < g->nodes[ci].ninputs; k++)
+		for (i = 0; i < k; i++)
+			if (g->nodes[ci].inputs[i] == g->nodes[ci].inputs[k])
+				return 0;	/* the same part twice */
+	return 1;
+}
+
+/* A concatenation left in device memory (any axis) whose parts can all
+ * be written in place: each producer writes its part straight into the
+ * concatenation's buffer through its strides, at the part's offset, and
+ * the Concat emits nothing.
+ */
+static void make_concat_parts(struct planner *pl)
+{
+	const atoll_graph *g = pl->g;
+	atoll_plan *p = pl->p;
+	int i, k;
+
+	for (i = 0; i < g->nnodes; i++) {
+		const atoll_node *n = &g->nodes[i];
+		const atoll_tensor *y = &g->tensors[n->outputs[0]];
+		int64_t axis = 0, off = 0;
+		int ok = 1;
+
+		/* only where the concatenation cannot stay on chip */
+		if (!is_op(n, "Concat") || p->alias_node[i] || y->rank != 4 ||
+		    !is_q8(y) || p->t[n->outputs[0]].is_view || y->is_input ||
+		    !group_ok(pl, find(pl, n->outputs[0])))
+			continue;
+		for (k = 0; k < n->nattrs; k++)
+			if (!strcmp(n->attrs[k].name, "axis"))
+				axis = n->attrs[k].i < 0 ? n->attrs[k].i + 4 :
+					n->attrs[k].i;
+		for (k = 0; k < n->ninputs && ok; k++)
+			ok = n->inputs[k] >= 0 && part_ok(pl, i, n->inputs[k]);
+		if (!ok || axis < 0 || axis > 3)
+			continue;
+		for (k = 0; k < n->ninputs; k++) {
+			int x = n->inputs[k];
+
+			p->t[x].is_view = 1;
+			p->t[x].part_of = n->outputs[0];
+			p->t[x].part_axis = (int) axis;
+			p->t[x].part_idx = off;
+			p->t[x].why = "written in place into the concatenation";
+			off += g->tensors[x].dims[axis];
+		}
+		p->alias_node[i] = 1;
+	}
+}
+
 static void allocate(struct planner *pl)
 {
 	const atoll_graph *g = pl->g;
@@ -778,6 +868,7 @@ int atoll_plan_build(isl_ctx *ctx, const atoll_graph *g,
 		pl.parent[i] = i;
 		p->t[i].root = i;
 		p->t[i].dram_root = i;
+		p->t[i].part_of = -1;
 		atoll_buf_init(&p->t[i].buf, g->tensors[i].name);
 	}
 	for (i = 0; i < g->nnodes; i++)
@@ -785,6 +876,7 @@ int atoll_plan_build(isl_ctx *ctx, const atoll_graph *g,
 	if (opt_level >= 2 && hw->rows % hw->cols == 0) {
 		p->heap_hi = atoll_align64(hw->spm_bytes / 2);
 		make_aliases(&pl);
+		make_concat_parts(&pl);
 		allocate(&pl);
 		make_views(&pl);
 	}

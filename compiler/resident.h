@@ -27,7 +27,14 @@ typedef struct atoll_tplan {
 	int dram_root;			/* alias group left in DRAM: tensor
 					 * whose buffer it shares, else itself */
 	int64_t dram_off;		/* byte offset inside dram_root's */
-	int is_view;			/* output of a view node: no buffer */
+	int is_view;			/* output of a view node, or a part
+					 * written in place: no buffer */
+	int part_of;			/* concatenation whose buffer this
+					 * part is written into (its strides,
+					 * from index part_idx along axis
+					 * part_axis), else -1 */
+	int part_axis;
+	int64_t part_idx;
 	int64_t n, c, h, w;		/* canonical view of the root */
 	int64_t base, bytes;		/* SPM address and size per partition */
 	int first, last;		/* nodes producing / last reading it */
