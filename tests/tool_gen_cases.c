@@ -27,55 +27,26 @@
  * (numpy promotes int32 * float32 to float64); --selftest also tries the
  * all-float32 product fl(fl(acc) * S) and reports which one matches.
  *
- * Allocation failure ends the tool (xmalloc): it is a test generator.
+ * Tensors, ONNX file I/O and the data generator are in onnx_write.c,
+ * shared with tool_gen_models.  Allocation failure ends the tool
+ * (xmalloc): it is a test generator.
  */
 #include <math.h>
-#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <errno.h>
-#include <sys/stat.h>
-#include <sys/types.h>
 
-#include "onnx.pb-c.h"
+#include "onnx_write.h"
 
 #define CONFORMANCE_DIR "/usr/share/libonnx-testdata/data/node"
 
-#define MAX_RANK 6
 #define MAX_INPUTS 9
 #define NAME_LEN 64
-#define PATH_LEN 4096
-
-#define DT_F32 ONNX__TENSOR_PROTO__DATA_TYPE__FLOAT
-#define DT_U8 ONNX__TENSOR_PROTO__DATA_TYPE__UINT8
-#define DT_I8 ONNX__TENSOR_PROTO__DATA_TYPE__INT8
-#define DT_I32 ONNX__TENSOR_PROTO__DATA_TYPE__INT32
-
-#define ATTR_INT ONNX__ATTRIBUTE_PROTO__ATTRIBUTE_TYPE__INT
-#define ATTR_INTS ONNX__ATTRIBUTE_PROTO__ATTRIBUTE_TYPE__INTS
-#define ATTR_STRING ONNX__ATTRIBUTE_PROTO__ATTRIBUTE_TYPE__STRING
 
 enum rq_mode {
 	RQ_DOUBLE,
 	RQ_FLOAT
-};
-
-struct rng {
-	uint64_t s;
-};
-
-/* A dense row-major tensor.  Integer types (uint8, int8, int32) keep their
- * values in "i", float32 in "f".
- */
-struct tensor {
-	int dtype;
-	int rank;
-	int64_t dims[MAX_RANK];
-	size_t n;
-	int32_t *i;
-	float *f;
 };
 
 struct conv_attr {
@@ -118,66 +89,6 @@ struct conv_geom {
 	int64_t sh, sw, dh, dw, pt, pl;
 };
 
-static void *xmalloc(size_t n)
-{
-	void *p = malloc(n ? n : 1);
-
-	if (!p) {
-		fprintf(stderr, "tool_gen_cases: out of memory\n");
-		exit(2);
-	}
-	return p;
-}
-
-static void *xcalloc(size_t n, size_t sz)
-{
-	void *p = calloc(n ? n : 1, sz ? sz : 1);
-
-	if (!p) {
-		fprintf(stderr, "tool_gen_cases: out of memory\n");
-		exit(2);
-	}
-	return p;
-}
-
-static char *xstrdup(const char *s)
-{
-	size_t len = strlen(s) + 1;
-
-	return memcpy(xmalloc(len), s, len);
-}
-
-/* xorshift64* (Vigna); the state must not be zero. */
-static uint64_t rng_next(struct rng *r)
-{
-	uint64_t x = r->s;
-
-	x ^= x >> 12;
-	x ^= x << 25;
-	x ^= x >> 27;
-	r->s = x;
-	return x * 0x2545F4914F6CDD1DULL;
-}
-
-/* Seed "r" with the FNV-1a hash of "name", so that each case draws the
- * same data whatever cases come before it.
- */
-static void rng_seed(struct rng *r, const char *name)
-{
-	uint64_t h = 0xcbf29ce484222325ULL;
-
-	for (; *name; name++)
-		h = (h ^ (unsigned char) *name) * 0x100000001b3ULL;
-	r->s = h ? h : 1;
-}
-
-static int32_t rng_int(struct rng *r, int32_t lo, int32_t hi)
-{
-	uint64_t span = (uint64_t) ((int64_t) hi - lo + 1);
-
-	return (int32_t) (lo + (int64_t) (rng_next(r) % span));
-}
-
 static float rng_float(struct rng *r, float lo, float hi)
 {
 	double u = (double) (rng_next(r) >> 11) / 9007199254740992.0;
@@ -185,106 +96,9 @@ static float rng_float(struct rng *r, float lo, float hi)
 	return (float) (lo + (hi - lo) * u);
 }
 
-static size_t dtype_size(int dtype)
-{
-	switch (dtype) {
-	case DT_U8:
-	case DT_I8:
-		return 1;
-	case DT_I32:
-	case DT_F32:
-		return 4;
-	default:
-		return 0;
-	}
-}
-
-static const char *dtype_name(int dtype)
-{
-	switch (dtype) {
-	case DT_U8:
-		return "uint8";
-	case DT_I8:
-		return "int8";
-	case DT_I32:
-		return "int32";
-	case DT_F32:
-		return "float";
-	default:
-		return "?";
-	}
-}
-
-static void dtype_range(int dtype, int32_t *lo, int32_t *hi)
-{
-	if (dtype == DT_U8) {
-		*lo = 0;
-		*hi = 255;
-	} else if (dtype == DT_I8) {
-		*lo = -128;
-		*hi = 127;
-	} else {
-		*lo = INT32_MIN;
-		*hi = INT32_MAX;
-	}
-}
-
 static int dtype_is_8bit(int dtype)
 {
 	return dtype == DT_U8 || dtype == DT_I8;
-}
-
-static struct tensor *tensor_new(int dtype, int rank, const int64_t *dims)
-{
-	struct tensor *t = xcalloc(1, sizeof(*t));
-	int d;
-
-	t->dtype = dtype;
-	t->rank = rank;
-	t->n = 1;
-	for (d = 0; d < rank; d++) {
-		t->dims[d] = dims[d];
-		t->n *= (size_t) dims[d];
-	}
-	if (dtype == DT_F32)
-		t->f = xcalloc(t->n, sizeof(float));
-	else
-		t->i = xcalloc(t->n, sizeof(int32_t));
-	return t;
-}
-
-static struct tensor *tensor_free(struct tensor *t)
-{
-	if (!t)
-		return NULL;
-	free(t->i);
-	free(t->f);
-	free(t);
-	return NULL;
-}
-
-static struct tensor *tensor_copy(const struct tensor *src)
-{
-	struct tensor *t = tensor_new(src->dtype, src->rank, src->dims);
-
-	if (t->f)
-		memcpy(t->f, src->f, t->n * sizeof(float));
-	else
-		memcpy(t->i, src->i, t->n * sizeof(int32_t));
-	return t;
-}
-
-static void tensor_dims_str(const struct tensor *t, char *buf, size_t size)
-{
-	size_t len;
-	int d;
-
-	len = (size_t) snprintf(buf, size, "[");
-	for (d = 0; d < t->rank && len < size; d++)
-		len += (size_t) snprintf(buf + len, size - len, "%s%lld",
-			d ? "," : "", (long long) t->dims[d]);
-	if (len < size)
-		snprintf(buf + len, size - len, "]");
 }
 
 /* Uniform random values over the whole range of 8-bit type "dtype". */
@@ -312,22 +126,6 @@ static struct tensor *tensor_rand_range(struct rng *r, int dtype, int rank,
 	return t;
 }
 
-static struct tensor *tensor_scalar_f(float v)
-{
-	struct tensor *t = tensor_new(DT_F32, 0, NULL);
-
-	t->f[0] = v;
-	return t;
-}
-
-static struct tensor *tensor_scalar_i(int dtype, int32_t v)
-{
-	struct tensor *t = tensor_new(dtype, 0, NULL);
-
-	t->i[0] = v;
-	return t;
-}
-
 static struct tensor *tensor_vec_f(struct rng *r, int64_t n, float lo,
 	float hi)
 {
@@ -347,219 +145,6 @@ static struct tensor *tensor_vec_i(int dtype, int64_t n, int32_t v)
 	for (k = 0; k < t->n; k++)
 		t->i[k] = v;
 	return t;
-}
-
-/* Store element "k" of "t" little-endian at "b". */
-static void tensor_put_raw(const struct tensor *t, size_t k, uint8_t *b)
-{
-	uint32_t u;
-	int j;
-
-	if (dtype_size(t->dtype) == 1) {
-		b[0] = (uint8_t) (t->i[k] & 0xff);
-		return;
-	}
-	if (t->f)
-		memcpy(&u, &t->f[k], 4);
-	else
-		u = (uint32_t) t->i[k];
-	for (j = 0; j < 4; j++)
-		b[j] = (uint8_t) (u >> (8 * j));
-}
-
-/* Load element "k" of "t" from little-endian bytes "b". */
-static void tensor_get_raw(struct tensor *t, size_t k, const uint8_t *b)
-{
-	uint32_t u = 0;
-	int j;
-
-	if (t->dtype == DT_U8) {
-		t->i[k] = b[0];
-		return;
-	}
-	if (t->dtype == DT_I8) {
-		t->i[k] = b[0] < 128 ? b[0] : (int32_t) b[0] - 256;
-		return;
-	}
-	for (j = 0; j < 4; j++)
-		u |= (uint32_t) b[j] << (8 * j);
-	if (t->f)
-		memcpy(&t->f[k], &u, 4);
-	else
-		t->i[k] = u < 0x80000000u ? (int32_t) u :
-			(int32_t) ((int64_t) u - 0x100000000LL);
-}
-
-static __attribute__((warn_unused_result))
-struct tensor *tensor_from_proto(const Onnx__TensorProto *p)
-{
-	struct tensor *t;
-	size_t es, k;
-
-	es = dtype_size(p->data_type);
-	if (!es || p->n_dims > MAX_RANK) {
-		fprintf(stderr, "tensor %s: unsupported type %d or rank %zu\n",
-			p->name ? p->name : "", p->data_type, p->n_dims);
-		return NULL;
-	}
-	for (k = 0; k < p->n_dims; k++)
-		if (p->dims[k] < 0) {
-			fprintf(stderr, "tensor %s: negative dimension\n",
-				p->name ? p->name : "");
-			return NULL;
-		}
-	t = tensor_new(p->data_type, (int) p->n_dims, p->dims);
-	if (p->has_raw_data) {
-		if (p->raw_data.len != t->n * es)
-			goto error;
-		for (k = 0; k < t->n; k++)
-			tensor_get_raw(t, k, p->raw_data.data + k * es);
-	} else if (t->f) {
-		if (p->n_float_data != t->n)
-			goto error;
-		memcpy(t->f, p->float_data, t->n * sizeof(float));
-	} else {
-		if (p->n_int32_data != t->n)
-			goto error;
-		memcpy(t->i, p->int32_data, t->n * sizeof(int32_t));
-	}
-	return t;
-error:
-	fprintf(stderr, "tensor %s: data size does not match its shape\n",
-		p->name ? p->name : "");
-	return tensor_free(t);
-}
-
-static __attribute__((warn_unused_result))
-Onnx__TensorProto *tensor_proto_new(const struct tensor *t, const char *name)
-{
-	Onnx__TensorProto *p = xmalloc(sizeof(*p));
-	size_t es = dtype_size(t->dtype), k;
-
-	onnx__tensor_proto__init(p);
-	p->name = xstrdup(name);
-	p->n_dims = (size_t) t->rank;
-	p->dims = xmalloc((size_t) t->rank * sizeof(int64_t));
-	memcpy(p->dims, t->dims, (size_t) t->rank * sizeof(int64_t));
-	p->has_data_type = 1;
-	p->data_type = t->dtype;
-	p->has_raw_data = 1;
-	p->raw_data.len = t->n * es;
-	p->raw_data.data = xmalloc(t->n * es);
-	for (k = 0; k < t->n; k++)
-		tensor_put_raw(t, k, p->raw_data.data + k * es);
-	return p;
-}
-
-static __attribute__((warn_unused_result))
-uint8_t *file_read(const char *path, size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	uint8_t *buf;
-	long size;
-
-	if (!f) {
-		fprintf(stderr, "%s: %s\n", path, strerror(errno));
-		return NULL;
-	}
-	if (fseek(f, 0, SEEK_END) != 0 || (size = ftell(f)) < 0 ||
-	    fseek(f, 0, SEEK_SET) != 0) {
-		fprintf(stderr, "%s: cannot size\n", path);
-		fclose(f);
-		return NULL;
-	}
-	buf = xmalloc((size_t) size);
-	if (fread(buf, 1, (size_t) size, f) != (size_t) size) {
-		fprintf(stderr, "%s: short read\n", path);
-		fclose(f);
-		free(buf);
-		return NULL;
-	}
-	fclose(f);
-	*len = (size_t) size;
-	return buf;
-}
-
-static __attribute__((warn_unused_result))
-int msg_write(const char *path, const ProtobufCMessage *m)
-{
-	size_t len = protobuf_c_message_get_packed_size(m);
-	uint8_t *buf = xmalloc(len);
-	FILE *f;
-	int ok;
-
-	protobuf_c_message_pack(m, buf);
-	f = fopen(path, "wb");
-	if (!f) {
-		fprintf(stderr, "%s: %s\n", path, strerror(errno));
-		free(buf);
-		return -1;
-	}
-	ok = fwrite(buf, 1, len, f) == len;
-	ok = (fclose(f) == 0) && ok;
-	free(buf);
-	if (!ok) {
-		fprintf(stderr, "%s: write failed\n", path);
-		return -1;
-	}
-	return 0;
-}
-
-static __attribute__((warn_unused_result))
-int tensor_write(const char *path, const struct tensor *t, const char *name)
-{
-	Onnx__TensorProto *p = tensor_proto_new(t, name);
-	int r = msg_write(path, &p->base);
-
-	onnx__tensor_proto__free_unpacked(p, NULL);
-	return r;
-}
-
-static __attribute__((warn_unused_result))
-struct tensor *tensor_read(const char *path)
-{
-	Onnx__TensorProto *p;
-	struct tensor *t;
-	uint8_t *buf;
-	size_t len;
-
-	buf = file_read(path, &len);
-	if (!buf)
-		return NULL;
-	p = onnx__tensor_proto__unpack(NULL, len, buf);
-	free(buf);
-	if (!p) {
-		fprintf(stderr, "%s: not a TensorProto\n", path);
-		return NULL;
-	}
-	t = tensor_from_proto(p);
-	onnx__tensor_proto__free_unpacked(p, NULL);
-	return t;
-}
-
-/* Format a path into "buf" (PATH_LEN bytes); -1 if it does not fit. */
-static __attribute__((format(printf, 2, 3)))
-int path_make(char *buf, const char *fmt, ...)
-{
-	va_list ap;
-	int n;
-
-	va_start(ap, fmt);
-	n = vsnprintf(buf, PATH_LEN, fmt, ap);
-	va_end(ap);
-	if (n < 0 || n >= PATH_LEN) {
-		fprintf(stderr, "path too long\n");
-		return -1;
-	}
-	return 0;
-}
-
-static int dir_make(const char *path)
-{
-	if (mkdir(path, 0777) == 0 || errno == EEXIST)
-		return 0;
-	fprintf(stderr, "%s: %s\n", path, strerror(errno));
-	return -1;
 }
 
 static void conv_attr_init(struct conv_attr *ca)
@@ -1090,80 +675,6 @@ struct tensor *ref_run(const struct node *nd, enum rq_mode mode)
 
 /* ---- Model writer ------------------------------------------------- */
 
-static Onnx__TensorShapeProto__Dimension *dim_new(int64_t v,
-	const char *param)
-{
-	Onnx__TensorShapeProto__Dimension *d = xmalloc(sizeof(*d));
-
-	onnx__tensor_shape_proto__dimension__init(d);
-	if (param) {
-		d->value_case =
-			ONNX__TENSOR_SHAPE_PROTO__DIMENSION__VALUE_DIM_PARAM;
-		d->dim_param = xstrdup(param);
-	} else {
-		d->value_case =
-			ONNX__TENSOR_SHAPE_PROTO__DIMENSION__VALUE_DIM_VALUE;
-		d->dim_value = v;
-	}
-	return d;
-}
-
-/* ValueInfo "name" of type "t"; dimension 0 is "dim0_param" if not NULL. */
-static Onnx__ValueInfoProto *value_info_new(const char *name,
-	const struct tensor *t, const char *dim0_param)
-{
-	Onnx__ValueInfoProto *vi = xmalloc(sizeof(*vi));
-	Onnx__TypeProto *tp = xmalloc(sizeof(*tp));
-	Onnx__TypeProto__Tensor *tt = xmalloc(sizeof(*tt));
-	Onnx__TensorShapeProto *sh = xmalloc(sizeof(*sh));
-	int d;
-
-	onnx__value_info_proto__init(vi);
-	onnx__type_proto__init(tp);
-	onnx__type_proto__tensor__init(tt);
-	onnx__tensor_shape_proto__init(sh);
-	sh->n_dim = (size_t) t->rank;
-	sh->dim = xmalloc((size_t) t->rank * sizeof(*sh->dim));
-	for (d = 0; d < t->rank; d++)
-		sh->dim[d] = dim_new(t->dims[d], d == 0 ? dim0_param : NULL);
-	tt->has_elem_type = 1;
-	tt->elem_type = t->dtype;
-	tt->shape = sh;
-	tp->value_case = ONNX__TYPE_PROTO__VALUE_TENSOR_TYPE;
-	tp->tensor_type = tt;
-	vi->name = xstrdup(name);
-	vi->type = tp;
-	return vi;
-}
-
-static Onnx__AttributeProto *attr_ints_new(const char *name, size_t n,
-	const int64_t *v)
-{
-	Onnx__AttributeProto *a = xmalloc(sizeof(*a));
-
-	onnx__attribute_proto__init(a);
-	a->name = xstrdup(name);
-	a->has_type = 1;
-	a->type = ATTR_INTS;
-	a->n_ints = n;
-	a->ints = xmalloc(n * sizeof(int64_t));
-	memcpy(a->ints, v, n * sizeof(int64_t));
-	return a;
-}
-
-static Onnx__AttributeProto *attr_int_new(const char *name, int64_t v)
-{
-	Onnx__AttributeProto *a = xmalloc(sizeof(*a));
-
-	onnx__attribute_proto__init(a);
-	a->name = xstrdup(name);
-	a->has_type = 1;
-	a->type = ATTR_INT;
-	a->has_i = 1;
-	a->i = v;
-	return a;
-}
-
 /* The attributes of a convolution node: kernel_shape, strides, pads,
  * dilations and group, all written out explicitly.
  */
@@ -1183,29 +694,22 @@ static void node_proto_conv_attrs(Onnx__NodeProto *np,
 	np->attribute[4] = attr_int_new("group", ca->group);
 }
 
-static Onnx__NodeProto *node_proto_new(const struct node *nd)
+static Onnx__NodeProto *node_to_proto(const struct node *nd)
 {
-	Onnx__NodeProto *np = xmalloc(sizeof(*np));
+	const char *in[MAX_INPUTS];
+	Onnx__NodeProto *np;
 	int k;
 
-	onnx__node_proto__init(np);
-	np->name = xstrdup(nd->name);
-	np->op_type = xstrdup(nd->op);
-	np->n_input = (size_t) nd->n_in;
-	np->input = xmalloc((size_t) nd->n_in * sizeof(char *));
 	for (k = 0; k < nd->n_in; k++)
-		np->input[k] = xstrdup(nd->in[k] ? nd->in_name[k] : "");
-	np->n_output = 1;
-	np->output = xmalloc(sizeof(char *));
-	np->output[0] = xstrdup(nd->out_name);
+		in[k] = nd->in[k] ? nd->in_name[k] : "";
+	np = node_proto_new(nd->op, nd->name, nd->out_name,
+		(size_t) nd->n_in, in);
 	if (op_is_conv(nd))
 		node_proto_conv_attrs(np, &nd->ca,
 			node_in(nd, op_is(nd, "QLinearConv") ? 3 : 1));
 	if (nd->bad_attr) {
-		np->attribute = realloc(np->attribute, (np->n_attribute + 1) *
+		np->attribute = xrealloc(np->attribute, (np->n_attribute + 1) *
 			sizeof(*np->attribute));
-		if (!np->attribute)
-			abort();
 		np->attribute[np->n_attribute++] =
 			attr_int_new("bogus_attribute", 1);
 	}
@@ -1219,28 +723,16 @@ static Onnx__NodeProto *node_proto_new(const struct node *nd)
 static Onnx__ModelProto *model_new(const struct node *nd,
 	const struct tensor *y)
 {
-	Onnx__ModelProto *m = xmalloc(sizeof(*m));
-	Onnx__GraphProto *g = xmalloc(sizeof(*g));
-	Onnx__OperatorSetIdProto *os = xmalloc(sizeof(*os));
+	Onnx__ModelProto *m;
+	Onnx__GraphProto *g;
 	const char *dyn = nd->dyn_dim0 ? "N" : NULL;
 	int k;
 
-	onnx__model_proto__init(m);
-	onnx__graph_proto__init(g);
-	onnx__operator_set_id_proto__init(os);
-	os->domain = xstrdup("");
-	os->has_version = 1;
-	os->version = 13;
-	m->has_ir_version = 1;
-	m->ir_version = 7;
-	m->producer_name = xstrdup("atoll-tool_gen_cases");
-	m->n_opset_import = 1;
-	m->opset_import = xmalloc(sizeof(*m->opset_import));
-	m->opset_import[0] = os;
-	g->name = xstrdup(nd->name);
+	m = model_proto_new("atoll-tool_gen_cases", nd->name);
+	g = m->graph;
 	g->n_node = 1;
 	g->node = xmalloc(sizeof(*g->node));
-	g->node[0] = node_proto_new(nd);
+	g->node[0] = node_to_proto(nd);
 	g->input = xmalloc((size_t) nd->n_in * sizeof(*g->input));
 	for (k = 0; k < nd->n_in; k++)
 		if (nd->in[k])
@@ -1249,7 +741,6 @@ static Onnx__ModelProto *model_new(const struct node *nd,
 	g->n_output = 1;
 	g->output = xmalloc(sizeof(*g->output));
 	g->output[0] = value_info_new(nd->out_name, y, dyn);
-	m->graph = g;
 	return m;
 }
 
@@ -1552,13 +1043,13 @@ static int gen_all(const char *outdir)
 	if (dir_make(outdir) < 0)
 		return 1;
 	for (k = 0; k < sizeof(mm_cases) / sizeof(mm_cases[0]); k++) {
-		rng_seed(&r, mm_cases[k].name);
+		rng_seed(&r, NULL, mm_cases[k].name);
 		mm_build(&nd, &mm_cases[k], mm_cases[k].name, &r);
 		fail |= case_gen(outdir, &nd, NULL) < 0;
 		node_clear(&nd);
 	}
 	for (k = 0; k < sizeof(conv_cases) / sizeof(conv_cases[0]); k++) {
-		rng_seed(&r, conv_cases[k].name);
+		rng_seed(&r, NULL, conv_cases[k].name);
 		conv_build(&nd, &conv_cases[k], &r);
 		fail |= case_gen(outdir, &nd, NULL) < 0;
 		node_clear(&nd);
@@ -1626,12 +1117,12 @@ static int bad_wrong_inputs(const char *outdir)
 	int64_t dims[2] = { 16, 8 };
 	int fail = 0;
 
-	rng_seed(&r, "wrong_dtype");
+	rng_seed(&r, NULL, "wrong_dtype");
 	mm_build(&nd, &mm_small, "wrong_dtype", &r);
 	fail |= case_gen(outdir, &nd, NULL) < 0;
 	fail |= corrupt_input(outdir, &nd, 3, DT_I8, 2, mm_small.b_dims) < 0;
 	node_clear(&nd);
-	rng_seed(&r, "wrong_shape");
+	rng_seed(&r, NULL, "wrong_shape");
 	mm_build(&nd, &mm_small, "wrong_shape", &r);
 	fail |= case_gen(outdir, &nd, NULL) < 0;
 	fail |= corrupt_input(outdir, &nd, 0, DT_U8, 2, dims) < 0;
@@ -1652,12 +1143,12 @@ static int gen_bad(const char *outdir)
 	if (dir_make(outdir) < 0)
 		return 1;
 	fail |= bad_unsupported_op(outdir) < 0;
-	rng_seed(&r, conv_group2.name);
+	rng_seed(&r, NULL, conv_group2.name);
 	conv_build(&nd, &conv_group2, &r);
 	nd.bad_attr = 1;
 	fail |= case_gen(outdir, &nd, NULL) < 0;
 	node_clear(&nd);
-	rng_seed(&r, mm_dynamic.name);
+	rng_seed(&r, NULL, mm_dynamic.name);
 	mm_build(&nd, &mm_dynamic, mm_dynamic.name, &r);
 	nd.dyn_dim0 = 1;
 	fail |= case_gen(outdir, &nd, NULL) < 0;
@@ -1774,23 +1265,13 @@ static int node_load(struct node *nd, const char *dir)
 {
 	Onnx__ModelProto *m;
 	char path[PATH_LEN];
-	uint8_t *buf;
-	size_t len;
 	int r;
 
 	if (path_make(path, "%s/model.onnx", dir) < 0)
 		return -1;
-	buf = file_read(path, &len);
-	if (!buf)
+	m = model_read(path);
+	if (!m)
 		return -1;
-	m = onnx__model_proto__unpack(NULL, len, buf);
-	free(buf);
-	if (!m || !m->graph) {
-		fprintf(stderr, "%s: not a ModelProto\n", path);
-		if (m)
-			onnx__model_proto__free_unpacked(m, NULL);
-		return -1;
-	}
 	r = node_fill(nd, dir, m->graph);
 	onnx__model_proto__free_unpacked(m, NULL);
 	return r;
@@ -1907,6 +1388,7 @@ static void usage(void)
 
 int main(int argc, char **argv)
 {
+	onnx_write_prog = "tool_gen_cases";
 	if (argc >= 2 && strcmp(argv[1], "--selftest") == 0 && argc > 3)
 		return selftest(argv[2], (const char *const *) argv + 3,
 			argc - 3);

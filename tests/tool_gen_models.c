@@ -58,60 +58,30 @@
  * interpreter does not run.
  *
  * Data come from xorshift64* seeded by names, so the files are identical
- * from run to run.  Allocation failure ends the tool (xmalloc).
+ * from run to run.  Tensors, ONNX file I/O and the data generator are in
+ * onnx_write.c, shared with tool_gen_cases.  Allocation failure ends the
+ * tool (xmalloc).
  */
-#include <errno.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <sys/types.h>
 
 #include <gmp.h>
 
-#include "onnx.pb-c.h"
+#include "onnx_write.h"
 
 #define CONFORMANCE_DIR "/usr/share/libonnx-testdata/data/node"
 
-#define MAX_RANK 6
 #define NAME_LEN 96
-#define PATH_LEN 4096
 #define MAX_NODES 1024
 #define MAX_INITS 1024
 #define MAX_VALUES 1024
 #define MAX_CONCAT 8
 #define RNE_LIMIT ((int64_t) 1 << 40)
 #define SIM_TOLERANCE 2
-
-#define DT_F32 ONNX__TENSOR_PROTO__DATA_TYPE__FLOAT
-#define DT_U8 ONNX__TENSOR_PROTO__DATA_TYPE__UINT8
-#define DT_I8 ONNX__TENSOR_PROTO__DATA_TYPE__INT8
-#define DT_I32 ONNX__TENSOR_PROTO__DATA_TYPE__INT32
-#define DT_I64 ONNX__TENSOR_PROTO__DATA_TYPE__INT64
-
-#define ATTR_INT ONNX__ATTRIBUTE_PROTO__ATTRIBUTE_TYPE__INT
-#define ATTR_INTS ONNX__ATTRIBUTE_PROTO__ATTRIBUTE_TYPE__INTS
-#define ATTR_STRING ONNX__ATTRIBUTE_PROTO__ATTRIBUTE_TYPE__STRING
-
-struct rng {
-	uint64_t s;
-};
-
-/* A dense row-major tensor.  Integer types (uint8, int8, int32, int64)
- * keep their values in "i" (int64 narrowed by narrow_i64: only shape
- * vectors, axes and Slice bounds), float32 in "f".
- */
-struct tensor {
-	int dtype;
-	int rank;
-	int64_t dims[MAX_RANK];
-	size_t n;
-	int32_t *i;
-	float *f;
-};
 
 /* Convolution attributes: kernel, strides, pads (top, left, bottom,
  * right), dilations, group.
@@ -151,35 +121,6 @@ static const struct act act_none = { ACT_NONE, 0, 0 };
 static const struct act act_relu = { ACT_RELU, 0, 0 };
 static const struct act act_relu6 = { ACT_CLIP, 0.0f, 6.0f };
 
-static void *xmalloc(size_t n)
-{
-	void *p = malloc(n ? n : 1);
-
-	if (!p) {
-		fprintf(stderr, "tool_gen_models: out of memory\n");
-		exit(2);
-	}
-	return p;
-}
-
-static void *xcalloc(size_t n, size_t sz)
-{
-	void *p = calloc(n ? n : 1, sz ? sz : 1);
-
-	if (!p) {
-		fprintf(stderr, "tool_gen_models: out of memory\n");
-		exit(2);
-	}
-	return p;
-}
-
-static char *xstrdup(const char *s)
-{
-	size_t len = strlen(s) + 1;
-
-	return memcpy(xmalloc(len), s, len);
-}
-
 /* Format a name into "buf" (NAME_LEN bytes); names here are short, a
  * longer one is a bug of the tool.
  */
@@ -199,39 +140,6 @@ char *name_make(char *buf, const char *fmt, ...)
 	return buf;
 }
 
-/* xorshift64* (Vigna); the state must not be zero. */
-static uint64_t rng_next(struct rng *r)
-{
-	uint64_t x = r->s;
-
-	x ^= x >> 12;
-	x ^= x << 25;
-	x ^= x >> 27;
-	r->s = x;
-	return x * 0x2545F4914F6CDD1DULL;
-}
-
-/* Seed "r" with the FNV-1a hash of "ns" ":" "name". */
-static void rng_seed(struct rng *r, const char *ns, const char *name)
-{
-	uint64_t h = 0xcbf29ce484222325ULL;
-	const char *p;
-
-	for (p = ns; *p; p++)
-		h = (h ^ (unsigned char) *p) * 0x100000001b3ULL;
-	h = (h ^ ':') * 0x100000001b3ULL;
-	for (p = name; *p; p++)
-		h = (h ^ (unsigned char) *p) * 0x100000001b3ULL;
-	r->s = h ? h : 1;
-}
-
-static int32_t rng_int(struct rng *r, int32_t lo, int32_t hi)
-{
-	uint64_t span = (uint64_t) ((int64_t) hi - lo + 1);
-
-	return (int32_t) (lo + (int64_t) (rng_next(r) % span));
-}
-
 static double rng_double(struct rng *r, double lo, double hi)
 {
 	double u = (double) (rng_next(r) >> 11) / 9007199254740992.0;
@@ -239,117 +147,13 @@ static double rng_double(struct rng *r, double lo, double hi)
 	return lo + (hi - lo) * u;
 }
 
-static size_t dtype_size(int dtype)
-{
-	switch (dtype) {
-	case DT_U8:
-	case DT_I8:
-		return 1;
-	case DT_I32:
-	case DT_F32:
-		return 4;
-	case DT_I64:
-		return 8;
-	default:
-		return 0;
-	}
-}
-
-static const char *dtype_name(int dtype)
-{
-	switch (dtype) {
-	case DT_U8:
-		return "uint8";
-	case DT_I8:
-		return "int8";
-	case DT_I32:
-		return "int32";
-	case DT_I64:
-		return "int64";
-	case DT_F32:
-		return "float";
-	default:
-		return "?";
-	}
-}
-
-static void dtype_range(int dtype, int64_t *lo, int64_t *hi)
-{
-	if (dtype == DT_U8) {
-		*lo = 0;
-		*hi = 255;
-	} else if (dtype == DT_I8) {
-		*lo = -128;
-		*hi = 127;
-	} else {
-		*lo = INT32_MIN;
-		*hi = INT32_MAX;
-	}
-}
-
 /* saturate(v) to the range of "dtype". */
 static int32_t sat(int dtype, int64_t v)
 {
-	int64_t lo, hi;
+	int32_t lo, hi;
 
 	dtype_range(dtype, &lo, &hi);
 	return (int32_t) (v < lo ? lo : v > hi ? hi : v);
-}
-
-static struct tensor *tensor_new(int dtype, int rank, const int64_t *dims)
-{
-	struct tensor *t = xcalloc(1, sizeof(*t));
-	int d;
-
-	t->dtype = dtype;
-	t->rank = rank;
-	t->n = 1;
-	for (d = 0; d < rank; d++) {
-		t->dims[d] = dims[d];
-		t->n *= (size_t) dims[d];
-	}
-	if (dtype == DT_F32)
-		t->f = xcalloc(t->n, sizeof(float));
-	else
-		t->i = xcalloc(t->n, sizeof(int32_t));
-	return t;
-}
-
-static struct tensor *tensor_free(struct tensor *t)
-{
-	if (!t)
-		return NULL;
-	free(t->i);
-	free(t->f);
-	free(t);
-	return NULL;
-}
-
-static struct tensor *tensor_copy(const struct tensor *src)
-{
-	struct tensor *t = tensor_new(src->dtype, src->rank, src->dims);
-
-	if (t->f)
-		memcpy(t->f, src->f, t->n * sizeof(float));
-	else
-		memcpy(t->i, src->i, t->n * sizeof(int32_t));
-	return t;
-}
-
-static struct tensor *tensor_scalar_f(float v)
-{
-	struct tensor *t = tensor_new(DT_F32, 0, NULL);
-
-	t->f[0] = v;
-	return t;
-}
-
-static struct tensor *tensor_scalar_i(int dtype, int32_t v)
-{
-	struct tensor *t = tensor_new(dtype, 0, NULL);
-
-	t->i[0] = v;
-	return t;
 }
 
 /* A 1-D float tensor of "v" (n values), or a scalar when "n" is 1 and
@@ -368,19 +172,6 @@ static struct tensor *tensor_zeros_i(int dtype, int64_t n, int scalar)
 	return tensor_new(dtype, scalar && n == 1 ? 0 : 1, &n);
 }
 
-static void tensor_dims_str(const struct tensor *t, char *buf, size_t size)
-{
-	size_t len;
-	int d;
-
-	len = (size_t) snprintf(buf, size, "[");
-	for (d = 0; d < t->rank && len < size; d++)
-		len += (size_t) snprintf(buf + len, size - len, "%s%lld",
-			d ? "," : "", (long long) t->dims[d]);
-	if (len < size)
-		snprintf(buf + len, size - len, "]");
-}
-
 static int tensor_same_shape(const struct tensor *a, const struct tensor *b)
 {
 	int d;
@@ -391,253 +182,6 @@ static int tensor_same_shape(const struct tensor *a, const struct tensor *b)
 		if (a->dims[d] != b->dims[d])
 			return 0;
 	return 1;
-}
-
-/* Store element "k" of "t" little-endian at "b". */
-static void tensor_put_raw(const struct tensor *t, size_t k, uint8_t *b)
-{
-	uint64_t u;
-	uint32_t f;
-	size_t j, es = dtype_size(t->dtype);
-
-	if (t->f) {
-		memcpy(&f, &t->f[k], 4);
-		u = f;
-	} else {
-		u = (uint64_t) (int64_t) t->i[k];
-	}
-	for (j = 0; j < es; j++)
-		b[j] = (uint8_t) (u >> (8 * j));
-}
-
-/* An int64 value narrowed to int32, saturated: shape vectors and Slice
- * bounds, where INT64_MAX ("to the end") must stay large.
- */
-static int32_t narrow_i64(int64_t v)
-{
-	return (int32_t) (v < INT32_MIN ? INT32_MIN : v > INT32_MAX ?
-		INT32_MAX : v);
-}
-
-/* Load element "k" of "t" from little-endian bytes "b". */
-static void tensor_get_raw(struct tensor *t, size_t k, const uint8_t *b)
-{
-	uint64_t u = 0;
-	uint32_t f;
-	size_t j, es = dtype_size(t->dtype);
-
-	for (j = 0; j < es; j++)
-		u |= (uint64_t) b[j] << (8 * j);
-	if (t->f) {
-		f = (uint32_t) u;
-		memcpy(&t->f[k], &f, 4);
-	} else if (t->dtype == DT_U8) {
-		t->i[k] = (int32_t) u;
-	} else if (t->dtype == DT_I8) {
-		t->i[k] = (int8_t) (uint8_t) u;
-	} else if (t->dtype == DT_I32) {
-		t->i[k] = (int32_t) (uint32_t) u;
-	} else {
-		t->i[k] = narrow_i64((int64_t) u);
-	}
-}
-
-static __attribute__((warn_unused_result))
-struct tensor *tensor_from_proto(const Onnx__TensorProto *p)
-{
-	struct tensor *t;
-	size_t es, k;
-
-	es = dtype_size(p->data_type);
-	if (!es || p->n_dims > MAX_RANK) {
-		fprintf(stderr, "tensor %s: unsupported type %d or rank %zu\n",
-			p->name ? p->name : "", p->data_type, p->n_dims);
-		return NULL;
-	}
-	for (k = 0; k < p->n_dims; k++)
-		if (p->dims[k] < 0) {
-			fprintf(stderr, "tensor %s: negative dimension\n",
-				p->name ? p->name : "");
-			return NULL;
-		}
-	t = tensor_new(p->data_type, (int) p->n_dims, p->dims);
-	if (p->has_raw_data) {
-		if (p->raw_data.len != t->n * es)
-			goto error;
-		for (k = 0; k < t->n; k++)
-			tensor_get_raw(t, k, p->raw_data.data + k * es);
-	} else if (t->f) {
-		if (p->n_float_data != t->n)
-			goto error;
-		memcpy(t->f, p->float_data, t->n * sizeof(float));
-	} else if (t->dtype == DT_I64) {
-		if (p->n_int64_data != t->n)
-			goto error;
-		for (k = 0; k < t->n; k++)
-			t->i[k] = narrow_i64(p->int64_data[k]);
-	} else {
-		if (p->n_int32_data != t->n)
-			goto error;
-		memcpy(t->i, p->int32_data, t->n * sizeof(int32_t));
-	}
-	return t;
-error:
-	fprintf(stderr, "tensor %s: data size does not match its shape\n",
-		p->name ? p->name : "");
-	return tensor_free(t);
-}
-
-static __attribute__((warn_unused_result))
-Onnx__TensorProto *tensor_proto_new(const struct tensor *t, const char *name)
-{
-	Onnx__TensorProto *p = xmalloc(sizeof(*p));
-	size_t es = dtype_size(t->dtype), k;
-
-	onnx__tensor_proto__init(p);
-	p->name = xstrdup(name);
-	p->n_dims = (size_t) t->rank;
-	p->dims = xmalloc((size_t) t->rank * sizeof(int64_t));
-	memcpy(p->dims, t->dims, (size_t) t->rank * sizeof(int64_t));
-	p->has_data_type = 1;
-	p->data_type = t->dtype;
-	p->has_raw_data = 1;
-	p->raw_data.len = t->n * es;
-	p->raw_data.data = xmalloc(t->n * es);
-	for (k = 0; k < t->n; k++)
-		tensor_put_raw(t, k, p->raw_data.data + k * es);
-	return p;
-}
-
-static __attribute__((warn_unused_result))
-uint8_t *file_read(const char *path, size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	uint8_t *buf;
-	long size;
-
-	if (!f) {
-		fprintf(stderr, "%s: %s\n", path, strerror(errno));
-		return NULL;
-	}
-	if (fseek(f, 0, SEEK_END) != 0 || (size = ftell(f)) < 0 ||
-	    fseek(f, 0, SEEK_SET) != 0) {
-		fprintf(stderr, "%s: cannot size\n", path);
-		fclose(f);
-		return NULL;
-	}
-	buf = xmalloc((size_t) size);
-	if (fread(buf, 1, (size_t) size, f) != (size_t) size) {
-		fprintf(stderr, "%s: short read\n", path);
-		fclose(f);
-		free(buf);
-		return NULL;
-	}
-	fclose(f);
-	*len = (size_t) size;
-	return buf;
-}
-
-static __attribute__((warn_unused_result))
-int msg_write(const char *path, const ProtobufCMessage *m)
-{
-	size_t len = protobuf_c_message_get_packed_size(m);
-	uint8_t *buf = xmalloc(len);
-	FILE *f;
-	int ok;
-
-	protobuf_c_message_pack(m, buf);
-	f = fopen(path, "wb");
-	if (!f) {
-		fprintf(stderr, "%s: %s\n", path, strerror(errno));
-		free(buf);
-		return -1;
-	}
-	ok = fwrite(buf, 1, len, f) == len;
-	ok = (fclose(f) == 0) && ok;
-	free(buf);
-	if (!ok) {
-		fprintf(stderr, "%s: write failed\n", path);
-		return -1;
-	}
-	return 0;
-}
-
-static __attribute__((warn_unused_result))
-int tensor_write(const char *path, const struct tensor *t, const char *name)
-{
-	Onnx__TensorProto *p = tensor_proto_new(t, name);
-	int r = msg_write(path, &p->base);
-
-	onnx__tensor_proto__free_unpacked(p, NULL);
-	return r;
-}
-
-static __attribute__((warn_unused_result))
-struct tensor *tensor_read(const char *path)
-{
-	Onnx__TensorProto *p;
-	struct tensor *t;
-	uint8_t *buf;
-	size_t len;
-
-	buf = file_read(path, &len);
-	if (!buf)
-		return NULL;
-	p = onnx__tensor_proto__unpack(NULL, len, buf);
-	free(buf);
-	if (!p) {
-		fprintf(stderr, "%s: not a TensorProto\n", path);
-		return NULL;
-	}
-	t = tensor_from_proto(p);
-	onnx__tensor_proto__free_unpacked(p, NULL);
-	return t;
-}
-
-static __attribute__((warn_unused_result))
-Onnx__ModelProto *model_read(const char *path)
-{
-	Onnx__ModelProto *m;
-	uint8_t *buf;
-	size_t len;
-
-	buf = file_read(path, &len);
-	if (!buf)
-		return NULL;
-	m = onnx__model_proto__unpack(NULL, len, buf);
-	free(buf);
-	if (!m || !m->graph) {
-		fprintf(stderr, "%s: not a ModelProto\n", path);
-		if (m)
-			onnx__model_proto__free_unpacked(m, NULL);
-		return NULL;
-	}
-	return m;
-}
-
-/* Format a path into "buf" (PATH_LEN bytes); -1 if it does not fit. */
-static __attribute__((format(printf, 2, 3)))
-int path_make(char *buf, const char *fmt, ...)
-{
-	va_list ap;
-	int n;
-
-	va_start(ap, fmt);
-	n = vsnprintf(buf, PATH_LEN, fmt, ap);
-	va_end(ap);
-	if (n < 0 || n >= PATH_LEN) {
-		fprintf(stderr, "path too long\n");
-		return -1;
-	}
-	return 0;
-}
-
-static int dir_make(const char *path)
-{
-	if (mkdir(path, 0777) == 0 || errno == EEXIST)
-		return 0;
-	fprintf(stderr, "%s: %s\n", path, strerror(errno));
-	return -1;
 }
 
 /* ---- Reference: exact quantised arithmetic ------------------------- */
@@ -728,11 +272,7 @@ static float dequantize_value(int32_t q, int32_t zp, float s)
 static void act_bounds(const struct act *a, float ys, int32_t yz, int dtype,
 	int32_t *lo, int32_t *hi)
 {
-	int64_t tlo, thi;
-
-	dtype_range(dtype, &tlo, &thi);
-	*lo = (int32_t) tlo;
-	*hi = (int32_t) thi;
+	dtype_range(dtype, lo, hi);
 	if (a->kind == ACT_RELU)
 		*lo = yz;
 	if (a->kind == ACT_CLIP) {
@@ -1525,16 +1065,6 @@ enum pool_kind {
 	POOL_GLOBAL_AVG
 };
 
-static void *xrealloc(void *p, size_t n)
-{
-	p = realloc(p, n ? n : 1);
-	if (!p) {
-		fprintf(stderr, "tool_gen_models: out of memory\n");
-		exit(2);
-	}
-	return p;
-}
-
 static void model_init(struct model *m, const char *name, const char *ns,
 	int ops_form)
 {
@@ -1573,23 +1103,12 @@ static Onnx__NodeProto *emit_v(struct model *m, const char *op,
 	const char *name, const char *out, size_t n, const char *const *in)
 {
 	Onnx__NodeProto *np;
-	size_t k;
 
 	if (m->n_node >= MAX_NODES) {
 		fprintf(stderr, "tool_gen_models: too many nodes\n");
 		exit(2);
 	}
-	np = xmalloc(sizeof(*np));
-	onnx__node_proto__init(np);
-	np->name = xstrdup(name);
-	np->op_type = xstrdup(op);
-	np->n_input = n;
-	np->input = xmalloc(n * sizeof(char *));
-	for (k = 0; k < n; k++)
-		np->input[k] = xstrdup(in[k]);
-	np->n_output = 1;
-	np->output = xmalloc(sizeof(char *));
-	np->output[0] = xstrdup(out);
+	np = node_proto_new(op, name, out, n, in);
 	m->node[m->n_node++] = np;
 	return np;
 }
@@ -1621,43 +1140,17 @@ static void attr_add(Onnx__NodeProto *np, Onnx__AttributeProto *a)
 static void attr_ints(Onnx__NodeProto *np, const char *name, size_t n,
 	const int64_t *v)
 {
-	Onnx__AttributeProto *a = xmalloc(sizeof(*a));
-
-	onnx__attribute_proto__init(a);
-	a->name = xstrdup(name);
-	a->has_type = 1;
-	a->type = ATTR_INTS;
-	a->n_ints = n;
-	a->ints = xmalloc(n * sizeof(int64_t));
-	memcpy(a->ints, v, n * sizeof(int64_t));
-	attr_add(np, a);
+	attr_add(np, attr_ints_new(name, n, v));
 }
 
 static void attr_str(Onnx__NodeProto *np, const char *name, const char *v)
 {
-	Onnx__AttributeProto *a = xmalloc(sizeof(*a));
-
-	onnx__attribute_proto__init(a);
-	a->name = xstrdup(name);
-	a->has_type = 1;
-	a->type = ATTR_STRING;
-	a->has_s = 1;
-	a->s.len = strlen(v);
-	a->s.data = (uint8_t *) xstrdup(v);
-	attr_add(np, a);
+	attr_add(np, attr_str_new(name, v));
 }
 
 static void attr_int(Onnx__NodeProto *np, const char *name, int64_t v)
 {
-	Onnx__AttributeProto *a = xmalloc(sizeof(*a));
-
-	onnx__attribute_proto__init(a);
-	a->name = xstrdup(name);
-	a->has_type = 1;
-	a->type = ATTR_INT;
-	a->has_i = 1;
-	a->i = v;
-	attr_add(np, a);
+	attr_add(np, attr_int_new(name, v));
 }
 
 /* Add initializer "name" of value "t" (taken). */
@@ -2751,40 +2244,6 @@ static void q_input_u8(struct model *m, const struct qt *src, struct qt *y)
 
 /* ---- Model writer ---------------------------------------------------- */
 
-static Onnx__ValueInfoProto *value_info_new(const char *name,
-	const struct tensor *t)
-{
-	Onnx__ValueInfoProto *vi = xmalloc(sizeof(*vi));
-	Onnx__TypeProto *tp = xmalloc(sizeof(*tp));
-	Onnx__TypeProto__Tensor *tt = xmalloc(sizeof(*tt));
-	Onnx__TensorShapeProto *sh = xmalloc(sizeof(*sh));
-	Onnx__TensorShapeProto__Dimension *dim;
-	int d;
-
-	onnx__value_info_proto__init(vi);
-	onnx__type_proto__init(tp);
-	onnx__type_proto__tensor__init(tt);
-	onnx__tensor_shape_proto__init(sh);
-	sh->n_dim = (size_t) t->rank;
-	sh->dim = xmalloc((size_t) t->rank * sizeof(*sh->dim));
-	for (d = 0; d < t->rank; d++) {
-		dim = xmalloc(sizeof(*dim));
-		onnx__tensor_shape_proto__dimension__init(dim);
-		dim->value_case =
-			ONNX__TENSOR_SHAPE_PROTO__DIMENSION__VALUE_DIM_VALUE;
-		dim->dim_value = t->dims[d];
-		sh->dim[d] = dim;
-	}
-	tt->has_elem_type = 1;
-	tt->elem_type = t->dtype;
-	tt->shape = sh;
-	tp->value_case = ONNX__TYPE_PROTO__VALUE_TENSOR_TYPE;
-	tp->tensor_type = tt;
-	vi->name = xstrdup(name);
-	vi->type = tp;
-	return vi;
-}
-
 /* The ModelProto of "m" (opset 13, ir_version 7) with graph output
  * "out_name" of the type and shape of "y"; the nodes and initializers
  * move from "m" into it.
@@ -2792,23 +2251,11 @@ static Onnx__ValueInfoProto *value_info_new(const char *name,
 static Onnx__ModelProto *model_proto(struct model *m, const char *out_name,
 	const struct tensor *y)
 {
-	Onnx__ModelProto *mp = xmalloc(sizeof(*mp));
-	Onnx__GraphProto *g = xmalloc(sizeof(*g));
-	Onnx__OperatorSetIdProto *os = xmalloc(sizeof(*os));
+	Onnx__ModelProto *mp;
+	Onnx__GraphProto *g;
 
-	onnx__model_proto__init(mp);
-	onnx__graph_proto__init(g);
-	onnx__operator_set_id_proto__init(os);
-	os->domain = xstrdup("");
-	os->has_version = 1;
-	os->version = 13;
-	mp->has_ir_version = 1;
-	mp->ir_version = 7;
-	mp->producer_name = xstrdup("atoll-tool_gen_models");
-	mp->n_opset_import = 1;
-	mp->opset_import = xmalloc(sizeof(*mp->opset_import));
-	mp->opset_import[0] = os;
-	g->name = xstrdup(m->name);
+	mp = model_proto_new("atoll-tool_gen_models", m->name);
+	g = mp->graph;
 	g->n_node = m->n_node;
 	g->node = m->node;
 	g->n_initializer = m->n_init;
@@ -2819,11 +2266,10 @@ static Onnx__ModelProto *model_proto(struct model *m, const char *out_name,
 	m->n_init = 0;
 	g->n_input = 1;
 	g->input = xmalloc(sizeof(*g->input));
-	g->input[0] = value_info_new(m->in_name, m->input);
+	g->input[0] = value_info_new(m->in_name, m->input, NULL);
 	g->n_output = 1;
 	g->output = xmalloc(sizeof(*g->output));
-	g->output[0] = value_info_new(out_name, y);
-	mp->graph = g;
+	g->output[0] = value_info_new(out_name, y, NULL);
 	return mp;
 }
 
@@ -2966,7 +2412,8 @@ static int model_finish(struct model *m, const char *outdir,
 {
 	struct tensor *expect, *got;
 	char ops[1024], dims[64], path[PATH_LEN];
-	int64_t lo, hi, worst;
+	int32_t lo, hi;
+	int64_t worst;
 	size_t nodes = m->n_node, k, nsat = 0, ndiff = 0;
 	int r;
 
@@ -5071,6 +4518,7 @@ static void usage(void)
 
 int main(int argc, char **argv)
 {
+	onnx_write_prog = "tool_gen_models";
 	if (argc >= 2 && argc <= 3 && strcmp(argv[1], "--selftest") == 0)
 		return selftest(argc == 3 ? argv[2] : CONFORMANCE_DIR);
 	if (argc == 2 && argv[1][0] != '-')
