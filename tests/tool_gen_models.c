@@ -33,7 +33,9 @@
  * and dilated, AveragePool count_include_pad=1 and ceil_mode, Conv
  * auto_pad SAME_UPPER and SAME_LOWER, Gemm transB=0) and ops_uint8
  * (QLinearConv, MaxPool, Transpose, Slice, Pad, Concat straight on the
- * uint8 tensors).
+ * uint8 tensors); bcast_requant has broadcasting Adds (over height and
+ * width, and over channels) and a DequantizeLinear -> QuantizeLinear
+ * requantisation on its own.
  *
  * Expected outputs come from the reference below, which implements the
  * integer semantics of docs/qsemantics.md: scale ratios in float32, then
@@ -1819,18 +1821,26 @@ static void add_range(const struct model *m, const struct qt *a,
 	double v, alo, ahi, blo, bhi;
 	size_t k;
 
+	int64_t dims[MAX_RANK];
+	int rank;
+	size_t n;
+
 	*lo = 0;
 	*hi = 0;
-	if (m->no_ref) {
+	if (m->no_ref || bcast_dims(a->v, b->v, &rank, dims) < 0) {
 		qt_bounds(a, &alo, &ahi);
 		qt_bounds(b, &blo, &bhi);
 		*lo = act_real(act, -sqrt(alo * alo + blo * blo));
 		*hi = act_real(act, sqrt(ahi * ahi + bhi * bhi));
 		return;
 	}
-	for (k = 0; k < a->v->n; k++) {
-		v = act_real(act, dequantize_value(a->v->i[k], a->z, a->s) +
-			(double) dequantize_value(b->v->i[k], b->z, b->s));
+	for (n = 1, k = 0; k < (size_t) rank; k++)
+		n *= (size_t) dims[k];
+	for (k = 0; k < n; k++) {
+		v = act_real(act, dequantize_value(
+			a->v->i[bcast_index(a->v, rank, dims, k)], a->z, a->s) +
+			(double) dequantize_value(
+			b->v->i[bcast_index(b->v, rank, dims, k)], b->z, b->s));
 		*lo = v < *lo ? v : *lo;
 		*hi = v > *hi ? v : *hi;
 	}
@@ -1860,8 +1870,9 @@ static int q_add(struct model *m, const char *name, const struct qt *a,
 	struct tensor *t;
 
 	memset(y, 0, sizeof(*y));
-	if (!tensor_same_shape(a->v, b->v)) {
-		fprintf(stderr, "%s: Add inputs differ in shape\n", name);
+	if (!tensor_same_shape(a->v, b->v) && (m->no_ref || a->v->n < b->v->n)) {
+		fprintf(stderr, "%s: Add inputs must have the same shape, or "
+			"the second broadcast to the first\n", name);
 		return -1;
 	}
 	add_range(m, a, b, act, &lo, &hi);
@@ -1885,6 +1896,28 @@ static int q_add(struct model *m, const char *name, const struct qt *a,
 		name_make(pre, "%s.pre", name), f, y->sname, y->zname, NULL);
 	emit_island_act(m, name, pre, y, act);
 	return 0;
+}
+
+/* A requantisation on its own, DequantizeLinear -> QuantizeLinear to
+ * scale "scale" and zero point "zp": y = saturate(rne((x - xz) *
+ * fl(xs / ys)) + yz), as Relu without the clamp (docs/qsemantics.md).
+ */
+static int q_requant(struct model *m, const char *name, const struct qt *x,
+	float scale, int32_t zp, struct qt *y)
+{
+	char in[NAME_LEN];
+
+	memset(y, 0, sizeof(*y));
+	y->s = scale;
+	y->z = zp;
+	y->v = act_values(m->no_ref, x->v, x->z, x->s, y->s, y->z, &act_none);
+	if (m->ops_form) {
+		float_in(m, x, name, 0, in);
+		emit_qdq(m, in, name, y);
+	} else {
+		emit_qdq(m, x->name, name, y);
+	}
+	return y->v ? 0 : -1;
 }
 
 static void pool_attrs(Onnx__NodeProto *np, const struct pool_attr *pa,
@@ -3179,6 +3212,57 @@ static int gen_ops_uint8(const char *outdir)
 	return r;
 }
 
+/* bcast_requant: broadcasting Adds and a requantisation on its own, in
+ * QDQ form: [1, 3, 6, 6] -> conv3x3 16 + Relu "s" -> GlobalAveragePool
+ * "g" [1, 16, 1, 1] -> Add(s, g) + Relu (broadcast over height and
+ * width) -> conv1x1 1 "p" [1, 1, 6, 6] -> Add(a1, p) (broadcast over
+ * channels) -> DequantizeLinear -> QuantizeLinear to another scale and
+ * zero point -> conv1x1 8.
+ */
+static int gen_bcast_requant(const char *outdir)
+{
+	int64_t dims[4] = { 1, 3, 6, 6 };
+	struct model m;
+	struct qt x, st, g, a1, p, a2, rq, out;
+	int r;
+
+	memset(&g, 0, sizeof(g));
+	memset(&a1, 0, sizeof(a1));
+	memset(&p, 0, sizeof(p));
+	memset(&a2, 0, sizeof(a2));
+	memset(&rq, 0, sizeof(rq));
+	memset(&out, 0, sizeof(out));
+	model_init(&m, "bcast_requant", "bcast_requant", 0);
+	q_input(&m, input_rand(&m, 4, dims), &x);
+	r = conv_layer(&m, "s", &x, 16, 3, 1, 1, &act_relu, 1.0, &st);
+	if (r == 0)
+		r = q_pool(&m, "g", &st, POOL_GLOBAL_AVG, NULL, 0, &g);
+	if (r == 0)
+		r = q_add(&m, "a1", &st, &g, &act_relu, &a1);
+	if (r == 0)
+		r = conv_layer(&m, "p", &a1, 1, 1, 1, 1, &act_none, 1.0, &p);
+	if (r == 0)
+		r = q_add(&m, "a2", &a1, &p, &act_none, &a2);
+	if (r == 0)
+		r = q_requant(&m, "rq", &a2, a2.s * 1.37f, a2.z > 240 ?
+			a2.z - 9 : a2.z + 9, &rq);
+	if (r == 0)
+		r = conv_layer(&m, "out", &rq, 8, 1, 1, 1, &act_none, 1.0,
+			&out);
+	if (r == 0)
+		r = model_finish(&m, outdir, &out);
+	qt_clear(&x);
+	qt_clear(&st);
+	qt_clear(&g);
+	qt_clear(&a1);
+	qt_clear(&p);
+	qt_clear(&a2);
+	qt_clear(&rq);
+	qt_clear(&out);
+	model_clear(&m);
+	return r;
+}
+
 static int gen_all(const char *outdir)
 {
 	struct qt stem, b1;
@@ -3198,6 +3282,7 @@ static int gen_all(const char *outdir)
 	fail |= gen_layout_concat(outdir) < 0;
 	fail |= gen_pool_variants(outdir) < 0;
 	fail |= gen_ops_uint8(outdir) < 0;
+	fail |= gen_bcast_requant(outdir) < 0;
 	qt_clear(&stem);
 	qt_clear(&b1);
 	return fail;
