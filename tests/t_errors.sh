@@ -44,6 +44,11 @@ expect unsupported_attr 1 "unsupported attribute 'bogus_attribute'" \
 	"$b/model.onnx" | awk '$1=="input"{print $2}'); do
 	[ $i -gt 0 ] && echo "--const $n=$b/test_data_set_0/input_$i.pb"
 	i=$((i + 1)); done)
+b="$tmp/bad/bad_axis_scale"
+expect per_axis_scale_length 1 "QuantizeLinear.*per-axis scale has 2 elements; it needs one per index along axis 1" \
+	"$atoll" compile "$b/model.onnx" -o "$tmp/x.atb" \
+	--const "y_scale=$b/test_data_set_0/input_1.pb" \
+	--const "y_zero_point=$b/test_data_set_0/input_2.pb"
 expect dynamic_shape 1 "dynamic" "$atoll" compile \
 	"$tmp/bad/dynamic_shape/model.onnx" -o "$tmp/x.atb"
 head -c 3000 /dev/urandom >"$tmp/random.onnx"

@@ -1079,6 +1079,34 @@ static int bad_unsupported_op(const char *outdir)
 	return r;
 }
 
+/* bad_axis_scale: QuantizeLinear of a [1, 3, 2, 2] graph input along
+ * axis 1 with 2 scales and zero points (one per index needed: 3).
+ */
+static int bad_axis_scale(const char *outdir)
+{
+	struct node nd;
+	struct tensor *y, *sc;
+	int64_t dims[4] = { 1, 3, 2, 2 }, two = 2;
+	int r;
+
+	node_init(&nd, "bad_axis_scale", "QuantizeLinear");
+	node_add_input(&nd, "x", tensor_new(DT_F32, 4, dims));
+	sc = tensor_new(DT_F32, 1, &two);
+	sc->f[0] = 0.5f;
+	sc->f[1] = 0.25f;
+	node_add_input(&nd, "y_scale", sc);
+	node_add_input(&nd, "y_zero_point", tensor_new(DT_U8, 1, &two));
+	snprintf(nd.out_name, sizeof(nd.out_name), "y");
+	y = tensor_new(DT_U8, 4, dims);
+	r = case_write(outdir, "bad_axis_scale", &nd, y, 1);
+	tensor_free(y);
+	node_clear(&nd);
+	if (r == 0)
+		printf("%-34s QuantizeLinear with 2 scales along an axis of "
+			"3\n", "bad_axis_scale");
+	return r;
+}
+
 /* Overwrite input "k" of case "nd" with a copy of its value whose type is
  * "dtype" (same bytes) and whose shape is "rank" x "dims" (same count).
  */
@@ -1154,6 +1182,7 @@ static int gen_bad(const char *outdir)
 	fail |= case_gen(outdir, &nd, NULL) < 0;
 	node_clear(&nd);
 	fail |= bad_wrong_inputs(outdir) < 0;
+	fail |= bad_axis_scale(outdir) < 0;
 	return fail;
 }
 
