@@ -34,6 +34,18 @@ struct conv_gen {
 	int64_t nct, nco, bh, bw, nbh, nbw;
 	int64_t in_base, in_slot, w_base, w_slot, zp_base, par_base, out_base;
 	int64_t spm_used;
+	/* Double buffering: two copies of each scratchpad area, used in
+	 * turn by successive blocks (input), output-channel tiles (weights,
+	 * zero points, records) and output tiles, so that loading the next
+	 * overlaps computing with the current; the current copy is in the
+	 * fields above and in the buffer pointers below.
+	 */
+	int db;
+	int64_t base2[5][2];	/* in, w, zp, par, out */
+	atoll_buf *buf2[5][2];
+	int par2[5];		/* current copy of each area */
+	int64_t ldin_key[3], ldwt_key[4];
+	int have_ldin, have_ldwt;
 	int first_mm;		/* next MM starts the PSUM accumulation */
 	int have_key;
 	int64_t out_key[4];	/* output tile (n,a,b,co) of out_box */
@@ -43,31 +55,67 @@ struct conv_gen {
 	atoll_box *in_box;	/* per input-channel tile, current block */
 	atoll_box *w_box;	/* per input-channel tile, current co tile */
 	atoll_box out_box;
-	atoll_buf spm_in, spm_w, spm_zp, spm_par, spm_out, psum;
+	atoll_buf *spm_in, *spm_w, *spm_zp, *spm_par, *spm_out;
+	atoll_buf psum;
+	atoll_buf store[5][2];
 };
+
+enum { A_IN, A_W, A_ZP, A_PAR, A_OUT };
+
+/* Switch area "a" to its other copy (the same one without double
+ * buffering).
+ */
+static void flip(struct conv_gen *g, int a)
+{
+	int p = g->par2[a] ^= 1;
+	int64_t base = g->base2[a][p];
+	atoll_buf *b = g->buf2[a][p];
+
+	switch (a) {
+	case A_IN: g->in_base = base; g->spm_in = b; break;
+	case A_W: g->w_base = base; g->spm_w = b; break;
+	case A_ZP: g->zp_base = base; g->spm_zp = b; break;
+	case A_PAR: g->par_base = base; g->spm_par = b; break;
+	default: g->out_base = base; g->spm_out = b; break;
+	}
+}
 
 /* Lay out the scratchpad for output blocks of "bh" x "bw" positions:
  * input footprints per input-channel tile, weights of one output-channel
  * tile, weight zero points, requantisation records, output block.
  */
-static int64_t conv_layout(struct conv_gen *g, int64_t bh, int64_t bw)
+static int64_t conv_layout(struct conv_gen *g, int64_t bh, int64_t bw,
+	int nb)
 {
 	const atoll_conv *c = g->c;
 	int64_t fh = (bh - 1) * c->sh + (c->kh - 1) * c->dh + 1;
 	int64_t fw = (bw - 1) * c->sw + (c->kw - 1) * c->dw + 1;
+	int64_t size[5], a = g->em->spm_lo;
+	int k, p;
 
 	if (fh > c->h)
 		fh = c->h;
 	if (fw > c->w)
 		fw = c->w;
-	g->in_base = g->em->spm_lo;
 	g->in_slot = c->xres.on ? 0 : fh * fw;
-	g->w_base = atoll_align64(g->in_base + g->nct * g->in_slot);
 	g->w_slot = c->kh * c->kw * g->C;
-	g->zp_base = atoll_align64(g->w_base + g->nct * g->w_slot);
-	g->par_base = atoll_align64(g->zp_base + g->C);
-	g->out_base = atoll_align64(g->par_base + 12);
-	return g->out_base + (c->yres.on ? 0 : bh * bw * g->esize);
+	size[A_IN] = g->nct * g->in_slot;
+	size[A_W] = g->nct * g->w_slot;
+	size[A_ZP] = g->C;
+	size[A_PAR] = 12;
+	size[A_OUT] = c->yres.on ? 0 : bh * bw * g->esize;
+	for (k = 0; k < 5; k++)
+		for (p = 0; p < 2; p++) {
+			a = atoll_align64(a);
+			g->base2[k][p] = p < nb ? a : g->base2[k][0];
+			a += p < nb ? size[k] : 0;
+		}
+	g->in_base = g->base2[A_IN][0];
+	g->w_base = g->base2[A_W][0];
+	g->zp_base = g->base2[A_ZP][0];
+	g->par_base = g->base2[A_PAR][0];
+	g->out_base = g->base2[A_OUT][0];
+	return a;
 }
 
 /* Choose the output block: as many positions as the PSUM holds, halved
@@ -83,7 +131,7 @@ static int conv_choose_tiles(struct conv_gen *g)
 
 	if (bh > c->oh)
 		bh = c->oh;
-	while ((need = conv_layout(g, bh, bw)) > g->em->spm_hi) {
+	while ((need = conv_layout(g, bh, bw, 1)) > g->em->spm_hi) {
 		if (bh > 1)
 			bh = (bh + 1) / 2;
 		else if (bw > 1)
@@ -96,6 +144,11 @@ static int conv_choose_tiles(struct conv_gen *g)
 			return -1;
 		}
 	}
+	/* the same tiles with two copies of every area, if they fit:
+	 * the traffic stays the same, loads overlap computation
+	 */
+	g->db = conv_layout(g, bh, bw, 2) <= g->em->spm_hi;
+	need = conv_layout(g, bh, bw, g->db ? 2 : 1);
 	g->bh = bh;
 	g->bw = bw;
 	g->nbh = atoll_ceil_div(c->oh, bh);
@@ -231,6 +284,11 @@ static int stmt_ldin(struct conv_gen *g, const int64_t *v)
 	atoll_box *b = &g->in_box[v[3]];
 	atoll_dma_dim d[3];
 
+	if (!g->have_ldin || memcmp(g->ldin_key, v, sizeof(g->ldin_key))) {
+		memcpy(g->ldin_key, v, sizeof(g->ldin_key));
+		g->have_ldin = 1;
+		flip(g, A_IN);		/* a new block */
+	}
 	if (atoll_box_at(&g->in_fp, v, 4, b) < 0)
 		return -1;
 	if (b->empty)
@@ -241,7 +299,7 @@ static int stmt_ldin(struct conv_gen *g, const int64_t *v)
 	return atoll_emit_dma(g->em, ATOLL_OP_DMA_IN, c->x_addr +
 		v[0] * c->xs_n + b->lo[1] * c->xs_c + b->lo[2] * c->xs_h +
 		b->lo[3] * c->xs_w, b->lo[1] - v[3] * g->R,
-		g->in_base + v[3] * g->in_slot, d, 3, -1, &g->spm_in,
+		g->in_base + v[3] * g->in_slot, d, 3, -1, g->spm_in,
 		c->x_buf, c->name);
 }
 
@@ -258,10 +316,12 @@ static int stmt_ldp(struct conv_gen *g, const int64_t *v)
 
 	if (atoll_box_at(&g->y_fp, v, 4, &ob) < 0 || o->empty)
 		return -1;
+	flip(g, A_ZP);
+	flip(g, A_PAR);
 	nc = atoll_box_extent(o, 1);
 	d[0] = (atoll_dma_dim) { nc, 1, 1, 0 };
 	if (atoll_emit_dma(g->em, ATOLL_OP_DMA_IN, g->em->const_base +
-		c->zp_const + o->lo[1], 0, g->zp_base, d, 1, -1, &g->spm_zp,
+		c->zp_const + o->lo[1], 0, g->zp_base, d, 1, -1, g->spm_zp,
 		NULL, c->name) < 0)
 		return -1;
 	if (c->out_kind != ATOLL_OUT_REQUANT)
@@ -270,7 +330,7 @@ static int stmt_ldp(struct conv_gen *g, const int64_t *v)
 	d[1] = (atoll_dma_dim) { nc, 12, 0, 1 };
 	return atoll_emit_dma(g->em, ATOLL_OP_DMA_IN, g->em->const_base +
 		c->par_const + 12 * o->lo[1], c->yres.on ? o->lo[1] % g->R : 0,
-		g->par_base, d, 2, -1, &g->spm_par, NULL, c->name);
+		g->par_base, d, 2, -1, g->spm_par, NULL, c->name);
 }
 
 /* Make (n,a,b,co) = v[0..2], co the current output tile: its box, and a
@@ -319,14 +379,14 @@ static int ldwt_diagonal(struct conv_gen *g, const atoll_box *b, int64_t ct)
 	d[0] = (atoll_dma_dim) { taps * g->C, 0, 1, 0 };
 	d[1] = (atoll_dma_dim) { atoll_box_extent(b, 1), 0, 0, 1 };
 	if (atoll_emit_dma(g->em, ATOLL_OP_DMA_IN, 0, 0, slot, d, 2,
-			c->dw_fill, &g->spm_w, NULL, c->name) < 0)
+			c->dw_fill, g->spm_w, NULL, c->name) < 0)
 		return -1;
 	if (lo > hi)
 		return 0;
 	d[0] = (atoll_dma_dim) { taps, 1, g->C, 0 };
 	d[1] = (atoll_dma_dim) { hi - lo + 1, taps, 1, 1 };
 	return atoll_emit_dma(g->em, ATOLL_OP_DMA_IN, c->w_addr + lo * taps,
-		lo - b->lo[1], slot + lo - b->lo[0], d, 2, -1, &g->spm_w,
+		lo - b->lo[1], slot + lo - b->lo[0], d, 2, -1, g->spm_w,
 		c->w_buf, c->name);
 }
 
@@ -339,6 +399,11 @@ static int stmt_ldwt(struct conv_gen *g, const int64_t *v)
 	atoll_box *b = &g->w_box[v[4]];
 	atoll_dma_dim d[4];
 
+	if (!g->have_ldwt || memcmp(g->ldwt_key, v, sizeof(g->ldwt_key))) {
+		memcpy(g->ldwt_key, v, sizeof(g->ldwt_key));
+		g->have_ldwt = 1;
+		flip(g, A_W);		/* a new output-channel tile */
+	}
 	if (atoll_box_at(&g->w_fp, v, 5, b) < 0 || b->empty)
 		return -1;
 	tile_range(b, 0, v[3] * g->C, g->C, c->co);
@@ -351,7 +416,7 @@ static int stmt_ldwt(struct conv_gen *g, const int64_t *v)
 	d[3] = (atoll_dma_dim) { atoll_box_extent(b, 1), c->ws_ci, 0, 1 };
 	return atoll_emit_dma(g->em, ATOLL_OP_DMA_IN, c->w_addr +
 		v[0] * c->ws_n + b->lo[0] * c->ws_co + b->lo[1] * c->ws_ci, 0,
-		g->w_base + v[4] * g->w_slot, d, 4, -1, &g->spm_w, c->w_buf,
+		g->w_base + v[4] * g->w_slot, d, 4, -1, g->spm_w, c->w_buf,
 		c->name);
 }
 
@@ -359,7 +424,7 @@ static int emit_ldw(struct conv_gen *g, const atoll_box *wb, int64_t ct,
 	int64_t i, int64_t j)
 {
 	uint32_t w[ATOLL_CMD_WORDS] = { 0 };
-	atoll_buf *bufs[2] = { &g->spm_w, &g->spm_zp };
+	atoll_buf *bufs[2] = { g->spm_w, g->spm_zp };
 	int uses[2] = { ATOLL_USE_READ, ATOLL_USE_READ };
 
 	ATOLL_SET(w, ATOLL_LDW_OPCODE, ATOLL_OP_LDW);
@@ -388,7 +453,7 @@ static int stmt_mm(struct conv_gen *g, const int64_t *v)
 	const atoll_box *wb = &g->w_box[v[4]];
 	const atoll_box *o = &g->out_box;
 	uint32_t w[ATOLL_CMD_WORDS] = { 0 };
-	atoll_buf *bufs[2] = { c->xres.on ? c->xres.buf : &g->spm_in,
+	atoll_buf *bufs[2] = { c->xres.on ? c->xres.buf : g->spm_in,
 		&g->psum };
 	int uses[2] = { ATOLL_USE_READ, ATOLL_USE_WRITE };
 	int res = c->xres.on, empty = !res && ib->empty;
@@ -444,11 +509,13 @@ static int stmt_act(struct conv_gen *g, const int64_t *v)
 	const atoll_conv *c = g->c;
 	const atoll_box *o = &g->out_box;
 	uint32_t w[ATOLL_CMD_WORDS] = { 0 };
-	atoll_buf *bufs[3] = { &g->psum, &g->spm_par,
-		c->yres.on ? c->yres.buf : &g->spm_out };
+	atoll_buf *bufs[3] = { &g->psum, g->spm_par,
+		c->yres.on ? c->yres.buf : g->spm_out };
 	int uses[3] = { ATOLL_USE_READ, ATOLL_USE_READ, ATOLL_USE_WRITE };
 	int64_t n0 = atoll_box_extent(o, 3);
 
+	flip(g, A_OUT);			/* one ACT per output tile */
+	bufs[2] = c->yres.on ? c->yres.buf : g->spm_out;
 	ATOLL_SET(w, ATOLL_ACT_OPCODE, ATOLL_OP_ACT);
 	ATOLL_SET(w, ATOLL_ACT_SRC_TYPE, 0);
 	ATOLL_SET(w, ATOLL_ACT_NPARTS, atoll_box_extent(o, 1));
@@ -490,7 +557,7 @@ static int stmt_st(struct conv_gen *g, const int64_t *v)
 	d[3] = (atoll_dma_dim) { atoll_box_extent(o, 1), c->ys_c, 0, 1 };
 	return atoll_emit_dma(g->em, ATOLL_OP_DMA_OUT, c->y_addr +
 		v[0] * c->ys_n + o->lo[1] * c->ys_c + o->lo[2] * c->ys_h +
-		o->lo[3] * c->ys_w, 0, g->out_base, d, 4, -1, &g->spm_out,
+		o->lo[3] * c->ys_w, 0, g->out_base, d, 4, -1, g->spm_out,
 		c->y_buf, c->name);
 }
 
@@ -543,7 +610,7 @@ int atoll_conv_codegen(isl_ctx *ctx, atoll_emit *em, const atoll_conv *c,
 	struct conv_gen *g;
 	isl_set *mm_dom = NULL;
 	isl_union_map *sched;
-	int r = -1;
+	int r = -1, k;
 
 	g = calloc(1, sizeof(*g));
 	if (!g)
@@ -556,15 +623,26 @@ int atoll_conv_codegen(isl_ctx *ctx, atoll_emit *em, const atoll_conv *c,
 	g->esize = c->out_kind == ATOLL_OUT_INT32 ? 4 : 1;
 	g->nct = atoll_ceil_div(c->ci, g->R);
 	g->nco = atoll_ceil_div(c->co, g->C);
-	atoll_buf_init(&g->spm_in, "spm.in");
-	atoll_buf_init(&g->spm_w, "spm.w");
-	atoll_buf_init(&g->spm_zp, "spm.zp");
-	atoll_buf_init(&g->spm_par, "spm.par");
-	atoll_buf_init(&g->spm_out, "spm.out");
+	atoll_buf_init(&g->store[A_IN][0], "spm.in");
+	atoll_buf_init(&g->store[A_IN][1], "spm.in'");
+	atoll_buf_init(&g->store[A_W][0], "spm.w");
+	atoll_buf_init(&g->store[A_W][1], "spm.w'");
+	atoll_buf_init(&g->store[A_ZP][0], "spm.zp");
+	atoll_buf_init(&g->store[A_ZP][1], "spm.zp'");
+	atoll_buf_init(&g->store[A_PAR][0], "spm.par");
+	atoll_buf_init(&g->store[A_PAR][1], "spm.par'");
+	atoll_buf_init(&g->store[A_OUT][0], "spm.out");
+	atoll_buf_init(&g->store[A_OUT][1], "spm.out'");
 	atoll_buf_init(&g->psum, "psum");
 	if (conv_choose_tiles(g) < 0 ||
 	    conv_build_relations(g, &mm_dom) < 0)
 		goto done;
+	for (k = 0; k < 5; k++) {
+		g->buf2[k][0] = &g->store[k][0];
+		g->buf2[k][1] = g->db ? &g->store[k][1] : &g->store[k][0];
+		g->par2[k] = 1;
+		flip(g, k);
+	}
 	sched = conv_schedule(g, mm_dom);
 	if (dump)
 		conv_dump(g, dump);
