@@ -130,7 +130,7 @@ static int gen_conv(struct atoll_lower *L, const atoll_conv *c)
 	struct compile_state *s = L->user;
 	FILE *dump = (s->o->dump & ATOLL_DUMP_DOMAINS) ? s->o->dump_file : NULL;
 
-	if (atoll_emit_barrier(&s->em) < 0)
+	if (atoll_emit_begin(&s->em) < 0)
 		return -1;
 	return atoll_conv_codegen(s->ctx, &s->em, c, dump);
 }
@@ -140,7 +140,7 @@ static int gen_vec(struct atoll_lower *L, const atoll_vec *v)
 	struct compile_state *s = L->user;
 	FILE *dump = (s->o->dump & ATOLL_DUMP_DOMAINS) ? s->o->dump_file : NULL;
 
-	if (atoll_emit_barrier(&s->em) < 0)
+	if (atoll_emit_begin(&s->em) < 0)
 		return -1;
 	return atoll_vec_codegen(s->ctx, &s->em, v, dump);
 }

@@ -42,6 +42,7 @@ struct conv_gen {
 	 */
 	int db;
 	int64_t base2[5][2];	/* in, w, zp, par, out */
+	int64_t size2[5];
 	atoll_buf *buf2[5][2];
 	int par2[5];		/* current copy of each area */
 	int64_t ldin_key[3], ldwt_key[4];
@@ -56,7 +57,6 @@ struct conv_gen {
 	atoll_box *w_box;	/* per input-channel tile, current co tile */
 	atoll_box out_box;
 	atoll_buf *spm_in, *spm_w, *spm_zp, *spm_par, *spm_out;
-	atoll_buf psum;
 	atoll_buf store[5][2];
 };
 
@@ -104,6 +104,7 @@ static int64_t conv_layout(struct conv_gen *g, int64_t bh, int64_t bw,
 	size[A_ZP] = g->C;
 	size[A_PAR] = 12;
 	size[A_OUT] = c->yres.on ? 0 : bh * bw * g->esize;
+	memcpy(g->size2, size, sizeof(size));
 	for (k = 0; k < 5; k++)
 		for (p = 0; p < 2; p++) {
 			a = atoll_align64(a);
@@ -454,7 +455,7 @@ static int stmt_mm(struct conv_gen *g, const int64_t *v)
 	const atoll_box *o = &g->out_box;
 	uint32_t w[ATOLL_CMD_WORDS] = { 0 };
 	atoll_buf *bufs[2] = { c->xres.on ? c->xres.buf : g->spm_in,
-		&g->psum };
+		&g->em->psum };
 	int uses[2] = { ATOLL_USE_READ, ATOLL_USE_WRITE };
 	int res = c->xres.on, empty = !res && ib->empty;
 	int64_t h0 = res || empty ? 0 : ib->lo[2];
@@ -509,7 +510,7 @@ static int stmt_act(struct conv_gen *g, const int64_t *v)
 	const atoll_conv *c = g->c;
 	const atoll_box *o = &g->out_box;
 	uint32_t w[ATOLL_CMD_WORDS] = { 0 };
-	atoll_buf *bufs[3] = { &g->psum, g->spm_par,
+	atoll_buf *bufs[3] = { &g->em->psum, g->spm_par,
 		c->yres.on ? c->yres.buf : g->spm_out };
 	int uses[3] = { ATOLL_USE_READ, ATOLL_USE_READ, ATOLL_USE_WRITE };
 	int64_t n0 = atoll_box_extent(o, 3);
@@ -633,13 +634,16 @@ int atoll_conv_codegen(isl_ctx *ctx, atoll_emit *em, const atoll_conv *c,
 	atoll_buf_init(&g->store[A_PAR][1], "spm.par'");
 	atoll_buf_init(&g->store[A_OUT][0], "spm.out");
 	atoll_buf_init(&g->store[A_OUT][1], "spm.out'");
-	atoll_buf_init(&g->psum, "psum");
 	if (conv_choose_tiles(g) < 0 ||
 	    conv_build_relations(g, &mm_dom) < 0)
 		goto done;
 	for (k = 0; k < 5; k++) {
 		g->buf2[k][0] = &g->store[k][0];
 		g->buf2[k][1] = g->db ? &g->store[k][1] : &g->store[k][0];
+		atoll_buf_spm(&g->store[k][0], g->base2[k][0],
+			g->base2[k][0] + g->size2[k]);
+		atoll_buf_spm(&g->store[k][1], g->base2[k][1],
+			g->base2[k][1] + g->size2[k]);
 		g->par2[k] = 1;
 		flip(g, k);
 	}
@@ -652,6 +656,7 @@ done:
 	if (r < 0 && !em->diag->failed)
 		atoll_diag_error(em->diag, c->name, "code generation failed: %s",
 			atoll_isl_reason(ctx));
+	atoll_emit_retire(em);
 	atoll_fp_clear(&g->in_fp);
 	atoll_fp_clear(&g->w_fp);
 	atoll_fp_clear(&g->y_fp);

@@ -9,6 +9,7 @@ void atoll_emit_init(atoll_emit *em, const atoll_hwcfg *hw, atoll_diag *d)
 	memset(em, 0, sizeof(*em));
 	em->hw = hw;
 	em->diag = d;
+	atoll_buf_init(&em->psum, "psum");
 }
 
 void atoll_emit_clear(atoll_emit *em)
@@ -19,6 +20,8 @@ void atoll_emit_clear(atoll_emit *em)
 	free(em->consts);
 	for (e = 0; e < ATOLL_ENGINES; e++)
 		free(em->sig_cover[e]);
+	free(em->stripes);
+	free(em->used);
 	memset(em, 0, sizeof(*em));
 }
 
@@ -27,6 +30,12 @@ void atoll_buf_init(atoll_buf *b, const char *name)
 	memset(b, 0, sizeof(*b));
 	b->name = name;
 	b->writer = -1;
+}
+
+void atoll_buf_spm(atoll_buf *b, int64_t lo, int64_t hi)
+{
+	b->spm_lo = lo;
+	b->spm_hi = hi;
 }
 
 static int grow(void **p, size_t *cap, size_t need, size_t elem)
@@ -167,6 +176,91 @@ static int sync_buf(atoll_emit *em, int e, atoll_buf *b, int use)
 	return 0;
 }
 
+/* The stripes [*s0, *s1) of the SPM addresses of "b" (empty if none). */
+static void stripe_range(const atoll_emit *em, const atoll_buf *b,
+	int64_t *s0, int64_t *s1)
+{
+	*s0 = b->spm_lo < 0 ? 0 : b->spm_lo / ATOLL_STRIPE_BYTES;
+	*s1 = (b->spm_hi + ATOLL_STRIPE_BYTES - 1) / ATOLL_STRIPE_BYTES;
+	if (*s1 > em->nstripes)
+		*s1 = em->nstripes;
+	if (b->spm_hi <= b->spm_lo)
+		*s1 = *s0;
+}
+
+/* First use of "b" in this generation: engine "e" waits for every access
+ * of earlier generations to its addresses (as for a write, whatever the
+ * use: the simplest safe rule).
+ */
+static int sync_stripes(atoll_emit *em, int e, atoll_buf *b)
+{
+	int64_t s, s0, s1;
+	int i;
+
+	b->epoch = em->epoch;
+	stripe_range(em, b, &s0, &s1);
+	if (s0 >= s1)
+		return 0;
+	if (grow((void **) &em->used, &em->used_cap, em->nused + 1,
+		 sizeof(*em->used)) < 0) {
+		atoll_diag_error(em->diag, NULL, "out of memory");
+		return -1;
+	}
+	em->used[em->nused++] = b;
+	for (s = s0; s < s1; s++)
+		for (i = 0; i < ATOLL_ENGINES; i++)
+			if (sync_after(em, e, i, em->stripes[s].write_seq[i]) < 0 ||
+			    sync_after(em, e, i, em->stripes[s].read_seq[i]) < 0)
+				return -1;
+	return 0;
+}
+
+int atoll_emit_begin(atoll_emit *em)
+{
+	int64_t n = em->hw->spm_bytes / ATOLL_STRIPE_BYTES + 1;
+
+	if (!em->stripes) {
+		em->stripes = calloc((size_t) n, sizeof(*em->stripes));
+		if (!em->stripes) {
+			atoll_diag_error(em->diag, NULL, "out of memory");
+			return -1;
+		}
+		em->nstripes = n;
+	}
+	em->epoch++;
+	return 0;
+}
+
+static uint32_t max_u32(uint32_t a, uint32_t b)
+{
+	return a > b ? a : b;
+}
+
+void atoll_emit_retire(atoll_emit *em)
+{
+	size_t k;
+	int64_t s, s0, s1;
+	int i;
+
+	for (k = 0; k < em->nused; k++) {
+		const atoll_buf *b = em->used[k];
+
+		stripe_range(em, b, &s0, &s1);
+		for (s = s0; s < s1; s++) {
+			atoll_stripe *st = &em->stripes[s];
+
+			for (i = 0; i < ATOLL_ENGINES; i++)
+				st->read_seq[i] = max_u32(st->read_seq[i],
+					b->read_seq[i]);
+			if (b->writer >= 0)
+				st->write_seq[b->writer] = max_u32(
+					st->write_seq[b->writer],
+					b->write_seq);
+		}
+	}
+	em->nused = 0;
+}
+
 int atoll_emit_cmd(atoll_emit *em, const uint32_t *w, int nbufs,
 	atoll_buf **bufs, const int *uses)
 {
@@ -176,9 +270,13 @@ int atoll_emit_cmd(atoll_emit *em, const uint32_t *w, int nbufs,
 
 	if (em->diag->failed)
 		return -1;
-	for (i = 0; e >= 0 && e < ATOLL_ENGINES && i < nbufs; i++)
+	for (i = 0; e >= 0 && e < ATOLL_ENGINES && i < nbufs; i++) {
+		if (bufs[i] && em->stripes && bufs[i]->epoch != em->epoch &&
+		    sync_stripes(em, e, bufs[i]) < 0)
+			return -1;
 		if (bufs[i] && sync_buf(em, e, bufs[i], uses[i]) < 0)
 			return -1;
+	}
 	if (push(em, w) < 0)
 		return -1;
 	if (e < 0 || e >= ATOLL_ENGINES)

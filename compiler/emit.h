@@ -24,7 +24,21 @@ typedef struct atoll_buf {
 	int writer;			/* engine of the last writer, -1 none */
 	uint32_t write_seq;		/* that engine's command count then */
 	uint32_t read_seq[ATOLL_ENGINES];	/* last read per engine, 0 none */
+	int64_t spm_lo, spm_hi;		/* SPM addresses it covers in every
+					 * partition (atoll_buf_spm), or 0 */
+	uint32_t epoch;			/* code generation in which it was
+					 * last checked against the stripes */
 } atoll_buf;
+
+/* What earlier code generations did to 64 bytes of SPM (all partitions):
+ * the last write and read per engine.
+ */
+typedef struct atoll_stripe {
+	uint32_t write_seq[ATOLL_ENGINES];
+	uint32_t read_seq[ATOLL_ENGINES];
+} atoll_stripe;
+
+#define ATOLL_STRIPE_BYTES 64
 
 enum atoll_use { ATOLL_USE_READ = 1, ATOLL_USE_WRITE = 2 };
 
@@ -47,6 +61,18 @@ typedef struct atoll_emit {
 	size_t sig_cap[ATOLL_ENGINES];
 	uint32_t waited[ATOLL_ENGINES][ATOLL_ENGINES];
 	int dump_commands;
+	/* Dependences between code generations (operators): every SPM
+	 * buffer says which addresses it covers; at its first use in a
+	 * generation it waits for the earlier generations' accesses to
+	 * those addresses (the stripes), and at the end of the generation
+	 * its accesses are recorded there.  The PSUM is one buffer for all.
+	 */
+	atoll_stripe *stripes;
+	int64_t nstripes;
+	uint32_t epoch;
+	atoll_buf **used;
+	size_t nused, used_cap;
+	atoll_buf psum;
 } atoll_emit;
 
 /* One dimension of a DMA access pattern. */
@@ -60,6 +86,14 @@ typedef struct atoll_dma_dim {
 void atoll_emit_init(atoll_emit *em, const atoll_hwcfg *hw, atoll_diag *d);
 void atoll_emit_clear(atoll_emit *em);
 void atoll_buf_init(atoll_buf *b, const char *name);
+/* Buffer "b" covers SPM addresses [lo, hi) of every partition. */
+void atoll_buf_spm(atoll_buf *b, int64_t lo, int64_t hi);
+/* Start a code generation (an operator); returns -1 on failure. */
+int atoll_emit_begin(atoll_emit *em);
+/* End it: record its SPM buffers' accesses in the stripes (before the
+ * generator frees its buffers).
+ */
+void atoll_emit_retire(atoll_emit *em);
 
 /* Append constant bytes (aligned to "align"); returns their offset in the
  * pool, or -1 on allocation failure.

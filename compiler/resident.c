@@ -354,6 +354,8 @@ static void try_keep(struct planner *pl, int r)
 		return;
 	}
 	p->t[r].keep = ATOLL_KEEP_SPM;
+	atoll_buf_spm(&p->t[r].buf, p->t[r].base, p->t[r].base +
+		p->t[r].bytes);
 }
 
 /* Can the alias group rooted at "r", left in device memory, share one

@@ -27,7 +27,7 @@ struct vec_gen {
 	atoll_emit *em;
 	const atoll_vec *v;
 	int64_t R, bh, bw;
-	int64_t slot[2], pitch_max[2], out_base;
+	int64_t slot[2], pitch_max[2], out_base, out_end;
 	atoll_fp fp[2];		/* LDk[n,c,a,b] -> Xk[n,c,h,w] */
 	atoll_fp y_fp;		/* ST[n,c,a,b] -> Y[n,c,y,x] */
 	atoll_box box[2];
@@ -58,7 +58,8 @@ static int64_t vec_layout(struct vec_gen *g, int64_t bh, int64_t bw)
 			off = atoll_align64(off + fh * fw);
 	}
 	g->out_base = off;
-	return off + (v->out.res.on ? 0 : bh * bw);
+	g->out_end = off + (v->out.res.on ? 0 : bh * bw);
+	return g->out_end;
 }
 
 static int vec_choose_tiles(struct vec_gen *g)
@@ -465,6 +466,11 @@ int atoll_vec_codegen(isl_ctx *ctx, atoll_emit *em, const atoll_vec *v,
 		isl_set_free(dom);
 		goto done;
 	}
+	atoll_buf_spm(&g->spm_in[0], g->slot[0], v->nin > 1 ? g->slot[1] :
+		g->out_base);
+	if (v->nin > 1)
+		atoll_buf_spm(&g->spm_in[1], g->slot[1], g->out_base);
+	atoll_buf_spm(&g->spm_out, g->out_base, g->out_end);
 	if (dump)
 		vec_dump(g, dump);
 	sched = vec_schedule(g, dom);
@@ -474,6 +480,7 @@ done:
 	if (r < 0 && !em->diag->failed)
 		atoll_diag_error(em->diag, v->name, "code generation failed: %s",
 			atoll_isl_reason(ctx));
+	atoll_emit_retire(em);
 	atoll_fp_clear(&g->fp[0]);
 	atoll_fp_clear(&g->fp[1]);
 	atoll_fp_clear(&g->y_fp);

@@ -23,7 +23,17 @@ set --
 for d in "$build"/models/*/; do set -- "$@" "${d%/}"; done
 OPT=-O0 sh "$here/conformance.sh" "$build" sim "$@" >"$build/sim.O0.log"
 OPT=-O2 sh "$here/conformance.sh" "$build" sim "$@" >"$build/sim.O2.log"
-logs="$build/sim.cases.log $build/sim.O0.log $build/sim.O2.log"
+# The same -O2 programs under other device-memory timings (latency 1 and
+# 97 cycles, 1 byte per cycle): a dependence the compiler failed to
+# synchronise would show as a race here.
+ATOLL_SIM_LATENCY=1 OPT=-O2 sh "$here/conformance.sh" "$build" sim "$@" |
+	sed 's/^\(ok  \|FAIL\) \(.*\)/\1 \2 latency 1/' >"$build/sim.lat1.log"
+ATOLL_SIM_LATENCY=97 ATOLL_SIM_BANDWIDTH=1 OPT=-O2 \
+	sh "$here/conformance.sh" "$build" sim "$@" |
+	sed 's/^\(ok  \|FAIL\) \(.*\)/\1 \2 latency 97, 1 B\/cycle/' \
+	>"$build/sim.lat97.log"
+logs="$build/sim.cases.log $build/sim.O0.log $build/sim.O2.log
+	$build/sim.lat1.log $build/sim.lat97.log"
 # shellcheck disable=SC2086
 cat $logs | grep -Ev "passed, [0-9]+ failed$"
 # shellcheck disable=SC2086

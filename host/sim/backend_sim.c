@@ -78,6 +78,19 @@ static const struct atoll_backend_ops sim_ops = {
 	"sim", sim_write, sim_read, sim_run, sim_free,
 };
 
+/* Integer environment variable "name" in [lo, hi], else "def". */
+static int env_int(const char *name, int def, int lo, int hi)
+{
+	const char *v = getenv(name);
+	char *end;
+	long n;
+
+	if (!v || !*v)
+		return def;
+	n = strtol(v, &end, 10);
+	return *end || n < lo || n > hi ? def : (int) n;
+}
+
 int atoll_backend_sim_open(const atoll_hwcfg *cfg, const char *trace,
 	const struct atoll_backend_ops **ops, void **impl, char *err,
 	size_t errlen)
@@ -89,7 +102,9 @@ int atoll_backend_sim_open(const atoll_hwcfg *cfg, const char *trace,
 			ATOLL_CFG_ID, cfg->name, cfg->id);
 		return -1;
 	}
-	*impl = atoll_hwsim_create(trace, cfg->dram_bytes, 20, 0);
+	*impl = atoll_hwsim_create(trace, cfg->dram_bytes,
+		env_int("ATOLL_SIM_LATENCY", 20, 1, 100000),
+		env_int("ATOLL_SIM_BANDWIDTH", 0, 0, 1 << 20));
 	if (!*impl) {
 		snprintf(err, errlen, "cannot create the Verilator model");
 		return -1;
