@@ -363,64 +363,111 @@ static uint64_t dma_busy(const uint32_t *w, const atoll_hwcfg *hw)
 	return dma_in_read_busy(w, hw, n, 0, NULL);
 }
 
-/* ACT: per partition 1 cycle, plus 14 to read the parameter record with
- * PP; per element 7 cycles plus one per source read (4 for an int32 SPM
- * source) and one per destination byte written.
+/* The lane-parallel ACT engine (rtl/atoll_act_engine.sv) runs ACT, ADD
+ * and POOL one element position (i1, i0) at a time, every partition in
+ * its own lane.  It is accepted at cycle a, spends a + 1 in INIT, reads
+ * the 12 PP bytes in a + 2 .. a + 13 (ACT with PP), then issues the "j"
+ * memory jobs of a position one per cycle.  The last job of a position
+ * issues only once the write stage can take its result, i.e. "e"
+ * cycles after the last job of the position before, e being 1 for one
+ * byte written per lane, 4 for an int32 destination and 67 for an
+ * average-pool division (one cycle to start the 64-step divider, 66 to
+ * its done).  The last write lands e cycles after the last job, and the
+ * engine is idle the cycle after.  With position k's e written e(k):
+ *   busy = 1 + 12 PP + j + sum_{k < N-1} max(j, e(k)) + 1 + e(N-1).
+ * "ndiv" of the n positions take "e_div" instead of "e", the last one
+ * among them when "last_div".
+ */
+static uint64_t vec_busy(int pp, uint64_t j, uint64_t n, uint64_t e,
+	uint64_t e_div, uint64_t ndiv, int last_div)
+{
+	uint64_t mid = ndiv - (last_div ? 1 : 0);
+
+	if (n == 0)
+		return 2;
+	return 1 + (pp ? 12 : 0) + j + (n - 1 - mid) * max64(j, e) +
+		mid * max64(j, e_div) + 1 + (last_div ? e_div : e);
+}
+
+/* Memory jobs per ACT position: 4 reads of an int32 SPM source, else 1. */
+static uint64_t act_jobs(const uint32_t *w)
+{
+	return ATOLL_GETU(w, ATOLL_ACT_SRC_TYPE) == 1 ? 4 : 1;
+}
+
+/* ACT: one read job per position (4 for an int32 SPM source), 1 byte
+ * written per lane (4 for an int32 destination); 12 more cycles with PP.
  */
 static uint64_t act_busy(const uint32_t *w)
 {
-	uint64_t np = ATOLL_GETU(w, ATOLL_ACT_NPARTS);
-	uint64_t n = np * ATOLL_GETU(w, ATOLL_ACT_N0) *
+	uint64_t n = (uint64_t) ATOLL_GETU(w, ATOLL_ACT_N0) *
 		ATOLL_GETU(w, ATOLL_ACT_N1);
-	uint64_t rd = ATOLL_GETU(w, ATOLL_ACT_SRC_TYPE) == 1 ? 4 : 1;
 	uint64_t wr = ATOLL_GETU(w, ATOLL_ACT_DST_TYPE) == 2 ? 4 : 1;
 
-	return np * (1 + (ATOLL_GETU(w, ATOLL_ACT_PP) ? 14 : 0)) +
-		n * (7 + rd + wr);
+	return vec_busy(ATOLL_GETU(w, ATOLL_ACT_PP), act_jobs(w), n, wr, wr,
+		0, 0);
 }
 
-/* Sum over the n positions base + i*step of the taps (k of them, "d"
- * apart) inside [0, lim), into "*taps", and the number of positions
- * with at least one tap inside, into "*some".
- */
-static void pool_axis(int64_t base, int64_t step, int64_t n, int64_t k,
-	int64_t d, int64_t lim, uint64_t *taps, uint64_t *some)
+/* ADD: two read jobs per position (A, then B), one byte per lane. */
+static uint64_t add_busy(const uint32_t *w)
 {
-	uint64_t in;
+	uint64_t n = (uint64_t) ATOLL_GETU(w, ATOLL_ADD_N0) *
+		ATOLL_GETU(w, ATOLL_ADD_N1);
+
+	return vec_busy(0, 2, n, 1, 1, 0, 0);
+}
+
+/* The number of positions base + i*step, i < n, with at least one of
+ * their k taps ("d" apart) inside [0, lim).
+ */
+static uint64_t pool_axis(int64_t base, int64_t step, int64_t n, int64_t k,
+	int64_t d, int64_t lim)
+{
+	uint64_t some = 0;
 	int64_t i;
 
-	*taps = 0;
-	*some = 0;
-	for (i = 0; i < n; i++) {
-		in = inside(base + i * step, d, k, lim);
-		*taps += in;
-		*some += in > 0;
-	}
+	for (i = 0; i < n; i++)
+		some += inside(base + i * step, d, k, lim) > 0;
+	return some;
 }
 
-/* POOL: per partition 1 cycle; per output 6 cycles, 2 per tap inside
- * the image, 1 per tap outside, and 66 for the divider of an average
- * over a nonzero count.  The taps inside of output (i1, i0) are the
- * product of a row and a column count, so the sums separate.
+/* POOL: one job per tap (a read only inside the image), one byte per
+ * lane; with AVG, the positions whose divisor is nonzero (every one with
+ * COUNT_PAD, else those with a tap inside the image) wait for the
+ * divider.  The taps inside of output (i1, i0) are the product of a row
+ * and a column count, so the count of such positions separates.
  */
 static uint64_t pool_busy(const uint32_t *w)
 {
-	uint64_t np = ATOLL_GETU(w, ATOLL_POOL_NPARTS);
 	uint64_t n0 = ATOLL_GETU(w, ATOLL_POOL_N0);
 	uint64_t n1 = ATOLL_GETU(w, ATOLL_POOL_N1);
 	uint64_t kh = ATOLL_GETU(w, ATOLL_POOL_KH);
 	uint64_t kw = ATOLL_GETU(w, ATOLL_POOL_KW);
-	uint64_t ty, sy, tx, sx, div = 0;
+	uint64_t sy, sx, ly, lx, div = 0;
+	int last = 0;
 
-	pool_axis(ATOLL_GETS(w, ATOLL_POOL_Y0), ATOLL_GETS(w, ATOLL_POOL_SY),
-		n1, kh, ATOLL_GETU(w, ATOLL_POOL_DY),
-		ATOLL_GETU(w, ATOLL_POOL_H), &ty, &sy);
-	pool_axis(ATOLL_GETS(w, ATOLL_POOL_X0), ATOLL_GETS(w, ATOLL_POOL_SX),
-		n0, kw, ATOLL_GETU(w, ATOLL_POOL_DX),
-		ATOLL_GETU(w, ATOLL_POOL_W), &tx, &sx);
-	if (ATOLL_GETU(w, ATOLL_POOL_AVG))
-		div = ATOLL_GETU(w, ATOLL_POOL_COUNT_PAD) ? n0 * n1 : sy * sx;
-	return np * (1 + n0 * n1 * (6 + kh * kw) + ty * tx + 66 * div);
+	sy = pool_axis(ATOLL_GETS(w, ATOLL_POOL_Y0),
+		ATOLL_GETS(w, ATOLL_POOL_SY), n1, kh,
+		ATOLL_GETU(w, ATOLL_POOL_DY), ATOLL_GETU(w, ATOLL_POOL_H));
+	sx = pool_axis(ATOLL_GETS(w, ATOLL_POOL_X0),
+		ATOLL_GETS(w, ATOLL_POOL_SX), n0, kw,
+		ATOLL_GETU(w, ATOLL_POOL_DX), ATOLL_GETU(w, ATOLL_POOL_W));
+	ly = n1 ? inside(ATOLL_GETS(w, ATOLL_POOL_Y0) + (int64_t) (n1 - 1) *
+		ATOLL_GETS(w, ATOLL_POOL_SY), ATOLL_GETU(w, ATOLL_POOL_DY),
+		(int64_t) kh, ATOLL_GETU(w, ATOLL_POOL_H)) : 0;
+	lx = n0 ? inside(ATOLL_GETS(w, ATOLL_POOL_X0) + (int64_t) (n0 - 1) *
+		ATOLL_GETS(w, ATOLL_POOL_SX), ATOLL_GETU(w, ATOLL_POOL_DX),
+		(int64_t) kw, ATOLL_GETU(w, ATOLL_POOL_W)) : 0;
+	if (ATOLL_GETU(w, ATOLL_POOL_AVG)) {
+		if (ATOLL_GETU(w, ATOLL_POOL_COUNT_PAD)) {
+			div = n0 * n1;
+			last = 1;
+		} else {
+			div = sy * sx;
+			last = ly * lx > 0;
+		}
+	}
+	return vec_busy(0, kh * kw, n0 * n1, 1, 67, div, last);
 }
 
 uint64_t atoll_predict_busy(const uint32_t *w, const atoll_hwcfg *hw)
@@ -440,9 +487,7 @@ uint64_t atoll_predict_busy(const uint32_t *w, const atoll_hwcfg *hw)
 	case ATOLL_OP_ACT:
 		return act_busy(w);
 	case ATOLL_OP_ADD:
-		n = (uint64_t) ATOLL_GETU(w, ATOLL_ADD_NPARTS) *
-			ATOLL_GETU(w, ATOLL_ADD_N0) * ATOLL_GETU(w, ATOLL_ADD_N1);
-		return ATOLL_GETU(w, ATOLL_ADD_NPARTS) + 13 * n;
+		return add_busy(w);
 	case ATOLL_OP_POOL:
 		return pool_busy(w);
 	default:
@@ -481,9 +526,12 @@ struct tl_block {
 	int psum;
 };
 
-/* A run of "n" consecutive elements whose reads go to partition "part". */
+/* A run of "n" consecutive elements whose reads go to partitions
+ * [part, part + np).
+ */
 struct tl_run {
 	uint32_t part;
+	uint32_t np;
 	uint64_t n;
 };
 
@@ -491,6 +539,7 @@ enum { VICTIM_NONE, VICTIM_SPM, VICTIM_PSUM };
 
 /* The command running on DMA-out or ACT, whose reads yield to the PE:
  * its elements ("runs"), each "cost" cycles with "reads" read cycles,
+ * and "breads" more reading partitions [bpart, bpart + bnp) (ADD's B),
  * then "tail" cycles.  Progress is known up to cycle "now": "run" and
  * "off" locate the next element.
  */
@@ -505,6 +554,9 @@ struct tl_victim {
 	double now;
 	double cost;
 	double reads;
+	uint32_t bpart;
+	uint32_t bnp;
+	double breads;
 	double tail;
 };
 
@@ -726,14 +778,16 @@ static int tl_sem_add(struct timeline *tl, uint32_t s, uint64_t at)
 	return 0;
 }
 
-/* Append "n" elements reading partition "part" to the runs of "v",
- * merging with the last run when the partition is the same.
+/* Append "n" elements reading partitions [part, part + np) to the runs
+ * of "v", merging with the last run when the partitions are the same.
  */
-static int victim_add(struct tl_victim *v, uint32_t part, uint64_t n)
+static int victim_add(struct tl_victim *v, uint32_t part, uint32_t np,
+	uint64_t n)
 {
 	struct tl_run *r;
 
-	if (v->nruns && v->runs[v->nruns - 1].part == part) {
+	if (v->nruns && v->runs[v->nruns - 1].part == part &&
+	    v->runs[v->nruns - 1].np == np) {
 		v->runs[v->nruns - 1].n += n;
 		return 0;
 	}
@@ -745,6 +799,7 @@ static int victim_add(struct tl_victim *v, uint32_t part, uint64_t n)
 		v->cap = v->cap ? 2 * v->cap : 16;
 	}
 	v->runs[v->nruns].part = part;
+	v->runs[v->nruns].np = np;
 	v->runs[v->nruns++].n = n;
 	return 0;
 }
@@ -765,27 +820,41 @@ static int victim_dma_out(struct tl_victim *v, const uint32_t *w,
 	str[3] = ATOLL_GETU(w, ATOLL_DMA_PART_STRIDE3);
 	agu_init(&a, w, ATOLL_GETU(w, ATOLL_DMA_SPM_PART), str);
 	for (k = 0; k < n && k < VICTIM_LIMIT; k++) {
-		if (victim_add(v, agu_addr(&a), 1) < 0)
+		if (victim_add(v, agu_addr(&a), 1, 1) < 0)
 			return -1;
 		agu_step(&a);
 	}
-	return k < n ? victim_add(v, v->runs[v->nruns - 1].part, n - k) : 0;
+	return k < n ? victim_add(v, v->runs[v->nruns - 1].part, 1, n - k) :
+		0;
 }
 
-/* Partition i of an ACT, ADD or POOL reads partition "part" + i for
- * "per" elements of "cost" cycles, "reads" of them reading.
+/* The taps of POOL "w" inside the image, over all its positions. */
+static uint64_t pool_taps(const uint32_t *w)
+{
+	uint64_t ty = 0, tx = 0;
+	int64_t i;
+
+	for (i = 0; i < (int64_t) ATOLL_GETU(w, ATOLL_POOL_N1); i++)
+		ty += inside(ATOLL_GETS(w, ATOLL_POOL_Y0) + i *
+			ATOLL_GETS(w, ATOLL_POOL_SY), ATOLL_GETU(w, ATOLL_POOL_DY),
+			ATOLL_GETU(w, ATOLL_POOL_KH), ATOLL_GETU(w, ATOLL_POOL_H));
+	for (i = 0; i < (int64_t) ATOLL_GETU(w, ATOLL_POOL_N0); i++)
+		tx += inside(ATOLL_GETS(w, ATOLL_POOL_X0) + i *
+			ATOLL_GETS(w, ATOLL_POOL_SX), ATOLL_GETU(w, ATOLL_POOL_DX),
+			ATOLL_GETU(w, ATOLL_POOL_KW), ATOLL_GETU(w, ATOLL_POOL_W));
+	return ty * tx;
+}
+
+/* An ACT, ADD or POOL: its "n" positions read partitions
+ * [part, part + np) (all lanes at once), "reads" times on the path of
+ * each position, and cost "busy" / n cycles each.
  */
 static int victim_vector(struct tl_victim *v, uint32_t part, uint32_t np,
-	uint64_t per, double cost, double reads)
+	uint64_t n, uint64_t busy, double reads)
 {
-	uint32_t i;
-
-	v->cost = cost;
+	v->cost = n ? (double) busy / (double) n : 0;
 	v->reads = reads;
-	for (i = 0; i < np; i++)
-		if (victim_add(v, part + i, per) < 0)
-			return -1;
-	return 0;
+	return n ? victim_add(v, part, np, n) : 0;
 }
 
 static uint64_t victim_elements(const struct tl_victim *v)
@@ -815,6 +884,9 @@ static int victim_init(struct tl_victim *v, const uint32_t *w,
 	v->now = (double) start + 1;
 	v->cost = 1;
 	v->reads = 1;
+	v->bpart = 0;
+	v->bnp = 0;
+	v->breads = 0;
 	switch (opcode(w)) {
 	case ATOLL_OP_DMA_OUT:
 		n = (uint64_t) ATOLL_GETU(w, ATOLL_DMA_COUNT0) *
@@ -832,26 +904,24 @@ static int victim_init(struct tl_victim *v, const uint32_t *w,
 		if (ATOLL_GETU(w, ATOLL_ACT_SRC_TYPE) == 0)
 			v->kind = VICTIM_PSUM;
 		rc = victim_vector(v, ATOLL_GETU(w, ATOLL_ACT_SRC_PART),
-			ATOLL_GETU(w, ATOLL_ACT_NPARTS), n,
-			(double) act_busy(w) / (double) (n *
-			ATOLL_GETU(w, ATOLL_ACT_NPARTS)),
-			ATOLL_GETU(w, ATOLL_ACT_SRC_TYPE) == 1 ? 4 : 1);
+			ATOLL_GETU(w, ATOLL_ACT_NPARTS), n, busy,
+			(double) act_jobs(w));
 		break;
 	case ATOLL_OP_ADD:
 		n = (uint64_t) ATOLL_GETU(w, ATOLL_ADD_N0) *
 			ATOLL_GETU(w, ATOLL_ADD_N1);
 		rc = victim_vector(v, ATOLL_GETU(w, ATOLL_ADD_A_PART),
-			ATOLL_GETU(w, ATOLL_ADD_NPARTS), n, 13, 2);
+			ATOLL_GETU(w, ATOLL_ADD_NPARTS), n, busy, 1);
+		v->bpart = ATOLL_GETU(w, ATOLL_ADD_B_PART);
+		v->bnp = ATOLL_GETU(w, ATOLL_ADD_NPARTS);
+		v->breads = 1;
 		break;
 	case ATOLL_OP_POOL:
 		n = (uint64_t) ATOLL_GETU(w, ATOLL_POOL_N0) *
 			ATOLL_GETU(w, ATOLL_POOL_N1);
 		rc = victim_vector(v, ATOLL_GETU(w, ATOLL_POOL_SRC_PART),
-			ATOLL_GETU(w, ATOLL_POOL_NPARTS), n,
-			(double) pool_busy(w) / (double) (n *
-			ATOLL_GETU(w, ATOLL_POOL_NPARTS)),
-			(double) (ATOLL_GETU(w, ATOLL_POOL_KH) *
-			ATOLL_GETU(w, ATOLL_POOL_KW)));
+			ATOLL_GETU(w, ATOLL_POOL_NPARTS), n, busy,
+			n ? (double) pool_taps(w) / (double) n : 0);
 		break;
 	default:
 		v->kind = VICTIM_NONE;
@@ -865,25 +935,33 @@ static int victim_init(struct tl_victim *v, const uint32_t *w,
 	return 0;
 }
 
+/* Whether partitions [a, a + n) and [p0, p1) intersect. */
+static int parts_meet(uint32_t a, uint32_t n, uint32_t p0, uint32_t p1)
+{
+	return n > 0 && a < p1 && (uint64_t) a + n > p0;
+}
+
 /* Let "v" progress from v->now to cycle "until" at "cost" cycles per
- * element, or per element reading a partition in [p0, p1) at
- * "cost" + "reads" * dens / (1 - dens) (stalled when dens >= 1).
+ * element, plus, per element whose reads meet a partition in [p0, p1),
+ * "dens" / (1 - dens) cycles for each such read (stalled when dens >= 1).
  */
 static void victim_advance(struct tl_victim *v, double until, uint32_t p0,
 	uint32_t p1, double dens)
 {
 	const struct tl_run *r;
-	double c, left, k;
+	double c, left, k, hit;
 
 	while (v->now < until && v->run < v->nruns) {
 		r = &v->runs[v->run];
 		c = v->cost;
-		if (r->part >= p0 && r->part < p1 && dens > 0) {
+		hit = (parts_meet(r->part, r->np, p0, p1) ? v->reads : 0) +
+			(parts_meet(v->bpart, v->bnp, p0, p1) ? v->breads : 0);
+		if (hit > 0 && dens > 0) {
 			if (dens >= 1) {
 				v->now = until;
 				return;
 			}
-			c += v->reads * dens / (1 - dens);
+			c += hit * dens / (1 - dens);
 		}
 		left = (double) r->n - v->off;
 		k = (until - v->now) / c;

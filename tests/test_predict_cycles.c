@@ -280,11 +280,20 @@ static const struct busy_case {
 	{ "DMA_OUT 512", mk_dma_out, 537, 6 },
 	{ "LDW 4 x 3", mk_ldw, 8, 8 },
 	{ "MM 7 positions", mk_mm, 25, 6 },
-	{ "ACT PSUM, PP, 8 x 32", mk_act_pp, 2424, 10 },
-	{ "ACT int32 -> int32, 2 x 15", mk_act_i32, 452, 9 },
-	{ "ADD 3 x 10", mk_add, 393, 12 },
-	{ "POOL max 3 x 20, padded 3x3", mk_pool_max, 1119, 8 },
-	{ "POOL avg 2 x 20, padded 3x3", mk_pool_avg, 2330, 8 },
+	/* the lanes run all partitions of a position at once: INIT, 12
+	 * PP reads, one position per cycle, the last write: 1 + 12 + 32 + 2
+	 */
+	{ "ACT PSUM, PP, 8 x 32", mk_act_pp, 47, 10 },
+	/* 4 reads and 4 writes per position: 1 + 4 + 14 * 4 + 1 + 4 */
+	{ "ACT int32 -> int32, 2 x 15", mk_act_i32, 66, 9 },
+	/* A and B reads per position: 1 + 2 + 9 * 2 + 2 */
+	{ "ADD 3 x 10", mk_add, 23, 12 },
+	/* one cycle per tap, inside or not: 1 + 9 * 20 + 2 */
+	{ "POOL max 3 x 20, padded 3x3", mk_pool_max, 183, 8 },
+	/* 12 of the 20 outputs have a tap inside and wait 67 cycles for
+	 * the divider, the last one among them
+	 */
+	{ "POOL avg 2 x 20, padded 3x3", mk_pool_avg, 879, 8 },
 	{ "SIGNAL", mk_signal, 0, 0 },
 };
 
