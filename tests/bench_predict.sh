@@ -1,23 +1,25 @@
 #!/bin/sh
 # Cycle prediction against the RTL: every generated model of
-# BUILD/models (as t_models.sh makes them) compiled at -O0 and -O2, run
-# on the sim backend; prints per model and level the measured and
+# BUILD/models (as t_models.sh makes them), or the case directories
+# given, compiled at -O0 and -O2, run on the sim backend; prints per model and level the measured and
 # predicted cycles, the relative error, and the busy counters, then the
 # largest error.  Exit status 1 when a run fails or an error exceeds
 # MAX_ERR percent (default 1).
 #
-#   bench_predict.sh BUILD [MODEL...]
+#   bench_predict.sh BUILD [CASE_DIR...]
 build="$1"; shift
 atoll="$build/bin/atoll"; io="$build/tests/tool_onnx_io"
 max_err=${MAX_ERR:-1}
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 [ -f "$build/models/.done" ] || sh "$(dirname "$0")/t_models.sh" "$build" >/dev/null
-[ $# -gt 0 ] || set -- $(ls "$build/models")
+if [ $# -eq 0 ]; then
+	for d in "$build"/models/*/; do set -- "$@" "${d%/}"; done
+fi
 status=0; worst=0
 printf '%-14s %-3s %10s %10s %8s  %s\n' model opt measured predicted err% \
 	"busy dma_in/dma_out/pe/act"
-for m in "$@"; do
-	dir="$build/models/$m"; data="$dir/test_data_set_0"
+for dir in "$@"; do
+	m=$(basename "$dir"); data="$dir/test_data_set_0"
 	ins=$("$io" "$dir/model.onnx" | awk '$1=="input"{print $2}')
 	consts=""; first=""; i=0
 	for n in $ins; do
