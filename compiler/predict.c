@@ -300,6 +300,60 @@ static uint64_t ar_free(const struct ar_bursts *b, uint32_t *k, uint64_t p)
 	return p;
 }
 
+/* A phase of an engine with priority over DMA-out or DMA-in in which it
+ * uses SPM partitions [p0, p1) (or, "psum", the PSUM read port) in a
+ * fraction "dens" of the cycles [s, e): the PE's reads (top priority),
+ * the ACT engine's reads (over DMA-out's) and writes (over DMA-in's).
+ */
+struct tl_block {
+	double s;
+	double e;
+	uint32_t p0;
+	uint32_t p1;
+	double dens;
+	int psum;
+};
+
+/* The ACT engine's write phases, in start order, that a DMA_IN's SPM
+ * writes yield to.
+ */
+struct wr_blocks {
+	const struct tl_block *b;
+	uint32_t n;
+};
+
+/* The first cycle from "q" on when a DMA_IN may write partition "part":
+ * q, or the end of a write phase of "wb" covering q and "part" (dens
+ * >= 1); a phase with dens < 1 adds dens / (1 - dens) cycles per write,
+ * accumulated in "*frac".  "*k" walks "wb" forward.
+ */
+static uint64_t wr_free(const struct wr_blocks *wb, uint32_t *k,
+	uint64_t q, uint32_t part, double *frac)
+{
+	const struct tl_block *b;
+	double f;
+
+	while (wb && *k < wb->n) {
+		b = &wb->b[*k];
+		if (b->e <= (double) q) {
+			(*k)++;
+			continue;
+		}
+		if (b->s > (double) q || part < b->p0 || part >= b->p1)
+			return q;
+		if (b->dens >= 1) {
+			q = (uint64_t) ceil(b->e);
+			(*k)++;
+			continue;
+		}
+		*frac += b->dens / (1 - b->dens);
+		f = floor(*frac);
+		*frac -= f;
+		return q + (uint64_t) f;
+	}
+	return q;
+}
+
 /* Busy cycles of a DMA_IN reading device memory, accepted at cycle
  * "a", from the recurrence of rtl/atoll_dma.sv over its elements k:
  * element k is requested at
@@ -308,26 +362,36 @@ static uint64_t ar_free(const struct ar_bursts *b, uint32_t *k, uint64_t p)
  * bus word and so sends a read) and written to SPM at
  *   q(k) = max(q(k-1) + 1, p(k) + (k starts a new bus word ? LAT : 1)),
  * and the command is busy until q(N-1) + 1.  Consecutive elements in
- * one bus word share a read.  Beyond DMA_SIM_LIMIT elements the rate of
- * the first DMA_SIM_LIMIT is extrapolated.
+ * one bus word share a read.  A fill writes at q(k) = max(q(k-1) + 1,
+ * a + 2) without reading.  A write is delayed further by the ACT
+ * engine's write phases "wb" (may be NULL) on its partition.  Beyond
+ * DMA_SIM_LIMIT elements the rate of the first DMA_SIM_LIMIT is
+ * extrapolated.
  */
 static uint64_t dma_in_read_busy(const uint32_t *w, const atoll_hwcfg *hw,
-	uint64_t n, uint64_t a, const struct ar_bursts *b)
+	uint64_t n, uint64_t a, const struct ar_bursts *b,
+	const struct wr_blocks *wb)
 {
 	uint64_t ring[ATOLL_PRED_DMA_INFLIGHT];
-	uint32_t str[4], bk = 0;
+	uint32_t str[4], pstr[4], bk = 0, wk = 0;
 	uint64_t bus = bus_bytes(hw), p = a + 1, q = 0, k, word, last = 0;
-	int fresh;
-	struct agu g;
+	int fresh, fill = ATOLL_GETU(w, ATOLL_DMA_FILL_EN);
+	double frac = 0;
+	struct agu g, pg;
 
 	str[0] = ATOLL_GETU(w, ATOLL_DMA_DRAM_STRIDE0);
 	str[1] = ATOLL_GETU(w, ATOLL_DMA_DRAM_STRIDE1);
 	str[2] = ATOLL_GETU(w, ATOLL_DMA_DRAM_STRIDE2);
 	str[3] = ATOLL_GETU(w, ATOLL_DMA_DRAM_STRIDE3);
+	pstr[0] = ATOLL_GETU(w, ATOLL_DMA_PART_STRIDE0);
+	pstr[1] = ATOLL_GETU(w, ATOLL_DMA_PART_STRIDE1);
+	pstr[2] = ATOLL_GETU(w, ATOLL_DMA_PART_STRIDE2);
+	pstr[3] = ATOLL_GETU(w, ATOLL_DMA_PART_STRIDE3);
 	agu_init(&g, w, ATOLL_GETU(w, ATOLL_DMA_DRAM_BASE), str);
+	agu_init(&pg, w, ATOLL_GETU(w, ATOLL_DMA_SPM_PART), pstr);
 	for (k = 0; k < n && k < DMA_SIM_LIMIT; k++) {
 		word = agu_addr(&g) / bus;
-		fresh = k == 0 || word != last;
+		fresh = !fill && (k == 0 || word != last);
 		if (k > 0)
 			p = max64(p + 1, k >= ATOLL_PRED_DMA_INFLIGHT ?
 				ring[k % ATOLL_PRED_DMA_INFLIGHT] + 1 : 0);
@@ -335,9 +399,11 @@ static uint64_t dma_in_read_busy(const uint32_t *w, const atoll_hwcfg *hw,
 			p = ar_free(b, &bk, p);
 		q = max64(k ? q + 1 : 0, p + (fresh ?
 			ATOLL_PRED_MEM_LATENCY : 1));
-		ring[k % ATOLL_PRED_DMA_INFLIGHT] = q;
+		q = wr_free(wb, &wk, q, agu_addr(&pg), &frac);
+		ring[k % ATOLL_PRED_DMA_INFLIGHT] = fill ? 0 : q;
 		last = word;
 		agu_step(&g);
+		agu_step(&pg);
 	}
 	q -= a;
 	if (k < n)
@@ -360,7 +426,7 @@ static uint64_t dma_busy(const uint32_t *w, const atoll_hwcfg *hw)
 		return n + 5 + ATOLL_PRED_MEM_LATENCY;
 	if (ATOLL_GETU(w, ATOLL_DMA_FILL_EN))
 		return n + 2;
-	return dma_in_read_busy(w, hw, n, 0, NULL);
+	return dma_in_read_busy(w, hw, n, 0, NULL, NULL);
 }
 
 /* The lane-parallel ACT engine (rtl/atoll_act_engine.sv) runs ACT, ADD
@@ -513,19 +579,6 @@ struct tl_sem {
 	uint32_t cap;
 };
 
-/* A phase of the PE engine during which it reads SPM partitions
- * [p0, p1) (or, "psum", the PSUM read port for accumulation) in a
- * fraction "dens" of the cycles [s, e).  The PE has top priority.
- */
-struct tl_block {
-	double s;
-	double e;
-	uint32_t p0;
-	uint32_t p1;
-	double dens;
-	int psum;
-};
-
 /* A run of "n" consecutive elements whose reads go to partitions
  * [part, part + np).
  */
@@ -575,6 +628,10 @@ struct timeline {
 	int ended;
 	struct tl_block pe[3];
 	int npe;
+	struct tl_block act_rd;
+	struct tl_block *act_wr;
+	uint32_t nact_wr;
+	uint32_t cap_act_wr;
 	struct tl_victim vic[NENG];
 };
 
@@ -583,21 +640,40 @@ static const uint32_t *tl_cmd(const struct timeline *tl, uint32_t i)
 	return tl->cmds + (size_t) i * ATOLL_CMD_WORDS;
 }
 
+/* The ACT engine's write phases that end after cycle "a", into "wb";
+ * returns 0 when there are none.
+ */
+static int tl_act_writes(const struct timeline *tl, uint64_t a,
+	struct wr_blocks *wb)
+{
+	uint32_t k = tl->nact_wr;
+
+	while (k > 0 && tl->act_wr[k - 1].e > (double) a)
+		k--;
+	wb->b = tl->act_wr + k;
+	wb->n = tl->nact_wr - k;
+	return wb->n > 0;
+}
+
 /* The busy cycles of command "i" accepted at cycle "a"; a DMA_IN's read
- * requests yield to the command fetches known so far.
+ * requests yield to the command fetches known so far, its writes to the
+ * ACT engine's writes known so far.
  */
 static uint64_t tl_busy(const struct timeline *tl, uint32_t i,
 	uint64_t a)
 {
 	const uint32_t *w = tl_cmd(tl, i);
 	struct ar_bursts b;
+	struct wr_blocks wb;
 	uint64_t n = (uint64_t) ATOLL_GETU(w, ATOLL_DMA_COUNT0) *
 		ATOLL_GETU(w, ATOLL_DMA_COUNT1) *
 		ATOLL_GETU(w, ATOLL_DMA_COUNT2) *
 		ATOLL_GETU(w, ATOLL_DMA_COUNT3);
 	uint32_t lo = 0, hi = tl->nissue, mid;
+	int act = tl_act_writes(tl, a, &wb);
 
-	if (ATOLL_GETU(w, ATOLL_DMA_FILL_EN) || opcode(w) != ATOLL_OP_DMA_IN)
+	if (opcode(w) != ATOLL_OP_DMA_IN ||
+	    (ATOLL_GETU(w, ATOLL_DMA_FILL_EN) && !act))
 		return atoll_predict_busy(w, tl->hw);
 	b.beats = fetch_beats(tl->hw);
 	while (lo < hi) {
@@ -609,13 +685,14 @@ static uint64_t tl_busy(const struct timeline *tl, uint32_t i,
 	}
 	b.at = tl->issue + lo;
 	b.n = tl->nissue - lo;
-	return dma_in_read_busy(w, tl->hw, n, a, &b);
+	return dma_in_read_busy(w, tl->hw, n, a, &b, act ? &wb : NULL);
 }
 
-/* A new fetch issued at "at": when it overlaps the DMA_IN running on
- * engine 0 (the last command it started, WAITs passed over, if that is a
- * DMA_IN of at most RESIM_LIMIT elements), recompute that command's end
- * with every fetch known.
+/* A new fetch issued at "at", or a new ACT write phase from "at": when
+ * it overlaps the DMA_IN running on engine 0 (the last command it
+ * started, WAITs passed over, if that is a DMA_IN of at most RESIM_LIMIT
+ * elements), recompute that command's end with every fetch and write
+ * phase known.
  */
 static void tl_fetch_contend(struct timeline *tl, uint64_t at)
 {
@@ -1062,6 +1139,119 @@ static int pe_blocks(const uint32_t *w, const atoll_hwcfg *hw, uint64_t a,
 	return 2;
 }
 
+/* The SPM phases of the ACT-engine command "w" accepted at cycle "a"
+ * and idle again at "free" (vec_busy): its reads from the first job,
+ * a + 2 + 12 PP, to the last, free - 1 - e, into "rd" (none, dens 0, for
+ * a PSUM source); its writes from the first result, a + 3 + 12 PP + j,
+ * to the last, free - 1, into "wr".  Each partition of the source range
+ * is read (written) in the fraction of its phase given by the count of
+ * its reads (write cycles); ADD reads two ranges, taken as their hull.
+ */
+static void act_phases(const uint32_t *w, uint64_t a, uint64_t free,
+	struct tl_block *rd, struct tl_block *wr)
+{
+	uint64_t pos, j = 1, e = 1, nrd, pp = 0;
+	uint32_t src, np, dst, src2;
+
+	switch (opcode(w)) {
+	case ATOLL_OP_ACT:
+		pos = (uint64_t) ATOLL_GETU(w, ATOLL_ACT_N0) *
+			ATOLL_GETU(w, ATOLL_ACT_N1);
+		pp = ATOLL_GETU(w, ATOLL_ACT_PP);
+		j = act_jobs(w);
+		e = ATOLL_GETU(w, ATOLL_ACT_DST_TYPE) == 2 ? 4 : 1;
+		np = ATOLL_GETU(w, ATOLL_ACT_NPARTS);
+		src = src2 = ATOLL_GETU(w, ATOLL_ACT_SRC_PART);
+		dst = ATOLL_GETU(w, ATOLL_ACT_DST_PART);
+		nrd = ATOLL_GETU(w, ATOLL_ACT_SRC_TYPE) == 0 ? 0 : j * pos;
+		break;
+	case ATOLL_OP_ADD:
+		pos = (uint64_t) ATOLL_GETU(w, ATOLL_ADD_N0) *
+			ATOLL_GETU(w, ATOLL_ADD_N1);
+		j = 2;
+		np = ATOLL_GETU(w, ATOLL_ADD_NPARTS);
+		src = ATOLL_GETU(w, ATOLL_ADD_A_PART);
+		src2 = ATOLL_GETU(w, ATOLL_ADD_B_PART);
+		dst = ATOLL_GETU(w, ATOLL_ADD_DST_PART);
+		nrd = src == src2 ? 2 * pos : pos;
+		break;
+	default:
+		pos = (uint64_t) ATOLL_GETU(w, ATOLL_POOL_N0) *
+			ATOLL_GETU(w, ATOLL_POOL_N1);
+		j = (uint64_t) ATOLL_GETU(w, ATOLL_POOL_KH) *
+			ATOLL_GETU(w, ATOLL_POOL_KW);
+		np = ATOLL_GETU(w, ATOLL_POOL_NPARTS);
+		src = src2 = ATOLL_GETU(w, ATOLL_POOL_SRC_PART);
+		dst = ATOLL_GETU(w, ATOLL_POOL_DST_PART);
+		nrd = pool_taps(w);
+		break;
+	}
+	rd->s = (double) (a + 2 + 12 * pp);
+	rd->e = (double) free - (double) e;
+	rd->p0 = src < src2 ? src : src2;
+	rd->p1 = (src < src2 ? src2 : src) + np;
+	rd->dens = rd->e > rd->s ? (double) nrd / (rd->e - rd->s) : 0;
+	rd->dens = rd->dens > 1 ? 1 : rd->dens;
+	rd->psum = 0;
+	wr->s = (double) (a + 3 + 12 * pp + j);
+	wr->e = (double) free;
+	wr->p0 = dst;
+	wr->p1 = dst + np;
+	wr->dens = wr->e > wr->s ? (double) (e * pos) / (wr->e - wr->s) : 0;
+	wr->dens = wr->dens > 1 ? 1 : wr->dens;
+	wr->psum = 0;
+}
+
+/* Record the phases of the ACT-engine command "i" started at "start":
+ * a DMA_OUT running meanwhile yields to its reads, a DMA_IN running (or
+ * starting) meanwhile to its writes.
+ */
+static int tl_act_start(struct timeline *tl, uint32_t i, uint64_t start)
+{
+	struct tl_block *nb, wr;
+	uint32_t cap;
+
+	act_phases(tl_cmd(tl, i), start, tl->q[3].free, &tl->act_rd, &wr);
+	if (tl->act_rd.dens > 0)
+		tl_stretch(tl, 1, &tl->act_rd);
+	if (wr.dens <= 0)
+		return 0;
+	if (tl->nact_wr == tl->cap_act_wr) {
+		cap = tl->cap_act_wr ? 2 * tl->cap_act_wr : 16;
+		nb = realloc(tl->act_wr, cap * sizeof(*nb));
+		if (!nb)
+			return -1;
+		tl->act_wr = nb;
+		tl->cap_act_wr = cap;
+	}
+	tl->act_wr[tl->nact_wr++] = wr;
+	tl_fetch_contend(tl, (uint64_t) wr.s);
+	return 0;
+}
+
+/* Apply to the victim starting on engine "e" the phases of the engines
+ * with priority that are known, in order of their start.
+ */
+static void tl_stretch_known(struct timeline *tl, int e)
+{
+	const struct tl_block *b[4];
+	const struct tl_block *t;
+	int n = 0, k, m;
+
+	for (k = 0; k < tl->npe; k++)
+		b[n++] = &tl->pe[k];
+	if (e == 1 && tl->act_rd.dens > 0)
+		b[n++] = &tl->act_rd;
+	for (k = 1; k < n; k++)
+		for (m = k; m > 0 && b[m]->s < b[m - 1]->s; m--) {
+			t = b[m];
+			b[m] = b[m - 1];
+			b[m - 1] = t;
+		}
+	for (k = 0; k < n; k++)
+		tl_stretch(tl, e, b[k]);
+}
+
 /* Start the head of queue "e" at cycle "start": a command keeps the
  * engine busy for atoll_predict_busy cycles after that, longer when its
  * reads yield to the PE (tl_stretch); a SIGNAL's increment is visible
@@ -1104,9 +1294,8 @@ static int tl_run(struct timeline *tl, int e, uint64_t start)
 	tl->vic[e].cmd = i;
 	if (victim_init(&tl->vic[e], w, start, busy) < 0)
 		return -1;
-	for (k = 0; k < tl->npe; k++)
-		tl_stretch(tl, e, &tl->pe[k]);
-	return 0;
+	tl_stretch_known(tl, e);
+	return e == 3 ? tl_act_start(tl, i, start) : 0;
 }
 
 /* Alternate between the command processor, which dispatches as far as
@@ -1162,6 +1351,7 @@ static void tl_free(struct timeline *tl)
 		free(tl->q[e].cmd);
 		free(tl->vic[e].runs);
 	}
+	free(tl->act_wr);
 	for (s = 0; s < tl->nsem; s++)
 		free(tl->sem[s].t);
 	free(tl->sem);
