@@ -354,6 +354,43 @@ static uint64_t wr_free(const struct wr_blocks *wb, uint32_t *k,
 	return q;
 }
 
+/* A DMA_IN read whose data, requested at "p", wait at the head of the
+ * shared read-data channel from p + LAT until the DMA_IN takes them at
+ * "q" (the device memory answers in request order).
+ */
+struct rhold {
+	uint64_t p;
+	uint64_t q;
+};
+
+struct hold_buf {
+	struct rhold *h;
+	uint32_t n;
+	uint32_t cap;
+	int err;
+};
+
+static void hold_add(struct hold_buf *hb, uint64_t p, uint64_t q)
+{
+	struct rhold *nh;
+	uint32_t cap;
+
+	if (!hb || hb->err)
+		return;
+	if (hb->n == hb->cap) {
+		cap = hb->cap ? 2 * hb->cap : 64;
+		nh = realloc(hb->h, cap * sizeof(*nh));
+		if (!nh) {
+			hb->err = 1;
+			return;
+		}
+		hb->h = nh;
+		hb->cap = cap;
+	}
+	hb->h[hb->n].p = p;
+	hb->h[hb->n++].q = q;
+}
+
 /* Busy cycles of a DMA_IN reading device memory, accepted at cycle
  * "a", from the recurrence of rtl/atoll_dma.sv over its elements k:
  * element k is requested at
@@ -364,13 +401,14 @@ static uint64_t wr_free(const struct wr_blocks *wb, uint32_t *k,
  * and the command is busy until q(N-1) + 1.  Consecutive elements in
  * one bus word share a read.  A fill writes at q(k) = max(q(k-1) + 1,
  * a + 2) without reading.  A write is delayed further by the ACT
- * engine's write phases "wb" (may be NULL) on its partition.  Beyond
+ * engine's write phases "wb" (may be NULL) on its partition.  Reads
+ * whose data wait in the channel go to "hb" (may be NULL).  Beyond
  * DMA_SIM_LIMIT elements the rate of the first DMA_SIM_LIMIT is
  * extrapolated.
  */
 static uint64_t dma_in_read_busy(const uint32_t *w, const atoll_hwcfg *hw,
 	uint64_t n, uint64_t a, const struct ar_bursts *b,
-	const struct wr_blocks *wb)
+	const struct wr_blocks *wb, struct hold_buf *hb)
 {
 	uint64_t ring[ATOLL_PRED_DMA_INFLIGHT];
 	uint32_t str[4], pstr[4], bk = 0, wk = 0;
@@ -400,6 +438,8 @@ static uint64_t dma_in_read_busy(const uint32_t *w, const atoll_hwcfg *hw,
 		q = max64(k ? q + 1 : 0, p + (fresh ?
 			ATOLL_PRED_MEM_LATENCY : 1));
 		q = wr_free(wb, &wk, q, agu_addr(&pg), &frac);
+		if (fresh && q > p + ATOLL_PRED_MEM_LATENCY)
+			hold_add(hb, p, q);
 		ring[k % ATOLL_PRED_DMA_INFLIGHT] = fill ? 0 : q;
 		last = word;
 		agu_step(&g);
@@ -426,7 +466,7 @@ static uint64_t dma_busy(const uint32_t *w, const atoll_hwcfg *hw)
 		return n + 5 + ATOLL_PRED_MEM_LATENCY;
 	if (ATOLL_GETU(w, ATOLL_DMA_FILL_EN))
 		return n + 2;
-	return dma_in_read_busy(w, hw, n, 0, NULL, NULL);
+	return dma_in_read_busy(w, hw, n, 0, NULL, NULL, NULL);
 }
 
 /* The lane-parallel ACT engine (rtl/atoll_act_engine.sv) runs ACT, ADD
@@ -623,6 +663,7 @@ struct timeline {
 	uint32_t nsem;
 	uint32_t next;
 	uint64_t *issue;
+	uint64_t *deliv;
 	uint32_t nissue;
 	uint32_t last;
 	int ended;
@@ -632,6 +673,7 @@ struct timeline {
 	struct tl_block *act_wr;
 	uint32_t nact_wr;
 	uint32_t cap_act_wr;
+	struct hold_buf hold;
 	struct tl_victim vic[NENG];
 };
 
@@ -657,10 +699,10 @@ static int tl_act_writes(const struct timeline *tl, uint64_t a,
 
 /* The busy cycles of command "i" accepted at cycle "a"; a DMA_IN's read
  * requests yield to the command fetches known so far, its writes to the
- * ACT engine's writes known so far.
+ * ACT engine's writes known so far, and its reads whose data wait in the
+ * read-data channel replace those recorded from cycle "a" on.
  */
-static uint64_t tl_busy(const struct timeline *tl, uint32_t i,
-	uint64_t a)
+static uint64_t tl_busy(struct timeline *tl, uint32_t i, uint64_t a)
 {
 	const uint32_t *w = tl_cmd(tl, i);
 	struct ar_bursts b;
@@ -685,7 +727,10 @@ static uint64_t tl_busy(const struct timeline *tl, uint32_t i,
 	}
 	b.at = tl->issue + lo;
 	b.n = tl->nissue - lo;
-	return dma_in_read_busy(w, tl->hw, n, a, &b, act ? &wb : NULL);
+	while (tl->hold.n > 0 && tl->hold.h[tl->hold.n - 1].p > a)
+		tl->hold.n--;
+	return dma_in_read_busy(w, tl->hw, n, a, &b, act ? &wb : NULL,
+		&tl->hold);
 }
 
 /* A new fetch issued at "at", or a new ACT write phase from "at": when
@@ -716,15 +761,41 @@ static void tl_fetch_contend(struct timeline *tl, uint64_t at)
 	tl->t[i].done = q->free;
 }
 
+/* The cycle the last read of fetch "i" <= tl->next delivers its data:
+ * the read sent at cycle u delivers at
+ *   D(u) = max(u + LAT, D(u - 1) + 1, q + 1)
+ * (one beat per cycle, in request order after fetch i-1's reads), q
+ * being when the DMA_IN takes the data of its latest read sent before u
+ * that waits in the channel (tl->hold).
+ */
+static uint64_t tl_deliver(const struct timeline *tl, uint32_t i)
+{
+	uint64_t u, d = i ? tl->deliv[i - 1] : 0, b = fetch_beats(tl->hw);
+	uint32_t lo = 0, hi = tl->hold.n, mid;
+
+	for (u = tl->issue[i] + 1; u <= tl->issue[i] + b; u++) {
+		while (lo < hi) {
+			mid = lo + (hi - lo) / 2;
+			if (tl->hold.h[mid].p < u)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		d = max64(max64(d + 1, u + ATOLL_PRED_MEM_LATENCY),
+			lo ? tl->hold.h[lo - 1].q + 1 : 0);
+		hi = tl->hold.n;
+	}
+	return d;
+}
+
 /* The cycle the decoder takes command "i" <= tl->next, once fetched:
- *   take(i) = max(issue(i) + 1 + B + LAT, dispatch(i-1) + 1)
- * with B read beats per command (the data of the last read arrives LAT
- * cycles after it).
+ *   take(i) = max(D(i) + 1, dispatch(i-1) + 1)
+ * with D(i) = issue(i) + B + LAT, the data of the last of its B reads,
+ * unless a DMA_IN holds the read-data channel up (tl_deliver).
  */
 static uint64_t tl_take(const struct timeline *tl, uint32_t i)
 {
-	uint64_t t = tl->issue[i] + 1 + fetch_beats(tl->hw) +
-		ATOLL_PRED_MEM_LATENCY;
+	uint64_t t = tl_deliver(tl, i) + 1;
 
 	return i == 0 ? t : max64(t, tl->t[i - 1].dispatch + 1);
 }
@@ -734,16 +805,16 @@ static uint64_t tl_take(const struct timeline *tl, uint32_t i)
  * the slot of command i-2 is free (two slots; the decoder frees a slot
  * when it takes the command):
  *   issue(i) = max(issue(i-1) + 1 + B, take(i-2) + 1)
- * which is known up to i = next + 2.  Fetching stops after the first
- * command that ends the stream (tl->last).
+ * which is known up to i = next + 2; issue up to i = "upto".  Fetching
+ * stops after the first command that ends the stream (tl->last).
  */
-static void tl_fetch(struct timeline *tl)
+static void tl_fetch(struct timeline *tl, uint32_t upto)
 {
 	uint64_t b = fetch_beats(tl->hw), at;
 	uint32_t i;
 
 	while (tl->nissue < tl->ncmds && tl->nissue <= tl->last &&
-	       tl->nissue <= tl->next + 2) {
+	       tl->nissue <= upto && tl->nissue <= tl->next + 2) {
 		i = tl->nissue;
 		at = i ? tl->issue[i - 1] + 1 + b : ATOLL_PRED_FETCH_START;
 		if (i >= 2)
@@ -770,7 +841,7 @@ static int tl_dispatch(struct timeline *tl)
 
 	if (tl->ended || tl->next >= tl->ncmds)
 		return 0;
-	tl_fetch(tl);
+	tl_fetch(tl, tl->next + 2);
 	w = tl_cmd(tl, tl->next);
 	t = &tl->t[tl->next];
 	e = cmd_engine(w);
@@ -782,6 +853,7 @@ static int tl_dispatch(struct timeline *tl)
 			room = tl->t[q->cmd[q->n - d]].start + 1;
 	}
 	t->take = tl_take(tl, tl->next);
+	tl->deliv[tl->next] = tl_deliver(tl, tl->next);
 	t->dispatch = max64(t->take + ATOLL_PRED_DECODE +
 		atoll_predict_check_cycles(w), room);
 	if (e < 0) {
@@ -1298,26 +1370,54 @@ static int tl_run(struct timeline *tl, int e, uint64_t start)
 	return e == 3 ? tl_act_start(tl, i, start) : 0;
 }
 
+/* The engine whose head can start earliest (the lowest on ties), its
+ * start into "*best"; -1 when no head can start.
+ */
+static int tl_earliest(const struct timeline *tl, uint64_t *best)
+{
+	uint64_t start;
+	int e, sel = -1;
+
+	for (e = 0; e < NENG; e++)
+		if (tl_head(tl, e, &start) && (sel < 0 || start < *best)) {
+			sel = e;
+			*best = start;
+		}
+	return sel;
+}
+
+/* Whether the next command may be dispatched before the earliest
+ * engine start: its fetch has sent every read by then, so that no
+ * DMA_IN starting later holds the read data of that fetch up.
+ */
+static int tl_fetched_before(struct timeline *tl)
+{
+	uint64_t best = 0;
+
+	if (tl->ended || tl->next >= tl->ncmds ||
+	    tl_earliest(tl, &best) < 0)
+		return 1;
+	tl_fetch(tl, tl->next);
+	return tl->next >= tl->nissue ||
+		tl->issue[tl->next] + fetch_beats(tl->hw) <= best + 1;
+}
+
 /* Alternate between the command processor, which dispatches as far as
- * the queues allow, and the engine whose head can start earliest (the
- * lowest engine on ties).  Returns 0 when the stream ended and every
+ * the queues allow (but not past a fetch an engine starting earlier may
+ * delay), and the engine whose head can start earliest (the lowest
+ * engine on ties).  Returns 0 when the stream ended and every
  * queue drained, 1 when it deadlocked or has no END, -1 when out of
  * memory.
  */
 static int tl_simulate(struct timeline *tl)
 {
-	uint64_t start, best = 0;
+	uint64_t best = 0;
 	int e, sel;
 
 	for (;;) {
-		while (tl_dispatch(tl))
+		while (tl_fetched_before(tl) && tl_dispatch(tl))
 			;
-		sel = -1;
-		for (e = 0; e < NENG; e++)
-			if (tl_head(tl, e, &start) && (sel < 0 || start < best)) {
-				sel = e;
-				best = start;
-			}
+		sel = tl_earliest(tl, &best);
 		if (sel < 0)
 			break;
 		if (tl_run(tl, sel, best) < 0)
@@ -1352,10 +1452,12 @@ static void tl_free(struct timeline *tl)
 		free(tl->vic[e].runs);
 	}
 	free(tl->act_wr);
+	free(tl->hold.h);
 	for (s = 0; s < tl->nsem; s++)
 		free(tl->sem[s].t);
 	free(tl->sem);
 	free(tl->issue);
+	free(tl->deliv);
 }
 
 int atoll_predict_timeline(const uint32_t *cmds, uint32_t ncmds,
@@ -1378,6 +1480,7 @@ int atoll_predict_timeline(const uint32_t *cmds, uint32_t ncmds,
 	tl.t = t;
 	tl.nsem = hw->semaphores;
 	tl.issue = malloc((ncmds ? ncmds : 1) * sizeof(*tl.issue));
+	tl.deliv = malloc((ncmds ? ncmds : 1) * sizeof(*tl.deliv));
 	tl.last = stream_end(cmds, ncmds);
 	tl.sem = calloc(tl.nsem ? tl.nsem : 1, sizeof(*tl.sem));
 	for (e = 0; e < NENG; e++)
@@ -1385,7 +1488,7 @@ int atoll_predict_timeline(const uint32_t *cmds, uint32_t ncmds,
 	for (e = 0; e < NENG; e++)
 		if (!tl.q[e].cmd)
 			t = NULL;
-	if (t && tl.sem && tl.issue && tl_simulate(&tl) == 0) {
+	if (t && tl.sem && tl.issue && tl.deliv && tl_simulate(&tl) == 0) {
 		for (i = 0; i < tl.next; i++)
 			*cycles = max64(*cycles, t[i].done);
 		rc = 0;
