@@ -1157,10 +1157,33 @@ static void tl_stretch(struct timeline *tl, int e, const struct tl_block *b)
 	tl->t[v->cmd].done = q->free;
 }
 
+/* The output rows [*r0, *r1) of MM "w" whose input row lies inside the
+ * image (an interval, the rows being y0 + i1 * sy); *r0 = *r1 when
+ * there is none.
+ */
+static void mm_rows(const uint32_t *w, uint64_t *r0, uint64_t *r1)
+{
+	int64_t y0 = ATOLL_GETS(w, ATOLL_MM_Y0), sy = ATOLL_GETS(w, ATOLL_MM_SY);
+	int64_t h = ATOLL_GETU(w, ATOLL_MM_H), y;
+	uint64_t i, n1 = ATOLL_GETU(w, ATOLL_MM_N1);
+
+	*r0 = *r1 = 0;
+	for (i = 0; i < n1; i++) {
+		y = y0 + (int64_t) i * sy;
+		if (y < 0 || y >= h)
+			continue;
+		if (*r1 == *r0)
+			*r0 = i;
+		*r1 = i + 1;
+	}
+}
+
 /* The read phases of LDW or MM "w" accepted at cycle "a": LDW reads the
  * zero-point partition for NCOLS cycles, then its weight partitions for
  * NCOLS cycles; MM reads its partitions at the positions inside the
- * image during its N0 * N1 streaming cycles and, with ACC, holds the
+ * image during its N0 * N1 streaming cycles (one position per cycle,
+ * row by row: none in the rows outside the image, the same fraction in
+ * every row inside) and, with ACC, holds the
  * PSUM read port for N0 * N1 cycles as the sums leave the array
  * ROWS + COLS cycles later.
  */
@@ -1168,6 +1191,7 @@ static int pe_blocks(const uint32_t *w, const atoll_hwcfg *hw, uint64_t a,
 	struct tl_block *b)
 {
 	double n, in, c;
+	uint64_t n0, r0, r1;
 
 	if (opcode(w) == ATOLL_OP_LDW) {
 		c = ATOLL_GETU(w, ATOLL_LDW_NCOLS);
@@ -1187,22 +1211,20 @@ static int pe_blocks(const uint32_t *w, const atoll_hwcfg *hw, uint64_t a,
 	}
 	if (opcode(w) != ATOLL_OP_MM)
 		return 0;
-	n = (double) ATOLL_GETU(w, ATOLL_MM_N0) * ATOLL_GETU(w, ATOLL_MM_N1);
-	in = (double) inside(ATOLL_GETS(w, ATOLL_MM_Y0),
-		ATOLL_GETS(w, ATOLL_MM_SY), ATOLL_GETU(w, ATOLL_MM_N1),
-		ATOLL_GETU(w, ATOLL_MM_H)) *
-		(double) inside(ATOLL_GETS(w, ATOLL_MM_X0),
-		ATOLL_GETS(w, ATOLL_MM_SX), ATOLL_GETU(w, ATOLL_MM_N0),
-		ATOLL_GETU(w, ATOLL_MM_W));
-	b[0].s = (double) a + 1;
-	b[0].e = b[0].s + n;
+	n0 = ATOLL_GETU(w, ATOLL_MM_N0);
+	n = (double) n0 * ATOLL_GETU(w, ATOLL_MM_N1);
+	in = (double) inside(ATOLL_GETS(w, ATOLL_MM_X0),
+		ATOLL_GETS(w, ATOLL_MM_SX), n0, ATOLL_GETU(w, ATOLL_MM_W));
+	mm_rows(w, &r0, &r1);
+	b[0].s = (double) a + 1 + (double) (r0 * n0);
+	b[0].e = (double) a + 1 + (double) (r1 * n0);
 	b[0].p0 = ATOLL_GETU(w, ATOLL_MM_X_PART);
 	b[0].p1 = b[0].p0 + ATOLL_GETU(w, ATOLL_MM_NROWS);
-	b[0].dens = in / n;
+	b[0].dens = r1 > r0 ? in / (double) n0 : 0;
 	b[0].psum = 0;
 	if (!ATOLL_GETU(w, ATOLL_MM_ACC))
 		return 1;
-	b[1].s = b[0].s + hw->rows + hw->cols;
+	b[1].s = (double) a + 1 + hw->rows + hw->cols;
 	b[1].e = b[1].s + n;
 	b[1].p0 = 0;
 	b[1].p1 = 0;
