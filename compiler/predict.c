@@ -354,6 +354,22 @@ static uint64_t wr_free(const struct wr_blocks *wb, uint32_t *k,
 	return q;
 }
 
+/* The number of fetch reads of "b" sent in the cycles (lo, hi). */
+static uint64_t ar_beats_between(const struct ar_bursts *b, uint64_t lo,
+	uint64_t hi)
+{
+	uint64_t n = 0, s, e;
+	uint32_t k;
+
+	for (k = 0; b && k < b->n && b->at[k] + 1 < hi; k++) {
+		s = max64(b->at[k] + 1, lo + 1);
+		e = b->at[k] + 1 + b->beats;
+		e = e < hi ? e : hi;
+		n += e > s ? e - s : 0;
+	}
+	return n;
+}
+
 /* A DMA_IN read whose data, requested at "p", wait at the head of the
  * shared read-data channel from p + LAT until the DMA_IN takes them at
  * "q" (the device memory answers in request order).
@@ -413,6 +429,7 @@ static uint64_t dma_in_read_busy(const uint32_t *w, const atoll_hwcfg *hw,
 	uint64_t ring[ATOLL_PRED_DMA_INFLIGHT];
 	uint32_t str[4], pstr[4], bk = 0, wk = 0;
 	uint64_t bus = bus_bytes(hw), p = a + 1, q = 0, k, word, last = 0;
+	uint64_t arr, hp = 0, hq = 0;
 	int fresh, fill = ATOLL_GETU(w, ATOLL_DMA_FILL_EN);
 	double frac = 0;
 	struct agu g, pg;
@@ -435,11 +452,17 @@ static uint64_t dma_in_read_busy(const uint32_t *w, const atoll_hwcfg *hw,
 				ring[k % ATOLL_PRED_DMA_INFLIGHT] + 1 : 0);
 		if (fresh)
 			p = ar_free(b, &bk, p);
-		q = max64(k ? q + 1 : 0, p + (fresh ?
-			ATOLL_PRED_MEM_LATENCY : 1));
+		arr = p + (fresh ? ATOLL_PRED_MEM_LATENCY : 1);
+		if (fresh && hq > hp + ATOLL_PRED_MEM_LATENCY)
+			arr = max64(arr, hq + 1 + ar_beats_between(b, hp, p));
+		q = max64(k ? q + 1 : 0, arr);
 		q = wr_free(wb, &wk, q, agu_addr(&pg), &frac);
 		if (fresh && q > p + ATOLL_PRED_MEM_LATENCY)
 			hold_add(hb, p, q);
+		if (fresh) {
+			hp = p;
+			hq = q;
+		}
 		ring[k % ATOLL_PRED_DMA_INFLIGHT] = fill ? 0 : q;
 		last = word;
 		agu_step(&g);
