@@ -438,10 +438,10 @@ static uint64_t dma_in_read_busy(const uint32_t *w, const atoll_hwcfg *hw,
 	str[1] = ATOLL_GETU(w, ATOLL_DMA_DRAM_STRIDE1);
 	str[2] = ATOLL_GETU(w, ATOLL_DMA_DRAM_STRIDE2);
 	str[3] = ATOLL_GETU(w, ATOLL_DMA_DRAM_STRIDE3);
-	pstr[0] = ATOLL_GETU(w, ATOLL_DMA_PART_STRIDE0);
-	pstr[1] = ATOLL_GETU(w, ATOLL_DMA_PART_STRIDE1);
-	pstr[2] = ATOLL_GETU(w, ATOLL_DMA_PART_STRIDE2);
-	pstr[3] = ATOLL_GETU(w, ATOLL_DMA_PART_STRIDE3);
+	pstr[0] = (uint32_t) ATOLL_GETS(w, ATOLL_DMA_PART_STRIDE0);
+	pstr[1] = (uint32_t) ATOLL_GETS(w, ATOLL_DMA_PART_STRIDE1);
+	pstr[2] = (uint32_t) ATOLL_GETS(w, ATOLL_DMA_PART_STRIDE2);
+	pstr[3] = (uint32_t) ATOLL_GETS(w, ATOLL_DMA_PART_STRIDE3);
 	agu_init(&g, w, ATOLL_GETU(w, ATOLL_DMA_DRAM_BASE), str);
 	agu_init(&pg, w, ATOLL_GETU(w, ATOLL_DMA_SPM_PART), pstr);
 	for (k = 0; k < n && k < DMA_SIM_LIMIT; k++) {
@@ -986,10 +986,10 @@ static int victim_dma_out(struct tl_victim *v, const uint32_t *w,
 	struct agu a;
 	uint64_t k;
 
-	str[0] = ATOLL_GETU(w, ATOLL_DMA_PART_STRIDE0);
-	str[1] = ATOLL_GETU(w, ATOLL_DMA_PART_STRIDE1);
-	str[2] = ATOLL_GETU(w, ATOLL_DMA_PART_STRIDE2);
-	str[3] = ATOLL_GETU(w, ATOLL_DMA_PART_STRIDE3);
+	str[0] = (uint32_t) ATOLL_GETS(w, ATOLL_DMA_PART_STRIDE0);
+	str[1] = (uint32_t) ATOLL_GETS(w, ATOLL_DMA_PART_STRIDE1);
+	str[2] = (uint32_t) ATOLL_GETS(w, ATOLL_DMA_PART_STRIDE2);
+	str[3] = (uint32_t) ATOLL_GETS(w, ATOLL_DMA_PART_STRIDE3);
 	agu_init(&a, w, ATOLL_GETU(w, ATOLL_DMA_SPM_PART), str);
 	for (k = 0; k < n && k < VICTIM_LIMIT; k++) {
 		if (victim_add(v, agu_addr(&a), 1, 1) < 0)
