@@ -1000,20 +1000,25 @@ static int victim_dma_out(struct tl_victim *v, const uint32_t *w,
 		0;
 }
 
-/* The taps of POOL "w" inside the image, over all its positions. */
+/* The taps of POOL "w" inside the image, over all its positions: the
+ * product of the row and the column counts.
+ */
 static uint64_t pool_taps(const uint32_t *w)
 {
 	uint64_t ty = 0, tx = 0;
-	int64_t i;
+	int64_t i, y0 = ATOLL_GETS(w, ATOLL_POOL_Y0);
+	int64_t x0 = ATOLL_GETS(w, ATOLL_POOL_X0);
+	int64_t sy = ATOLL_GETS(w, ATOLL_POOL_SY);
+	int64_t sx = ATOLL_GETS(w, ATOLL_POOL_SX);
 
 	for (i = 0; i < (int64_t) ATOLL_GETU(w, ATOLL_POOL_N1); i++)
-		ty += inside(ATOLL_GETS(w, ATOLL_POOL_Y0) + i *
-			ATOLL_GETS(w, ATOLL_POOL_SY), ATOLL_GETU(w, ATOLL_POOL_DY),
-			ATOLL_GETU(w, ATOLL_POOL_KH), ATOLL_GETU(w, ATOLL_POOL_H));
+		ty += inside(y0 + i * sy, ATOLL_GETU(w, ATOLL_POOL_DY),
+			ATOLL_GETU(w, ATOLL_POOL_KH),
+			ATOLL_GETU(w, ATOLL_POOL_H));
 	for (i = 0; i < (int64_t) ATOLL_GETU(w, ATOLL_POOL_N0); i++)
-		tx += inside(ATOLL_GETS(w, ATOLL_POOL_X0) + i *
-			ATOLL_GETS(w, ATOLL_POOL_SX), ATOLL_GETU(w, ATOLL_POOL_DX),
-			ATOLL_GETU(w, ATOLL_POOL_KW), ATOLL_GETU(w, ATOLL_POOL_W));
+		tx += inside(x0 + i * sx, ATOLL_GETU(w, ATOLL_POOL_DX),
+			ATOLL_GETU(w, ATOLL_POOL_KW),
+			ATOLL_GETU(w, ATOLL_POOL_W));
 	return ty * tx;
 }
 
@@ -1186,7 +1191,8 @@ static void tl_stretch(struct timeline *tl, int e, const struct tl_block *b)
  */
 static void mm_rows(const uint32_t *w, uint64_t *r0, uint64_t *r1)
 {
-	int64_t y0 = ATOLL_GETS(w, ATOLL_MM_Y0), sy = ATOLL_GETS(w, ATOLL_MM_SY);
+	int64_t y0 = ATOLL_GETS(w, ATOLL_MM_Y0);
+	int64_t sy = ATOLL_GETS(w, ATOLL_MM_SY);
 	int64_t h = ATOLL_GETU(w, ATOLL_MM_H), y;
 	uint64_t i, n1 = ATOLL_GETU(w, ATOLL_MM_N1);
 

@@ -12,7 +12,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "atoll_config.h"
 #include "atoll_isa.h"
 #include "harness.h"
 #include "hwcfg.h"
@@ -33,7 +32,7 @@ static void act(uint32_t *w, uint32_t st, uint32_t dt, uint32_t pp,
 	SET(w, ACT_NPARTS, np);
 	SET(w, ACT_N0, n0);
 	SET(w, ACT_N1, n1);
-	SET(w, ACT_SS0, st == 1 ? 1 : 1);
+	SET(w, ACT_SS0, 1);
 	SET(w, ACT_SS1, n0);
 	SET(w, ACT_DS0, 1);
 	SET(w, ACT_DS1, n0);
@@ -236,7 +235,8 @@ static int busy_table(void)
 		if (sim_stream(h, (const uint32_t (*)[ATOLL_CMD_WORDS]) w, 2,
 		    cnt) < 0 || atoll_predict_timeline(&w[0][0], 2, &hw, NULL,
 		    &cycles) < 0) {
-			fprintf(stderr, "  %s: run failed\n", busy_cases[i].name);
+			fprintf(stderr, "  %s: run failed\n",
+				busy_cases[i].name);
 			bad = 1;
 			continue;
 		}
