@@ -300,6 +300,113 @@ static uint64_t ar_free(const struct ar_bursts *b, uint32_t *k, uint64_t p)
 	return p;
 }
 
+/* A phase of an engine with priority over DMA-out or DMA-in in which it
+ * uses SPM partitions [p0, p1) (or, "psum", the PSUM read port) in a
+ * fraction "dens" of the cycles [s, e): the PE's reads (top priority),
+ * the ACT engine's reads (over DMA-out's) and writes (over DMA-in's).
+ */
+struct tl_block {
+	double s;
+	double e;
+	uint32_t p0;
+	uint32_t p1;
+	double dens;
+	int psum;
+};
+
+/* The ACT engine's write phases, in start order, that a DMA_IN's SPM
+ * writes yield to.
+ */
+struct wr_blocks {
+	const struct tl_block *b;
+	uint32_t n;
+};
+
+/* The first cycle from "q" on when a DMA_IN may write partition "part":
+ * q, or the end of a write phase of "wb" covering q and "part" (dens
+ * >= 1); a phase with dens < 1 adds dens / (1 - dens) cycles per write,
+ * accumulated in "*frac".  "*k" walks "wb" forward.
+ */
+static uint64_t wr_free(const struct wr_blocks *wb, uint32_t *k,
+	uint64_t q, uint32_t part, double *frac)
+{
+	const struct tl_block *b;
+	double f;
+
+	while (wb && *k < wb->n) {
+		b = &wb->b[*k];
+		if (b->e <= (double) q) {
+			(*k)++;
+			continue;
+		}
+		if (b->s > (double) q || part < b->p0 || part >= b->p1)
+			return q;
+		if (b->dens >= 1) {
+			q = (uint64_t) ceil(b->e);
+			(*k)++;
+			continue;
+		}
+		*frac += b->dens / (1 - b->dens);
+		f = floor(*frac);
+		*frac -= f;
+		return q + (uint64_t) f;
+	}
+	return q;
+}
+
+/* The number of fetch reads of "b" sent in the cycles (lo, hi). */
+static uint64_t ar_beats_between(const struct ar_bursts *b, uint64_t lo,
+	uint64_t hi)
+{
+	uint64_t n = 0, s, e;
+	uint32_t k;
+
+	for (k = 0; b && k < b->n && b->at[k] + 1 < hi; k++) {
+		s = max64(b->at[k] + 1, lo + 1);
+		e = b->at[k] + 1 + b->beats;
+		e = e < hi ? e : hi;
+		n += e > s ? e - s : 0;
+	}
+	return n;
+}
+
+/* A DMA_IN read whose data, requested at "p", wait at the head of the
+ * shared read-data channel from p + LAT until the DMA_IN takes them at
+ * "q" (the device memory answers in request order).
+ */
+struct rhold {
+	uint64_t p;
+	uint64_t q;
+};
+
+struct hold_buf {
+	struct rhold *h;
+	uint32_t n;
+	uint32_t cap;
+	int err;
+};
+
+static void hold_add(struct hold_buf *hb, uint64_t p, uint64_t q)
+{
+	struct rhold *nh;
+	uint32_t cap;
+
+	if (!hb || hb->err)
+		return;
+	if (hb->n == hb->cap) {
+		cap = hb->cap ? 2 * hb->cap : 64;
+		nh = realloc(hb->h, cap * sizeof(*nh));
+		if (!nh) {
+			hb->err = 1;
+			return;
+		}
+		hb->h = nh;
+		hb->cap = cap;
+	}
+	hb->h[hb->n].p = p;
+	hb->h[hb->n++].q = q;
+}
+
 /* Busy cycles of a DMA_IN reading device memory, accepted at cycle
  * "a", from the recurrence of rtl/atoll_dma.sv over its elements k:
  * element k is requested at
@@ -308,36 +415,58 @@ static uint64_t ar_free(const struct ar_bursts *b, uint32_t *k, uint64_t p)
  * bus word and so sends a read) and written to SPM at
  *   q(k) = max(q(k-1) + 1, p(k) + (k starts a new bus word ? LAT : 1)),
  * and the command is busy until q(N-1) + 1.  Consecutive elements in
- * one bus word share a read.  Beyond DMA_SIM_LIMIT elements the rate of
- * the first DMA_SIM_LIMIT is extrapolated.
+ * one bus word share a read.  A fill writes at q(k) = max(q(k-1) + 1,
+ * a + 2) without reading.  A write is delayed further by the ACT
+ * engine's write phases "wb" (may be NULL) on its partition.  Reads
+ * whose data wait in the channel go to "hb" (may be NULL).  Beyond
+ * DMA_SIM_LIMIT elements the rate of the first DMA_SIM_LIMIT is
+ * extrapolated.
  */
 static uint64_t dma_in_read_busy(const uint32_t *w, const atoll_hwcfg *hw,
-	uint64_t n, uint64_t a, const struct ar_bursts *b)
+	uint64_t n, uint64_t a, const struct ar_bursts *b,
+	const struct wr_blocks *wb, struct hold_buf *hb)
 {
 	uint64_t ring[ATOLL_PRED_DMA_INFLIGHT];
-	uint32_t str[4], bk = 0;
+	uint32_t str[4], pstr[4], bk = 0, wk = 0;
 	uint64_t bus = bus_bytes(hw), p = a + 1, q = 0, k, word, last = 0;
-	int fresh;
-	struct agu g;
+	uint64_t arr, hp = 0, hq = 0;
+	int fresh, fill = ATOLL_GETU(w, ATOLL_DMA_FILL_EN);
+	double frac = 0;
+	struct agu g, pg;
 
 	str[0] = ATOLL_GETU(w, ATOLL_DMA_DRAM_STRIDE0);
 	str[1] = ATOLL_GETU(w, ATOLL_DMA_DRAM_STRIDE1);
 	str[2] = ATOLL_GETU(w, ATOLL_DMA_DRAM_STRIDE2);
 	str[3] = ATOLL_GETU(w, ATOLL_DMA_DRAM_STRIDE3);
+	pstr[0] = (uint32_t) ATOLL_GETS(w, ATOLL_DMA_PART_STRIDE0);
+	pstr[1] = (uint32_t) ATOLL_GETS(w, ATOLL_DMA_PART_STRIDE1);
+	pstr[2] = (uint32_t) ATOLL_GETS(w, ATOLL_DMA_PART_STRIDE2);
+	pstr[3] = (uint32_t) ATOLL_GETS(w, ATOLL_DMA_PART_STRIDE3);
 	agu_init(&g, w, ATOLL_GETU(w, ATOLL_DMA_DRAM_BASE), str);
+	agu_init(&pg, w, ATOLL_GETU(w, ATOLL_DMA_SPM_PART), pstr);
 	for (k = 0; k < n && k < DMA_SIM_LIMIT; k++) {
 		word = agu_addr(&g) / bus;
-		fresh = k == 0 || word != last;
+		fresh = !fill && (k == 0 || word != last);
 		if (k > 0)
 			p = max64(p + 1, k >= ATOLL_PRED_DMA_INFLIGHT ?
 				ring[k % ATOLL_PRED_DMA_INFLIGHT] + 1 : 0);
 		if (fresh)
 			p = ar_free(b, &bk, p);
-		q = max64(k ? q + 1 : 0, p + (fresh ?
-			ATOLL_PRED_MEM_LATENCY : 1));
-		ring[k % ATOLL_PRED_DMA_INFLIGHT] = q;
+		arr = p + (fresh ? ATOLL_PRED_MEM_LATENCY : 1);
+		if (fresh && hq > hp + ATOLL_PRED_MEM_LATENCY)
+			arr = max64(arr, hq + 1 + ar_beats_between(b, hp, p));
+		q = max64(k ? q + 1 : 0, arr);
+		q = wr_free(wb, &wk, q, agu_addr(&pg), &frac);
+		if (fresh && q > p + ATOLL_PRED_MEM_LATENCY)
+			hold_add(hb, p, q);
+		if (fresh) {
+			hp = p;
+			hq = q;
+		}
+		ring[k % ATOLL_PRED_DMA_INFLIGHT] = fill ? 0 : q;
 		last = word;
 		agu_step(&g);
+		agu_step(&pg);
 	}
 	q -= a;
 	if (k < n)
@@ -360,67 +489,114 @@ static uint64_t dma_busy(const uint32_t *w, const atoll_hwcfg *hw)
 		return n + 5 + ATOLL_PRED_MEM_LATENCY;
 	if (ATOLL_GETU(w, ATOLL_DMA_FILL_EN))
 		return n + 2;
-	return dma_in_read_busy(w, hw, n, 0, NULL);
+	return dma_in_read_busy(w, hw, n, 0, NULL, NULL, NULL);
 }
 
-/* ACT: per partition 1 cycle, plus 14 to read the parameter record with
- * PP; per element 7 cycles plus one per source read (4 for an int32 SPM
- * source) and one per destination byte written.
+/* The lane-parallel ACT engine (rtl/atoll_act_engine.sv) runs ACT, ADD
+ * and POOL one element position (i1, i0) at a time, every partition in
+ * its own lane.  It is accepted at cycle a, spends a + 1 in INIT, reads
+ * the 12 PP bytes in a + 2 .. a + 13 (ACT with PP), then issues the "j"
+ * memory jobs of a position one per cycle.  The last job of a position
+ * issues only once the write stage can take its result, i.e. "e"
+ * cycles after the last job of the position before, e being 1 for one
+ * byte written per lane, 4 for an int32 destination and 67 for an
+ * average-pool division (one cycle to start the 64-step divider, 66 to
+ * its done).  The last write lands e cycles after the last job, and the
+ * engine is idle the cycle after.  With position k's e written e(k):
+ *   busy = 1 + 12 PP + j + sum_{k < N-1} max(j, e(k)) + 1 + e(N-1).
+ * "ndiv" of the n positions take "e_div" instead of "e", the last one
+ * among them when "last_div".
+ */
+static uint64_t vec_busy(int pp, uint64_t j, uint64_t n, uint64_t e,
+	uint64_t e_div, uint64_t ndiv, int last_div)
+{
+	uint64_t mid = ndiv - (last_div ? 1 : 0);
+
+	if (n == 0)
+		return 2;
+	return 1 + (pp ? 12 : 0) + j + (n - 1 - mid) * max64(j, e) +
+		mid * max64(j, e_div) + 1 + (last_div ? e_div : e);
+}
+
+/* Memory jobs per ACT position: 4 reads of an int32 SPM source, else 1. */
+static uint64_t act_jobs(const uint32_t *w)
+{
+	return ATOLL_GETU(w, ATOLL_ACT_SRC_TYPE) == 1 ? 4 : 1;
+}
+
+/* ACT: one read job per position (4 for an int32 SPM source), 1 byte
+ * written per lane (4 for an int32 destination); 12 more cycles with PP.
  */
 static uint64_t act_busy(const uint32_t *w)
 {
-	uint64_t np = ATOLL_GETU(w, ATOLL_ACT_NPARTS);
-	uint64_t n = np * ATOLL_GETU(w, ATOLL_ACT_N0) *
+	uint64_t n = (uint64_t) ATOLL_GETU(w, ATOLL_ACT_N0) *
 		ATOLL_GETU(w, ATOLL_ACT_N1);
-	uint64_t rd = ATOLL_GETU(w, ATOLL_ACT_SRC_TYPE) == 1 ? 4 : 1;
 	uint64_t wr = ATOLL_GETU(w, ATOLL_ACT_DST_TYPE) == 2 ? 4 : 1;
 
-	return np * (1 + (ATOLL_GETU(w, ATOLL_ACT_PP) ? 14 : 0)) +
-		n * (7 + rd + wr);
+	return vec_busy(ATOLL_GETU(w, ATOLL_ACT_PP), act_jobs(w), n, wr, wr,
+		0, 0);
 }
 
-/* Sum over the n positions base + i*step of the taps (k of them, "d"
- * apart) inside [0, lim), into "*taps", and the number of positions
- * with at least one tap inside, into "*some".
- */
-static void pool_axis(int64_t base, int64_t step, int64_t n, int64_t k,
-	int64_t d, int64_t lim, uint64_t *taps, uint64_t *some)
+/* ADD: two read jobs per position (A, then B), one byte per lane. */
+static uint64_t add_busy(const uint32_t *w)
 {
-	uint64_t in;
+	uint64_t n = (uint64_t) ATOLL_GETU(w, ATOLL_ADD_N0) *
+		ATOLL_GETU(w, ATOLL_ADD_N1);
+
+	return vec_busy(0, 2, n, 1, 1, 0, 0);
+}
+
+/* The number of positions base + i*step, i < n, with at least one of
+ * their k taps ("d" apart) inside [0, lim).
+ */
+static uint64_t pool_axis(int64_t base, int64_t step, int64_t n, int64_t k,
+	int64_t d, int64_t lim)
+{
+	uint64_t some = 0;
 	int64_t i;
 
-	*taps = 0;
-	*some = 0;
-	for (i = 0; i < n; i++) {
-		in = inside(base + i * step, d, k, lim);
-		*taps += in;
-		*some += in > 0;
-	}
+	for (i = 0; i < n; i++)
+		some += inside(base + i * step, d, k, lim) > 0;
+	return some;
 }
 
-/* POOL: per partition 1 cycle; per output 6 cycles, 2 per tap inside
- * the image, 1 per tap outside, and 66 for the divider of an average
- * over a nonzero count.  The taps inside of output (i1, i0) are the
- * product of a row and a column count, so the sums separate.
+/* POOL: one job per tap (a read only inside the image), one byte per
+ * lane; with AVG, the positions whose divisor is nonzero (every one with
+ * COUNT_PAD, else those with a tap inside the image) wait for the
+ * divider.  The taps inside of output (i1, i0) are the product of a row
+ * and a column count, so the count of such positions separates.
  */
 static uint64_t pool_busy(const uint32_t *w)
 {
-	uint64_t np = ATOLL_GETU(w, ATOLL_POOL_NPARTS);
 	uint64_t n0 = ATOLL_GETU(w, ATOLL_POOL_N0);
 	uint64_t n1 = ATOLL_GETU(w, ATOLL_POOL_N1);
 	uint64_t kh = ATOLL_GETU(w, ATOLL_POOL_KH);
 	uint64_t kw = ATOLL_GETU(w, ATOLL_POOL_KW);
-	uint64_t ty, sy, tx, sx, div = 0;
+	uint64_t sy, sx, ly, lx, div = 0;
+	int last = 0;
 
-	pool_axis(ATOLL_GETS(w, ATOLL_POOL_Y0), ATOLL_GETS(w, ATOLL_POOL_SY),
-		n1, kh, ATOLL_GETU(w, ATOLL_POOL_DY),
-		ATOLL_GETU(w, ATOLL_POOL_H), &ty, &sy);
-	pool_axis(ATOLL_GETS(w, ATOLL_POOL_X0), ATOLL_GETS(w, ATOLL_POOL_SX),
-		n0, kw, ATOLL_GETU(w, ATOLL_POOL_DX),
-		ATOLL_GETU(w, ATOLL_POOL_W), &tx, &sx);
-	if (ATOLL_GETU(w, ATOLL_POOL_AVG))
-		div = ATOLL_GETU(w, ATOLL_POOL_COUNT_PAD) ? n0 * n1 : sy * sx;
-	return np * (1 + n0 * n1 * (6 + kh * kw) + ty * tx + 66 * div);
+	sy = pool_axis(ATOLL_GETS(w, ATOLL_POOL_Y0),
+		ATOLL_GETS(w, ATOLL_POOL_SY), n1, kh,
+		ATOLL_GETU(w, ATOLL_POOL_DY), ATOLL_GETU(w, ATOLL_POOL_H));
+	sx = pool_axis(ATOLL_GETS(w, ATOLL_POOL_X0),
+		ATOLL_GETS(w, ATOLL_POOL_SX), n0, kw,
+		ATOLL_GETU(w, ATOLL_POOL_DX), ATOLL_GETU(w, ATOLL_POOL_W));
+	ly = n1 ? inside(ATOLL_GETS(w, ATOLL_POOL_Y0) + (int64_t) (n1 - 1) *
+		ATOLL_GETS(w, ATOLL_POOL_SY), ATOLL_GETU(w, ATOLL_POOL_DY),
+		(int64_t) kh, ATOLL_GETU(w, ATOLL_POOL_H)) : 0;
+	lx = n0 ? inside(ATOLL_GETS(w, ATOLL_POOL_X0) + (int64_t) (n0 - 1) *
+		ATOLL_GETS(w, ATOLL_POOL_SX), ATOLL_GETU(w, ATOLL_POOL_DX),
+		(int64_t) kw, ATOLL_GETU(w, ATOLL_POOL_W)) : 0;
+	if (ATOLL_GETU(w, ATOLL_POOL_AVG)) {
+		if (ATOLL_GETU(w, ATOLL_POOL_COUNT_PAD)) {
+			div = n0 * n1;
+			last = 1;
+		} else {
+			div = sy * sx;
+			last = ly * lx > 0;
+		}
+	}
+	return vec_busy(0, kh * kw, n0 * n1, 1, 67, div, last);
 }
 
 uint64_t atoll_predict_busy(const uint32_t *w, const atoll_hwcfg *hw)
@@ -440,9 +616,7 @@ uint64_t atoll_predict_busy(const uint32_t *w, const atoll_hwcfg *hw)
 	case ATOLL_OP_ACT:
 		return act_busy(w);
 	case ATOLL_OP_ADD:
-		n = (uint64_t) ATOLL_GETU(w, ATOLL_ADD_NPARTS) *
-			ATOLL_GETU(w, ATOLL_ADD_N0) * ATOLL_GETU(w, ATOLL_ADD_N1);
-		return ATOLL_GETU(w, ATOLL_ADD_NPARTS) + 13 * n;
+		return add_busy(w);
 	case ATOLL_OP_POOL:
 		return pool_busy(w);
 	default:
@@ -468,22 +642,12 @@ struct tl_sem {
 	uint32_t cap;
 };
 
-/* A phase of the PE engine during which it reads SPM partitions
- * [p0, p1) (or, "psum", the PSUM read port for accumulation) in a
- * fraction "dens" of the cycles [s, e).  The PE has top priority.
+/* A run of "n" consecutive elements whose reads go to partitions
+ * [part, part + np).
  */
-struct tl_block {
-	double s;
-	double e;
-	uint32_t p0;
-	uint32_t p1;
-	double dens;
-	int psum;
-};
-
-/* A run of "n" consecutive elements whose reads go to partition "part". */
 struct tl_run {
 	uint32_t part;
+	uint32_t np;
 	uint64_t n;
 };
 
@@ -491,6 +655,7 @@ enum { VICTIM_NONE, VICTIM_SPM, VICTIM_PSUM };
 
 /* The command running on DMA-out or ACT, whose reads yield to the PE:
  * its elements ("runs"), each "cost" cycles with "reads" read cycles,
+ * and "breads" more reading partitions [bpart, bpart + bnp) (ADD's B),
  * then "tail" cycles.  Progress is known up to cycle "now": "run" and
  * "off" locate the next element.
  */
@@ -505,6 +670,9 @@ struct tl_victim {
 	double now;
 	double cost;
 	double reads;
+	uint32_t bpart;
+	uint32_t bnp;
+	double breads;
 	double tail;
 };
 
@@ -518,11 +686,17 @@ struct timeline {
 	uint32_t nsem;
 	uint32_t next;
 	uint64_t *issue;
+	uint64_t *deliv;
 	uint32_t nissue;
 	uint32_t last;
 	int ended;
 	struct tl_block pe[3];
 	int npe;
+	struct tl_block act_rd;
+	struct tl_block *act_wr;
+	uint32_t nact_wr;
+	uint32_t cap_act_wr;
+	struct hold_buf hold;
 	struct tl_victim vic[NENG];
 };
 
@@ -531,21 +705,40 @@ static const uint32_t *tl_cmd(const struct timeline *tl, uint32_t i)
 	return tl->cmds + (size_t) i * ATOLL_CMD_WORDS;
 }
 
-/* The busy cycles of command "i" accepted at cycle "a"; a DMA_IN's read
- * requests yield to the command fetches known so far.
+/* The ACT engine's write phases that end after cycle "a", into "wb";
+ * returns 0 when there are none.
  */
-static uint64_t tl_busy(const struct timeline *tl, uint32_t i,
-	uint64_t a)
+static int tl_act_writes(const struct timeline *tl, uint64_t a,
+	struct wr_blocks *wb)
+{
+	uint32_t k = tl->nact_wr;
+
+	while (k > 0 && tl->act_wr[k - 1].e > (double) a)
+		k--;
+	wb->b = tl->act_wr + k;
+	wb->n = tl->nact_wr - k;
+	return wb->n > 0;
+}
+
+/* The busy cycles of command "i" accepted at cycle "a"; a DMA_IN's read
+ * requests yield to the command fetches known so far, its writes to the
+ * ACT engine's writes known so far, and its reads whose data wait in the
+ * read-data channel replace those recorded from cycle "a" on.
+ */
+static uint64_t tl_busy(struct timeline *tl, uint32_t i, uint64_t a)
 {
 	const uint32_t *w = tl_cmd(tl, i);
 	struct ar_bursts b;
+	struct wr_blocks wb;
 	uint64_t n = (uint64_t) ATOLL_GETU(w, ATOLL_DMA_COUNT0) *
 		ATOLL_GETU(w, ATOLL_DMA_COUNT1) *
 		ATOLL_GETU(w, ATOLL_DMA_COUNT2) *
 		ATOLL_GETU(w, ATOLL_DMA_COUNT3);
 	uint32_t lo = 0, hi = tl->nissue, mid;
+	int act = tl_act_writes(tl, a, &wb);
 
-	if (ATOLL_GETU(w, ATOLL_DMA_FILL_EN) || opcode(w) != ATOLL_OP_DMA_IN)
+	if (opcode(w) != ATOLL_OP_DMA_IN ||
+	    (ATOLL_GETU(w, ATOLL_DMA_FILL_EN) && !act))
 		return atoll_predict_busy(w, tl->hw);
 	b.beats = fetch_beats(tl->hw);
 	while (lo < hi) {
@@ -557,13 +750,17 @@ static uint64_t tl_busy(const struct timeline *tl, uint32_t i,
 	}
 	b.at = tl->issue + lo;
 	b.n = tl->nissue - lo;
-	return dma_in_read_busy(w, tl->hw, n, a, &b);
+	while (tl->hold.n > 0 && tl->hold.h[tl->hold.n - 1].p > a)
+		tl->hold.n--;
+	return dma_in_read_busy(w, tl->hw, n, a, &b, act ? &wb : NULL,
+		&tl->hold);
 }
 
-/* A new fetch issued at "at": when it overlaps the DMA_IN running on
- * engine 0 (the last command it started, WAITs passed over, if that is a
- * DMA_IN of at most RESIM_LIMIT elements), recompute that command's end
- * with every fetch known.
+/* A new fetch issued at "at", or a new ACT write phase from "at": when
+ * it overlaps the DMA_IN running on engine 0 (the last command it
+ * started, WAITs passed over, if that is a DMA_IN of at most RESIM_LIMIT
+ * elements), recompute that command's end with every fetch and write
+ * phase known.
  */
 static void tl_fetch_contend(struct timeline *tl, uint64_t at)
 {
@@ -587,15 +784,41 @@ static void tl_fetch_contend(struct timeline *tl, uint64_t at)
 	tl->t[i].done = q->free;
 }
 
+/* The cycle the last read of fetch "i" <= tl->next delivers its data:
+ * the read sent at cycle u delivers at
+ *   D(u) = max(u + LAT, D(u - 1) + 1, q + 1)
+ * (one beat per cycle, in request order after fetch i-1's reads), q
+ * being when the DMA_IN takes the data of its latest read sent before u
+ * that waits in the channel (tl->hold).
+ */
+static uint64_t tl_deliver(const struct timeline *tl, uint32_t i)
+{
+	uint64_t u, d = i ? tl->deliv[i - 1] : 0, b = fetch_beats(tl->hw);
+	uint32_t lo = 0, hi = tl->hold.n, mid;
+
+	for (u = tl->issue[i] + 1; u <= tl->issue[i] + b; u++) {
+		while (lo < hi) {
+			mid = lo + (hi - lo) / 2;
+			if (tl->hold.h[mid].p < u)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		d = max64(max64(d + 1, u + ATOLL_PRED_MEM_LATENCY),
+			lo ? tl->hold.h[lo - 1].q + 1 : 0);
+		hi = tl->hold.n;
+	}
+	return d;
+}
+
 /* The cycle the decoder takes command "i" <= tl->next, once fetched:
- *   take(i) = max(issue(i) + 1 + B + LAT, dispatch(i-1) + 1)
- * with B read beats per command (the data of the last read arrives LAT
- * cycles after it).
+ *   take(i) = max(D(i) + 1, dispatch(i-1) + 1)
+ * with D(i) = issue(i) + B + LAT, the data of the last of its B reads,
+ * unless a DMA_IN holds the read-data channel up (tl_deliver).
  */
 static uint64_t tl_take(const struct timeline *tl, uint32_t i)
 {
-	uint64_t t = tl->issue[i] + 1 + fetch_beats(tl->hw) +
-		ATOLL_PRED_MEM_LATENCY;
+	uint64_t t = tl_deliver(tl, i) + 1;
 
 	return i == 0 ? t : max64(t, tl->t[i - 1].dispatch + 1);
 }
@@ -605,16 +828,16 @@ static uint64_t tl_take(const struct timeline *tl, uint32_t i)
  * the slot of command i-2 is free (two slots; the decoder frees a slot
  * when it takes the command):
  *   issue(i) = max(issue(i-1) + 1 + B, take(i-2) + 1)
- * which is known up to i = next + 2.  Fetching stops after the first
- * command that ends the stream (tl->last).
+ * which is known up to i = next + 2; issue up to i = "upto".  Fetching
+ * stops after the first command that ends the stream (tl->last).
  */
-static void tl_fetch(struct timeline *tl)
+static void tl_fetch(struct timeline *tl, uint32_t upto)
 {
 	uint64_t b = fetch_beats(tl->hw), at;
 	uint32_t i;
 
 	while (tl->nissue < tl->ncmds && tl->nissue <= tl->last &&
-	       tl->nissue <= tl->next + 2) {
+	       tl->nissue <= upto && tl->nissue <= tl->next + 2) {
 		i = tl->nissue;
 		at = i ? tl->issue[i - 1] + 1 + b : ATOLL_PRED_FETCH_START;
 		if (i >= 2)
@@ -641,7 +864,7 @@ static int tl_dispatch(struct timeline *tl)
 
 	if (tl->ended || tl->next >= tl->ncmds)
 		return 0;
-	tl_fetch(tl);
+	tl_fetch(tl, tl->next + 2);
 	w = tl_cmd(tl, tl->next);
 	t = &tl->t[tl->next];
 	e = cmd_engine(w);
@@ -653,6 +876,7 @@ static int tl_dispatch(struct timeline *tl)
 			room = tl->t[q->cmd[q->n - d]].start + 1;
 	}
 	t->take = tl_take(tl, tl->next);
+	tl->deliv[tl->next] = tl_deliver(tl, tl->next);
 	t->dispatch = max64(t->take + ATOLL_PRED_DECODE +
 		atoll_predict_check_cycles(w), room);
 	if (e < 0) {
@@ -726,14 +950,16 @@ static int tl_sem_add(struct timeline *tl, uint32_t s, uint64_t at)
 	return 0;
 }
 
-/* Append "n" elements reading partition "part" to the runs of "v",
- * merging with the last run when the partition is the same.
+/* Append "n" elements reading partitions [part, part + np) to the runs
+ * of "v", merging with the last run when the partitions are the same.
  */
-static int victim_add(struct tl_victim *v, uint32_t part, uint64_t n)
+static int victim_add(struct tl_victim *v, uint32_t part, uint32_t np,
+	uint64_t n)
 {
 	struct tl_run *r;
 
-	if (v->nruns && v->runs[v->nruns - 1].part == part) {
+	if (v->nruns && v->runs[v->nruns - 1].part == part &&
+	    v->runs[v->nruns - 1].np == np) {
 		v->runs[v->nruns - 1].n += n;
 		return 0;
 	}
@@ -745,6 +971,7 @@ static int victim_add(struct tl_victim *v, uint32_t part, uint64_t n)
 		v->cap = v->cap ? 2 * v->cap : 16;
 	}
 	v->runs[v->nruns].part = part;
+	v->runs[v->nruns].np = np;
 	v->runs[v->nruns++].n = n;
 	return 0;
 }
@@ -759,33 +986,52 @@ static int victim_dma_out(struct tl_victim *v, const uint32_t *w,
 	struct agu a;
 	uint64_t k;
 
-	str[0] = ATOLL_GETU(w, ATOLL_DMA_PART_STRIDE0);
-	str[1] = ATOLL_GETU(w, ATOLL_DMA_PART_STRIDE1);
-	str[2] = ATOLL_GETU(w, ATOLL_DMA_PART_STRIDE2);
-	str[3] = ATOLL_GETU(w, ATOLL_DMA_PART_STRIDE3);
+	str[0] = (uint32_t) ATOLL_GETS(w, ATOLL_DMA_PART_STRIDE0);
+	str[1] = (uint32_t) ATOLL_GETS(w, ATOLL_DMA_PART_STRIDE1);
+	str[2] = (uint32_t) ATOLL_GETS(w, ATOLL_DMA_PART_STRIDE2);
+	str[3] = (uint32_t) ATOLL_GETS(w, ATOLL_DMA_PART_STRIDE3);
 	agu_init(&a, w, ATOLL_GETU(w, ATOLL_DMA_SPM_PART), str);
 	for (k = 0; k < n && k < VICTIM_LIMIT; k++) {
-		if (victim_add(v, agu_addr(&a), 1) < 0)
+		if (victim_add(v, agu_addr(&a), 1, 1) < 0)
 			return -1;
 		agu_step(&a);
 	}
-	return k < n ? victim_add(v, v->runs[v->nruns - 1].part, n - k) : 0;
+	return k < n ? victim_add(v, v->runs[v->nruns - 1].part, 1, n - k) :
+		0;
 }
 
-/* Partition i of an ACT, ADD or POOL reads partition "part" + i for
- * "per" elements of "cost" cycles, "reads" of them reading.
+/* The taps of POOL "w" inside the image, over all its positions: the
+ * product of the row and the column counts.
+ */
+static uint64_t pool_taps(const uint32_t *w)
+{
+	uint64_t ty = 0, tx = 0;
+	int64_t i, y0 = ATOLL_GETS(w, ATOLL_POOL_Y0);
+	int64_t x0 = ATOLL_GETS(w, ATOLL_POOL_X0);
+	int64_t sy = ATOLL_GETS(w, ATOLL_POOL_SY);
+	int64_t sx = ATOLL_GETS(w, ATOLL_POOL_SX);
+
+	for (i = 0; i < (int64_t) ATOLL_GETU(w, ATOLL_POOL_N1); i++)
+		ty += inside(y0 + i * sy, ATOLL_GETU(w, ATOLL_POOL_DY),
+			ATOLL_GETU(w, ATOLL_POOL_KH),
+			ATOLL_GETU(w, ATOLL_POOL_H));
+	for (i = 0; i < (int64_t) ATOLL_GETU(w, ATOLL_POOL_N0); i++)
+		tx += inside(x0 + i * sx, ATOLL_GETU(w, ATOLL_POOL_DX),
+			ATOLL_GETU(w, ATOLL_POOL_KW),
+			ATOLL_GETU(w, ATOLL_POOL_W));
+	return ty * tx;
+}
+
+/* An ACT, ADD or POOL: its "n" positions read partitions
+ * [part, part + np) (all lanes at once), "reads" times on the path of
+ * each position, and cost "busy" / n cycles each.
  */
 static int victim_vector(struct tl_victim *v, uint32_t part, uint32_t np,
-	uint64_t per, double cost, double reads)
+	uint64_t n, uint64_t busy, double reads)
 {
-	uint32_t i;
-
-	v->cost = cost;
+	v->cost = n ? (double) busy / (double) n : 0;
 	v->reads = reads;
-	for (i = 0; i < np; i++)
-		if (victim_add(v, part + i, per) < 0)
-			return -1;
-	return 0;
+	return n ? victim_add(v, part, np, n) : 0;
 }
 
 static uint64_t victim_elements(const struct tl_victim *v)
@@ -815,6 +1061,9 @@ static int victim_init(struct tl_victim *v, const uint32_t *w,
 	v->now = (double) start + 1;
 	v->cost = 1;
 	v->reads = 1;
+	v->bpart = 0;
+	v->bnp = 0;
+	v->breads = 0;
 	switch (opcode(w)) {
 	case ATOLL_OP_DMA_OUT:
 		n = (uint64_t) ATOLL_GETU(w, ATOLL_DMA_COUNT0) *
@@ -832,26 +1081,24 @@ static int victim_init(struct tl_victim *v, const uint32_t *w,
 		if (ATOLL_GETU(w, ATOLL_ACT_SRC_TYPE) == 0)
 			v->kind = VICTIM_PSUM;
 		rc = victim_vector(v, ATOLL_GETU(w, ATOLL_ACT_SRC_PART),
-			ATOLL_GETU(w, ATOLL_ACT_NPARTS), n,
-			(double) act_busy(w) / (double) (n *
-			ATOLL_GETU(w, ATOLL_ACT_NPARTS)),
-			ATOLL_GETU(w, ATOLL_ACT_SRC_TYPE) == 1 ? 4 : 1);
+			ATOLL_GETU(w, ATOLL_ACT_NPARTS), n, busy,
+			(double) act_jobs(w));
 		break;
 	case ATOLL_OP_ADD:
 		n = (uint64_t) ATOLL_GETU(w, ATOLL_ADD_N0) *
 			ATOLL_GETU(w, ATOLL_ADD_N1);
 		rc = victim_vector(v, ATOLL_GETU(w, ATOLL_ADD_A_PART),
-			ATOLL_GETU(w, ATOLL_ADD_NPARTS), n, 13, 2);
+			ATOLL_GETU(w, ATOLL_ADD_NPARTS), n, busy, 1);
+		v->bpart = ATOLL_GETU(w, ATOLL_ADD_B_PART);
+		v->bnp = ATOLL_GETU(w, ATOLL_ADD_NPARTS);
+		v->breads = 1;
 		break;
 	case ATOLL_OP_POOL:
 		n = (uint64_t) ATOLL_GETU(w, ATOLL_POOL_N0) *
 			ATOLL_GETU(w, ATOLL_POOL_N1);
 		rc = victim_vector(v, ATOLL_GETU(w, ATOLL_POOL_SRC_PART),
-			ATOLL_GETU(w, ATOLL_POOL_NPARTS), n,
-			(double) pool_busy(w) / (double) (n *
-			ATOLL_GETU(w, ATOLL_POOL_NPARTS)),
-			(double) (ATOLL_GETU(w, ATOLL_POOL_KH) *
-			ATOLL_GETU(w, ATOLL_POOL_KW)));
+			ATOLL_GETU(w, ATOLL_POOL_NPARTS), n, busy,
+			n ? (double) pool_taps(w) / (double) n : 0);
 		break;
 	default:
 		v->kind = VICTIM_NONE;
@@ -865,25 +1112,33 @@ static int victim_init(struct tl_victim *v, const uint32_t *w,
 	return 0;
 }
 
+/* Whether partitions [a, a + n) and [p0, p1) intersect. */
+static int parts_meet(uint32_t a, uint32_t n, uint32_t p0, uint32_t p1)
+{
+	return n > 0 && a < p1 && (uint64_t) a + n > p0;
+}
+
 /* Let "v" progress from v->now to cycle "until" at "cost" cycles per
- * element, or per element reading a partition in [p0, p1) at
- * "cost" + "reads" * dens / (1 - dens) (stalled when dens >= 1).
+ * element, plus, per element whose reads meet a partition in [p0, p1),
+ * "dens" / (1 - dens) cycles for each such read (stalled when dens >= 1).
  */
 static void victim_advance(struct tl_victim *v, double until, uint32_t p0,
 	uint32_t p1, double dens)
 {
 	const struct tl_run *r;
-	double c, left, k;
+	double c, left, k, hit;
 
 	while (v->now < until && v->run < v->nruns) {
 		r = &v->runs[v->run];
 		c = v->cost;
-		if (r->part >= p0 && r->part < p1 && dens > 0) {
+		hit = (parts_meet(r->part, r->np, p0, p1) ? v->reads : 0) +
+			(parts_meet(v->bpart, v->bnp, p0, p1) ? v->breads : 0);
+		if (hit > 0 && dens > 0) {
 			if (dens >= 1) {
 				v->now = until;
 				return;
 			}
-			c += v->reads * dens / (1 - dens);
+			c += hit * dens / (1 - dens);
 		}
 		left = (double) r->n - v->off;
 		k = (until - v->now) / c;
@@ -930,10 +1185,34 @@ static void tl_stretch(struct timeline *tl, int e, const struct tl_block *b)
 	tl->t[v->cmd].done = q->free;
 }
 
+/* The output rows [*r0, *r1) of MM "w" whose input row lies inside the
+ * image (an interval, the rows being y0 + i1 * sy); *r0 = *r1 when
+ * there is none.
+ */
+static void mm_rows(const uint32_t *w, uint64_t *r0, uint64_t *r1)
+{
+	int64_t y0 = ATOLL_GETS(w, ATOLL_MM_Y0);
+	int64_t sy = ATOLL_GETS(w, ATOLL_MM_SY);
+	int64_t h = ATOLL_GETU(w, ATOLL_MM_H), y;
+	uint64_t i, n1 = ATOLL_GETU(w, ATOLL_MM_N1);
+
+	*r0 = *r1 = 0;
+	for (i = 0; i < n1; i++) {
+		y = y0 + (int64_t) i * sy;
+		if (y < 0 || y >= h)
+			continue;
+		if (*r1 == *r0)
+			*r0 = i;
+		*r1 = i + 1;
+	}
+}
+
 /* The read phases of LDW or MM "w" accepted at cycle "a": LDW reads the
  * zero-point partition for NCOLS cycles, then its weight partitions for
  * NCOLS cycles; MM reads its partitions at the positions inside the
- * image during its N0 * N1 streaming cycles and, with ACC, holds the
+ * image during its N0 * N1 streaming cycles (one position per cycle,
+ * row by row: none in the rows outside the image, the same fraction in
+ * every row inside) and, with ACC, holds the
  * PSUM read port for N0 * N1 cycles as the sums leave the array
  * ROWS + COLS cycles later.
  */
@@ -941,6 +1220,7 @@ static int pe_blocks(const uint32_t *w, const atoll_hwcfg *hw, uint64_t a,
 	struct tl_block *b)
 {
 	double n, in, c;
+	uint64_t n0, r0, r1;
 
 	if (opcode(w) == ATOLL_OP_LDW) {
 		c = ATOLL_GETU(w, ATOLL_LDW_NCOLS);
@@ -960,28 +1240,139 @@ static int pe_blocks(const uint32_t *w, const atoll_hwcfg *hw, uint64_t a,
 	}
 	if (opcode(w) != ATOLL_OP_MM)
 		return 0;
-	n = (double) ATOLL_GETU(w, ATOLL_MM_N0) * ATOLL_GETU(w, ATOLL_MM_N1);
-	in = (double) inside(ATOLL_GETS(w, ATOLL_MM_Y0),
-		ATOLL_GETS(w, ATOLL_MM_SY), ATOLL_GETU(w, ATOLL_MM_N1),
-		ATOLL_GETU(w, ATOLL_MM_H)) *
-		(double) inside(ATOLL_GETS(w, ATOLL_MM_X0),
-		ATOLL_GETS(w, ATOLL_MM_SX), ATOLL_GETU(w, ATOLL_MM_N0),
-		ATOLL_GETU(w, ATOLL_MM_W));
-	b[0].s = (double) a + 1;
-	b[0].e = b[0].s + n;
+	n0 = ATOLL_GETU(w, ATOLL_MM_N0);
+	n = (double) n0 * ATOLL_GETU(w, ATOLL_MM_N1);
+	in = (double) inside(ATOLL_GETS(w, ATOLL_MM_X0),
+		ATOLL_GETS(w, ATOLL_MM_SX), n0, ATOLL_GETU(w, ATOLL_MM_W));
+	mm_rows(w, &r0, &r1);
+	b[0].s = (double) a + 1 + (double) (r0 * n0);
+	b[0].e = (double) a + 1 + (double) (r1 * n0);
 	b[0].p0 = ATOLL_GETU(w, ATOLL_MM_X_PART);
 	b[0].p1 = b[0].p0 + ATOLL_GETU(w, ATOLL_MM_NROWS);
-	b[0].dens = in / n;
+	b[0].dens = r1 > r0 ? in / (double) n0 : 0;
 	b[0].psum = 0;
 	if (!ATOLL_GETU(w, ATOLL_MM_ACC))
 		return 1;
-	b[1].s = b[0].s + hw->rows + hw->cols;
+	b[1].s = (double) a + 1 + hw->rows + hw->cols;
 	b[1].e = b[1].s + n;
 	b[1].p0 = 0;
 	b[1].p1 = 0;
 	b[1].dens = 1;
 	b[1].psum = 1;
 	return 2;
+}
+
+/* The SPM phases of the ACT-engine command "w" accepted at cycle "a"
+ * and idle again at "free" (vec_busy): its reads from the first job,
+ * a + 2 + 12 PP, to the last, free - 1 - e, into "rd" (none, dens 0, for
+ * a PSUM source); its writes from the first result, a + 3 + 12 PP + j,
+ * to the last, free - 1, into "wr".  Each partition of the source range
+ * is read (written) in the fraction of its phase given by the count of
+ * its reads (write cycles); ADD reads two ranges, taken as their hull.
+ */
+static void act_phases(const uint32_t *w, uint64_t a, uint64_t free,
+	struct tl_block *rd, struct tl_block *wr)
+{
+	uint64_t pos, j = 1, e = 1, nrd, pp = 0;
+	uint32_t src, np, dst, src2;
+
+	switch (opcode(w)) {
+	case ATOLL_OP_ACT:
+		pos = (uint64_t) ATOLL_GETU(w, ATOLL_ACT_N0) *
+			ATOLL_GETU(w, ATOLL_ACT_N1);
+		pp = ATOLL_GETU(w, ATOLL_ACT_PP);
+		j = act_jobs(w);
+		e = ATOLL_GETU(w, ATOLL_ACT_DST_TYPE) == 2 ? 4 : 1;
+		np = ATOLL_GETU(w, ATOLL_ACT_NPARTS);
+		src = src2 = ATOLL_GETU(w, ATOLL_ACT_SRC_PART);
+		dst = ATOLL_GETU(w, ATOLL_ACT_DST_PART);
+		nrd = ATOLL_GETU(w, ATOLL_ACT_SRC_TYPE) == 0 ? 0 : j * pos;
+		break;
+	case ATOLL_OP_ADD:
+		pos = (uint64_t) ATOLL_GETU(w, ATOLL_ADD_N0) *
+			ATOLL_GETU(w, ATOLL_ADD_N1);
+		j = 2;
+		np = ATOLL_GETU(w, ATOLL_ADD_NPARTS);
+		src = ATOLL_GETU(w, ATOLL_ADD_A_PART);
+		src2 = ATOLL_GETU(w, ATOLL_ADD_B_PART);
+		dst = ATOLL_GETU(w, ATOLL_ADD_DST_PART);
+		nrd = src == src2 ? 2 * pos : pos;
+		break;
+	default:
+		pos = (uint64_t) ATOLL_GETU(w, ATOLL_POOL_N0) *
+			ATOLL_GETU(w, ATOLL_POOL_N1);
+		j = (uint64_t) ATOLL_GETU(w, ATOLL_POOL_KH) *
+			ATOLL_GETU(w, ATOLL_POOL_KW);
+		np = ATOLL_GETU(w, ATOLL_POOL_NPARTS);
+		src = src2 = ATOLL_GETU(w, ATOLL_POOL_SRC_PART);
+		dst = ATOLL_GETU(w, ATOLL_POOL_DST_PART);
+		nrd = pool_taps(w);
+		break;
+	}
+	rd->s = (double) (a + 2 + 12 * pp);
+	rd->e = (double) free - (double) e;
+	rd->p0 = src < src2 ? src : src2;
+	rd->p1 = (src < src2 ? src2 : src) + np;
+	rd->dens = rd->e > rd->s ? (double) nrd / (rd->e - rd->s) : 0;
+	rd->dens = rd->dens > 1 ? 1 : rd->dens;
+	rd->psum = 0;
+	wr->s = (double) (a + 3 + 12 * pp + j);
+	wr->e = (double) free;
+	wr->p0 = dst;
+	wr->p1 = dst + np;
+	wr->dens = wr->e > wr->s ? (double) (e * pos) / (wr->e - wr->s) : 0;
+	wr->dens = wr->dens > 1 ? 1 : wr->dens;
+	wr->psum = 0;
+}
+
+/* Record the phases of the ACT-engine command "i" started at "start":
+ * a DMA_OUT running meanwhile yields to its reads, a DMA_IN running (or
+ * starting) meanwhile to its writes.
+ */
+static int tl_act_start(struct timeline *tl, uint32_t i, uint64_t start)
+{
+	struct tl_block *nb, wr;
+	uint32_t cap;
+
+	act_phases(tl_cmd(tl, i), start, tl->q[3].free, &tl->act_rd, &wr);
+	if (tl->act_rd.dens > 0)
+		tl_stretch(tl, 1, &tl->act_rd);
+	if (wr.dens <= 0)
+		return 0;
+	if (tl->nact_wr == tl->cap_act_wr) {
+		cap = tl->cap_act_wr ? 2 * tl->cap_act_wr : 16;
+		nb = realloc(tl->act_wr, cap * sizeof(*nb));
+		if (!nb)
+			return -1;
+		tl->act_wr = nb;
+		tl->cap_act_wr = cap;
+	}
+	tl->act_wr[tl->nact_wr++] = wr;
+	tl_fetch_contend(tl, (uint64_t) wr.s);
+	return 0;
+}
+
+/* Apply to the victim starting on engine "e" the phases of the engines
+ * with priority that are known, in order of their start.
+ */
+static void tl_stretch_known(struct timeline *tl, int e)
+{
+	const struct tl_block *b[4];
+	const struct tl_block *t;
+	int n = 0, k, m;
+
+	for (k = 0; k < tl->npe; k++)
+		b[n++] = &tl->pe[k];
+	if (e == 1 && tl->act_rd.dens > 0)
+		b[n++] = &tl->act_rd;
+	for (k = 1; k < n; k++)
+		for (m = k; m > 0 && b[m]->s < b[m - 1]->s; m--) {
+			t = b[m];
+			b[m] = b[m - 1];
+			b[m - 1] = t;
+		}
+	for (k = 0; k < n; k++)
+		tl_stretch(tl, e, b[k]);
 }
 
 /* Start the head of queue "e" at cycle "start": a command keeps the
@@ -1026,31 +1417,58 @@ static int tl_run(struct timeline *tl, int e, uint64_t start)
 	tl->vic[e].cmd = i;
 	if (victim_init(&tl->vic[e], w, start, busy) < 0)
 		return -1;
-	for (k = 0; k < tl->npe; k++)
-		tl_stretch(tl, e, &tl->pe[k]);
-	return 0;
+	tl_stretch_known(tl, e);
+	return e == 3 ? tl_act_start(tl, i, start) : 0;
+}
+
+/* The engine whose head can start earliest (the lowest on ties), its
+ * start into "*best"; -1 when no head can start.
+ */
+static int tl_earliest(const struct timeline *tl, uint64_t *best)
+{
+	uint64_t start;
+	int e, sel = -1;
+
+	for (e = 0; e < NENG; e++)
+		if (tl_head(tl, e, &start) && (sel < 0 || start < *best)) {
+			sel = e;
+			*best = start;
+		}
+	return sel;
+}
+
+/* Whether the next command may be dispatched before the earliest
+ * engine start: its fetch has sent every read by then, so that no
+ * DMA_IN starting later holds the read data of that fetch up.
+ */
+static int tl_fetched_before(struct timeline *tl)
+{
+	uint64_t best = 0;
+
+	if (tl->ended || tl->next >= tl->ncmds ||
+	    tl_earliest(tl, &best) < 0)
+		return 1;
+	tl_fetch(tl, tl->next);
+	return tl->next >= tl->nissue ||
+		tl->issue[tl->next] + fetch_beats(tl->hw) <= best + 1;
 }
 
 /* Alternate between the command processor, which dispatches as far as
- * the queues allow, and the engine whose head can start earliest (the
- * lowest engine on ties).  Returns 0 when the stream ended and every
+ * the queues allow (but not past a fetch an engine starting earlier may
+ * delay), and the engine whose head can start earliest (the lowest
+ * engine on ties).  Returns 0 when the stream ended and every
  * queue drained, 1 when it deadlocked or has no END, -1 when out of
  * memory.
  */
 static int tl_simulate(struct timeline *tl)
 {
-	uint64_t start, best = 0;
+	uint64_t best = 0;
 	int e, sel;
 
 	for (;;) {
-		while (tl_dispatch(tl))
+		while (tl_fetched_before(tl) && tl_dispatch(tl))
 			;
-		sel = -1;
-		for (e = 0; e < NENG; e++)
-			if (tl_head(tl, e, &start) && (sel < 0 || start < best)) {
-				sel = e;
-				best = start;
-			}
+		sel = tl_earliest(tl, &best);
 		if (sel < 0)
 			break;
 		if (tl_run(tl, sel, best) < 0)
@@ -1084,10 +1502,13 @@ static void tl_free(struct timeline *tl)
 		free(tl->q[e].cmd);
 		free(tl->vic[e].runs);
 	}
+	free(tl->act_wr);
+	free(tl->hold.h);
 	for (s = 0; s < tl->nsem; s++)
 		free(tl->sem[s].t);
 	free(tl->sem);
 	free(tl->issue);
+	free(tl->deliv);
 }
 
 int atoll_predict_timeline(const uint32_t *cmds, uint32_t ncmds,
@@ -1110,6 +1531,7 @@ int atoll_predict_timeline(const uint32_t *cmds, uint32_t ncmds,
 	tl.t = t;
 	tl.nsem = hw->semaphores;
 	tl.issue = malloc((ncmds ? ncmds : 1) * sizeof(*tl.issue));
+	tl.deliv = malloc((ncmds ? ncmds : 1) * sizeof(*tl.deliv));
 	tl.last = stream_end(cmds, ncmds);
 	tl.sem = calloc(tl.nsem ? tl.nsem : 1, sizeof(*tl.sem));
 	for (e = 0; e < NENG; e++)
@@ -1117,7 +1539,7 @@ int atoll_predict_timeline(const uint32_t *cmds, uint32_t ncmds,
 	for (e = 0; e < NENG; e++)
 		if (!tl.q[e].cmd)
 			t = NULL;
-	if (t && tl.sem && tl.issue && tl_simulate(&tl) == 0) {
+	if (t && tl.sem && tl.issue && tl.deliv && tl_simulate(&tl) == 0) {
 		for (i = 0; i < tl.next; i++)
 			*cycles = max64(*cycles, t[i].done);
 		rc = 0;

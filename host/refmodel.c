@@ -21,7 +21,6 @@
 #define REF_ENGINES 4
 #define REF_DMA_SETUP 8
 #define REF_LDW_EXTRA 2
-#define REF_VEC_LANES 8
 #define REF_VEC_EXTRA 4
 #define REF_PARAM_BYTES 12
 #define REF_MAX_LANES 256
@@ -1136,13 +1135,12 @@ static uint32_t ref_decode(const struct ref_run *run, const uint32_t *w)
 	return ATOLL_ERR_NONE;
 }
 
-/* Cycles of a vector command over "elems" element-taps:
- * ceil(elems / REF_VEC_LANES) + REF_VEC_EXTRA.
+/* Cycles of a vector command over "steps" element positions (times
+ * taps for POOL), one lane per partition: steps + REF_VEC_EXTRA.
  */
-static uint64_t ref_vec_cycles(uint64_t elems)
+static uint64_t ref_vec_cycles(uint64_t steps)
 {
-	return elems / REF_VEC_LANES + (elems % REF_VEC_LANES != 0) +
-		REF_VEC_EXTRA;
+	return steps + REF_VEC_EXTRA;
 }
 
 /* The estimated duration of command "w" (docs/traffic.md). */
@@ -1162,14 +1160,12 @@ static uint64_t ref_cmd_cycles(const atoll_hwcfg *cfg, const uint32_t *w)
 	case ATOLL_OP_MM:
 		return GETU(w, MM_N0) * GETU(w, MM_N1) + cfg->rows + cfg->cols;
 	case ATOLL_OP_ACT:
-		return ref_vec_cycles(GETU(w, ACT_NPARTS) * GETU(w, ACT_N0) *
-			GETU(w, ACT_N1));
+		return ref_vec_cycles(GETU(w, ACT_N0) * GETU(w, ACT_N1));
 	case ATOLL_OP_ADD:
-		return ref_vec_cycles(GETU(w, ADD_NPARTS) * GETU(w, ADD_N0) *
-			GETU(w, ADD_N1));
+		return ref_vec_cycles(GETU(w, ADD_N0) * GETU(w, ADD_N1));
 	case ATOLL_OP_POOL:
-		return ref_vec_cycles(GETU(w, POOL_NPARTS) * GETU(w, POOL_N0) *
-			GETU(w, POOL_N1) * GETU(w, POOL_KH) * GETU(w, POOL_KW));
+		return ref_vec_cycles(GETU(w, POOL_N0) * GETU(w, POOL_N1) *
+			GETU(w, POOL_KH) * GETU(w, POOL_KW));
 	}
 	return 1;
 }

@@ -1,12 +1,23 @@
-// ACT engine: executes ACT, ADD and POOL (docs/isa.md) one element at a
-// time, in the order of the specification (partition i outermost, then
-// i1, i0), so in-place operations give the sequential result.
+// ACT engine: executes ACT, ADD and POOL (docs/isa.md) with one lane per
+// partition: lane i handles partition i of the command (SRC_PART + i,
+// DST_PART + i, ...) and all NPARTS lanes work in lockstep on one element
+// position (i1, i0) at a time.  Every address of ACT, ADD and POOL depends
+// only on (i1, i0) (and the tap for POOL), never on i, so one address per
+// memory job serves all lanes; each lane owns its own SPM bank / PSUM
+// partition, so the lanes never contend.
 //
-// Per element: read the operand bytes (SPM) or word (PSUM), compute with
-// one shared 35 x 33 multiplier, round (atoll_rne, or atoll_div_rne for
-// average pooling), clamp, and write 1 or 4 bytes.  ACT with PP reads the
-// 12-byte (bias, mult, shift) record of each partition first.  Memory
-// requests are held until granted; read data arrive the next cycle.
+// Pipeline: a front sequencer issues one memory job per cycle (a read of
+// all lanes' banks at one address, held until granted; for POOL one job
+// per tap, without a read when the tap is outside the image).  Read data
+// arrive the cycle after the grant; on the last job of a position each
+// lane computes its result (35 x 33 multiplier, atoll_rne, clamp; or
+// starts its atoll_div_rne for average pooling) and the write stage then
+// stores 1 or 4 bytes per lane, one byte per lane per cycle, overlapped
+// with the reads of the next position.  ACT with PP first reads the
+// 12-byte (bias, mult, shift) record of every partition (same address in
+// each DST_PART + i).  Processing partitions in parallel instead of one
+// after the other differs from the specification's order only for
+// programs whose result docs/isa.md leaves unspecified (clarification 12).
 `include "atoll_config.vh"
 `include "atoll_isa.vh"
 `include "atoll_defs.vh"
@@ -18,68 +29,53 @@ module atoll_act_engine #(
   parameter int PSUM_DEPTH = `ATOLL_CFG_PSUM_DEPTH,
   localparam int CMD_W     = 15 * 32,
   localparam int AW        = $clog2(SPM_BYTES),
-  localparam int PAW       = $clog2(PSUM_DEPTH),
-  localparam int PW        = (ROWS > 1) ? $clog2(ROWS) : 1,
-  localparam int CW        = (COLS > 1) ? $clog2(COLS) : 1
+  localparam int PAW       = $clog2(PSUM_DEPTH)
 ) (
-  input  logic             clk_i,
-  input  logic             rst_ni,
+  input  logic               clk_i,
+  input  logic               rst_ni,
   // command
-  input  logic             cmd_valid_i,
-  output logic             cmd_ready_o,
-  input  logic [CMD_W-1:0] cmd_i,
-  output logic             idle_o,
-  // SPM read port
-  output logic             spm_re_o,
-  output logic [PW-1:0]    spm_rpart_o,
-  output logic [AW-1:0]    spm_raddr_o,
-  input  logic             spm_rgnt_i,
-  input  logic [7:0]       spm_rdata_i,
-  // SPM write port
-  output logic             spm_we_o,
-  output logic [PW-1:0]    spm_wpart_o,
-  output logic [AW-1:0]    spm_waddr_o,
-  output logic [7:0]       spm_wdata_o,
-  input  logic             spm_wgnt_i,
-  // PSUM read port
-  output logic             psum_re_o,
-  output logic [CW-1:0]    psum_rpart_o,
-  output logic [PAW-1:0]   psum_raddr_o,
-  input  logic             psum_rgnt_i,
-  input  logic [31:0]      psum_rdata_i,
-  // counter events this cycle
-  output logic             cnt_spm_rd_o,
-  output logic             cnt_spm_wr_o,
-  output logic             cnt_psum_rd_o
+  input  logic               cmd_valid_i,
+  output logic               cmd_ready_o,
+  input  logic [CMD_W-1:0]   cmd_i,
+  output logic               idle_o,
+  // SPM read port: one enable per bank, one address for all
+  output logic [ROWS-1:0]    spm_re_o,
+  output logic [AW-1:0]      spm_raddr_o,
+  input  logic               spm_rgnt_i,
+  input  logic [ROWS*8-1:0]  spm_rdata_i,
+  // SPM write port: one enable and data byte per bank, one address
+  output logic [ROWS-1:0]    spm_we_o,
+  output logic [AW-1:0]      spm_waddr_o,
+  output logic [ROWS*8-1:0]  spm_wdata_o,
+  input  logic               spm_wgnt_i,
+  // PSUM read port: one enable per partition, one address
+  output logic [COLS-1:0]    psum_re_o,
+  output logic [PAW-1:0]     psum_raddr_o,
+  input  logic               psum_rgnt_i,
+  input  logic [COLS*32-1:0] psum_rdata_i,
+  // counter events this cycle, in bytes
+  output logic [15:0]        cnt_spm_rd_o,
+  output logic [15:0]        cnt_spm_wr_o,
+  output logic [15:0]        cnt_psum_rd_o
 );
-  localparam logic [3:0] ST_IDLE  = 4'd0;
-  localparam logic [3:0] ST_PART  = 4'd1;
-  localparam logic [3:0] ST_PARAM = 4'd2;
-  localparam logic [3:0] ST_ELEM  = 4'd3;
-  localparam logic [3:0] ST_SRC   = 4'd4;
-  localparam logic [3:0] ST_B     = 4'd5;
-  localparam logic [3:0] ST_TAP   = 4'd6;
-  localparam logic [3:0] ST_TAPW  = 4'd7;
-  localparam logic [3:0] ST_MUL   = 4'd8;
-  localparam logic [3:0] ST_MUL2  = 4'd9;
-  localparam logic [3:0] ST_RND   = 4'd10;
-  localparam logic [3:0] ST_DIV   = 4'd11;
-  localparam logic [3:0] ST_OUT   = 4'd12;
-  localparam logic [3:0] ST_WR    = 4'd13;
-  localparam logic [3:0] ST_NEXT  = 4'd14;
+  localparam logic [2:0] FS_IDLE  = 3'd0;
+  localparam logic [2:0] FS_INIT  = 3'd1;
+  localparam logic [2:0] FS_PARAM = 3'd2;
+  localparam logic [2:0] FS_RUN   = 3'd3;
+  localparam logic [2:0] FS_DRAIN = 3'd4;
 
   localparam logic [1:0] OP_ACT  = 2'd0;
   localparam logic [1:0] OP_ADD  = 2'd1;
   localparam logic [1:0] OP_POOL = 2'd2;
 
   logic [CMD_W-1:0] cmd_q;
-  logic [3:0]       st_d, st_q;
+  logic [2:0]       fs_d, fs_q;
   logic [1:0]       op_q;
   logic             accept;
 
-  assign accept      = cmd_valid_i && (st_q == ST_IDLE);
-  assign cmd_ready_o = (st_q == ST_IDLE);
-  assign idle_o      = (st_q == ST_IDLE);
+  assign accept      = cmd_valid_i && (fs_q == FS_IDLE);
+  assign cmd_ready_o = (fs_q == FS_IDLE);
+  assign idle_o      = (fs_q == FS_IDLE);
 
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
@@ -396,36 +392,10 @@ module atoll_act_engine #(
     endcase
   end
 
-  // ------------------------------------------------------ loop state
-  logic [7:0]         i_d, i_q;
-  logic [15:0]        i0_d, i0_q, i1_d, i1_q;
-  logic [3*34-1:0]    cur_d, cur_q, row_d, row_q;   // channel k at [34*k +: 34]
-  // read / write jobs
-  logic [3:0]         rk_d, rk_q;
-  logic               pend_d, pend_q;
-  logic [3:0]         pidx_d, pidx_q;
-  logic [95:0]        rbuf_q;
-  logic [31:0]        wbuf_d, wbuf_q;
-  // per-partition parameters
-  logic signed [31:0] bias_d, bias_q, pmult_d, pmult_q;
-  logic [5:0]         pshift_d, pshift_q;
-  // POOL taps
-  logic [7:0]         ky_d, ky_q, kx_d, kx_q;
-  logic signed [33:0] ty_d, ty_q, tx_d, tx_q;
-  logic signed [17:0] max_d, max_q;
-  logic signed [33:0] sum_d, sum_q;
-  logic [15:0]        nin_d, nin_q;
-  // arithmetic
-  logic signed [17:0] a_d, a_q;
-  logic signed [63:0] acc_d, acc_q;
-  logic signed [63:0] r_d, r_q;
-  logic signed [34:0] mul_a;
-  logic signed [32:0] mul_b;
-  logic signed [67:0] prod;
-  logic signed [63:0] rne_r;
-  logic               div_start, div_done;
-  logic [63:0]        div_q;
-  logic               neg_d, neg_q;
+
+  // ------------------------------------------------------ helpers
+  localparam int PW = (ROWS > 1) ? $clog2(ROWS) : 1;
+  localparam int CW = (COLS > 1) ? $clog2(COLS) : 1;
 
   function automatic logic signed [17:0] bval(input logic [7:0] b,
                                              input logic s,
@@ -484,15 +454,46 @@ module atoll_act_engine #(
     clamp8 = t[7:0];
   endfunction
 
-  // ------------------------------------------------- memory addresses
-  logic [7:0]          jn;          // reads in the current job
-  logic                j_psum;      // the job reads PSUM
-  logic [31:0]         src_part, dst_part, b_part;
-  logic [31:0]         rd_part;
-  logic [31:0]         rd_addr, wr_addr;
-  logic                in_tap;
-  logic [31:0]         tap_addr;
-  logic [2:0]          nw;
+  // partition p is one of the NPARTS partitions from base
+  function automatic logic in_rng(input logic [31:0] p,
+                                  input logic [31:0] base,
+                                  input logic [7:0]  n);
+    in_rng = (p >= base) && (p < base + 32'(n));
+  endfunction
+
+  // ------------------------------------------------------ front state
+  logic [15:0]        i0_d, i0_q, i1_d, i1_q;
+  logic [3*34-1:0]    cur_d, cur_q, row_d, row_q;   // channel k at [34*k +: 34]
+  logic [3:0]         rk_d, rk_q;                   // job within the position
+  logic [7:0]         ky_d, ky_q, kx_d, kx_q;
+  logic signed [33:0] ty_d, ty_q, tx_d, tx_q;
+
+  // the job issued in the previous cycle, whose read data arrive now
+  logic        pend_q;       // a job was issued
+  logic        pprm_q;       // a parameter byte
+  logic        pread_q;      // the job read memory (a POOL tap may not)
+  logic        ppsum_q;      // the read was from PSUM
+  logic        plast_q;      // last job of its position
+  logic        pfirst_q;     // first job of its position (POOL)
+  logic [3:0]  pidx_q;       // byte index of the read
+  logic [31:0] pbase_q;      // partition read by lane 0
+  logic [31:0] pwaddr_q;     // write address of the job's position
+
+  // write stage
+  logic [2:0]  wrem_d, wrem_q;   // bytes per lane still to write
+  logic [1:0]  wk_d, wk_q;       // byte being written
+  logic [31:0] waddr_d, waddr_q;
+  logic        divb_d, divb_q;   // the average-pool dividers are running
+  logic        comp;             // the lanes compute a position this cycle
+  logic        div_start, div_done;
+  logic [2:0]  nw;
+
+  // ------------------------------------------------ the current job
+  logic [31:0]        src_base, dst_base, b_base;
+  logic               j_valid, j_read, j_psum, j_last, j_first;
+  logic [31:0]        j_part, j_addr, pos_waddr;
+  logic               in_tap;
+  logic [31:0]        tap_addr;
 
   assign in_tap   = (ty_q >= 0) && (ty_q < $signed({18'd0, f_pool_h})) &&
                     (tx_q >= 0) && (tx_q < $signed({18'd0, f_pool_w}));
@@ -501,397 +502,434 @@ module atoll_act_engine #(
   assign nw       = dst_i32 ? 3'd4 : 3'd1;
 
   always_comb begin
-    src_part = 32'(f_act_src_part);
-    dst_part = 32'(f_act_dst_part);
-    b_part   = 32'(f_add_b_part);
+    b_base = 32'(f_add_b_part);
     case (op_q)
       OP_ADD: begin
-        src_part = 32'(f_add_a_part);
-        dst_part = 32'(f_add_dst_part);
+        src_base = 32'(f_add_a_part);
+        dst_base = 32'(f_add_dst_part);
       end
       OP_POOL: begin
-        src_part = 32'(f_pool_src_part);
-        dst_part = 32'(f_pool_dst_part);
+        src_base = 32'(f_pool_src_part);
+        dst_base = 32'(f_pool_dst_part);
       end
       default: begin
-        src_part = 32'(f_act_src_part);
+        src_base = 32'(f_act_src_part);
+        dst_base = 32'(f_act_dst_part);
       end
     endcase
-    src_part = src_part + 32'(i_q);
-    dst_part = dst_part + 32'(i_q);
-    b_part   = b_part + 32'(i_q);
   end
 
   always_comb begin
-    jn      = 8'd1;
+    j_valid = (fs_q == FS_PARAM) || (fs_q == FS_RUN);
+    j_read  = 1'b1;
     j_psum  = 1'b0;
-    rd_part = src_part;
-    rd_addr = 32'd0;
-    case (st_q)
-      ST_PARAM: begin
-        jn      = 8'd12;
-        rd_part = dst_part;
-        rd_addr = f_act_param_addr + 32'(rk_q);
-      end
-      ST_SRC: begin
-        if (op_q == OP_ADD) begin
-          rd_addr = f_add_a_addr + cur_q[34*0 +: 32];
-        end else if (f_act_src_type == 2'd0) begin
-          j_psum  = 1'b1;
-          rd_addr = f_act_src_addr + cur_q[34*0 +: 32];
-        end else if (f_act_src_type == 2'd1) begin
-          jn      = 8'd4;
-          rd_addr = f_act_src_addr + {cur_q[34*0 +: 30], 2'b00} + 32'(rk_q);
-        end else begin
-          rd_addr = f_act_src_addr + cur_q[34*0 +: 32];
+    j_last  = 1'b1;
+    j_first = 1'b1;
+    j_part  = src_base;
+    j_addr  = 32'd0;
+    if (fs_q == FS_PARAM) begin
+      j_part = dst_base;
+      j_addr = f_act_param_addr + 32'(rk_q);
+      j_last = (rk_q == 4'd11);
+    end else begin
+      case (op_q)
+        OP_ADD: begin
+          j_last = (rk_q == 4'd1);
+          if (rk_q == 4'd0) begin
+            j_addr = f_add_a_addr + cur_q[34*0 +: 32];
+          end else begin
+            j_part = b_base;
+            j_addr = f_add_b_addr + cur_q[34*1 +: 32];
+          end
         end
-      end
-      ST_B: begin
-        rd_part = b_part;
-        rd_addr = f_add_b_addr + cur_q[34*1 +: 32];
-      end
-      ST_TAP: begin
-        rd_addr = tap_addr;
-      end
-      default: begin
-        rd_addr = 32'd0;
-      end
-    endcase
+        OP_POOL: begin
+          j_read  = in_tap;
+          j_addr  = tap_addr;
+          j_last  = (ky_q == f_pool_kh - 8'd1) && (kx_q == f_pool_kw - 8'd1);
+          j_first = (ky_q == 8'd0) && (kx_q == 8'd0);
+        end
+        default: begin
+          if (f_act_src_type == 2'd0) begin
+            j_psum = 1'b1;
+            j_addr = f_act_src_addr + cur_q[34*0 +: 32];
+          end else if (f_act_src_type == 2'd1) begin
+            j_last = (rk_q == 4'd3);
+            j_addr = f_act_src_addr + {cur_q[34*0 +: 30], 2'b00} + 32'(rk_q);
+          end else begin
+            j_addr = f_act_src_addr + cur_q[34*0 +: 32];
+          end
+        end
+      endcase
+    end
   end
 
   always_comb begin
     case (op_q)
-      OP_ADD:  wr_addr = f_add_dst_addr + cur_q[34*2 +: 32];
-      OP_POOL: wr_addr = f_pool_dst_addr + cur_q[34*2 +: 32];
-      default: wr_addr = f_act_dst_addr +
-                         (dst_i32 ? {cur_q[34*1 +: 30], 2'b00} : cur_q[34*1 +: 32]) +
-                         32'(rk_q);
+      OP_ADD:  pos_waddr = f_add_dst_addr + cur_q[34*2 +: 32];
+      OP_POOL: pos_waddr = f_pool_dst_addr + cur_q[34*2 +: 32];
+      default: pos_waddr = f_act_dst_addr +
+                           (dst_i32 ? {cur_q[34*1 +: 30], 2'b00} : cur_q[34*1 +: 32]);
     endcase
   end
 
-  logic rd_state, rd_issue, rd_gnt;
-  assign rd_state = (st_q == ST_PARAM) || (st_q == ST_SRC) || (st_q == ST_B);
-  assign rd_issue = (rd_state && (8'(rk_q) < jn)) ||
-                    ((st_q == ST_TAP) && in_tap);
-  assign rd_gnt   = j_psum ? psum_rgnt_i : spm_rgnt_i;
+  // A position's last job may issue only if the lanes can take its result
+  // the next cycle: the write stage then holds at most its final byte and
+  // no division is running.
+  logic back_ok, can_go, req, gnt, go;
 
-  assign spm_re_o     = rd_issue && !j_psum;
-  assign spm_rpart_o  = rd_part[PW-1:0];
-  assign spm_raddr_o  = rd_addr[AW-1:0];
-  assign psum_re_o    = rd_issue && j_psum;
-  assign psum_rpart_o = rd_part[CW-1:0];
-  assign psum_raddr_o = rd_addr[PAW-1:0];
+  assign back_ok = (wrem_d <= 3'd1) && !divb_d;
+  assign can_go  = j_valid && (!j_last || (fs_q == FS_PARAM) || back_ok);
+  assign req     = can_go && j_read;
+  assign gnt     = j_psum ? psum_rgnt_i : spm_rgnt_i;
+  assign go      = can_go && (!j_read || gnt);
 
-  assign spm_we_o    = (st_q == ST_WR);
-  assign spm_wpart_o = dst_part[PW-1:0];
-  assign spm_waddr_o = wr_addr[AW-1:0];
-  assign spm_wdata_o = wbuf_q[8*rk_q[1:0] +: 8];
+  assign spm_raddr_o  = j_addr[AW-1:0];
+  assign psum_raddr_o = j_addr[PAW-1:0];
+  assign spm_waddr_o  = waddr_q[AW-1:0] + AW'(wk_q);
 
-  assign cnt_spm_rd_o  = spm_re_o && spm_rgnt_i;
-  assign cnt_psum_rd_o = psum_re_o && psum_rgnt_i;
-  assign cnt_spm_wr_o  = spm_we_o && spm_wgnt_i;
+  assign cnt_spm_rd_o  = (req && !j_psum && spm_rgnt_i) ? 16'(nparts) : 16'd0;
+  assign cnt_psum_rd_o = (req && j_psum && psum_rgnt_i) ? {6'd0, nparts, 2'b00} : 16'd0;
+  assign cnt_spm_wr_o  = ((wrem_q != 3'd0) && spm_wgnt_i) ? 16'(nparts) : 16'd0;
 
-  // read data capture
-  always_ff @(posedge clk_i) begin
-    if (pend_q) begin
-      if (j_psum) begin
-        rbuf_q[31:0] <= psum_rdata_i;
-      end else begin
-        rbuf_q[8*pidx_q +: 8] <= spm_rdata_i;
-      end
-    end
-  end
-
-  // ------------------------------------------------------ arithmetic
-  logic signed [31:0] v32, bias_eff, mult_eff;
-  logic signed [33:0] vb;
-
-  assign bias_eff = f_act_pp ? bias_q : 32'sd0;
-  assign mult_eff = f_act_pp ? pmult_q : f_act_mult;
-
+  // ------------------------------------------------ front sequencer
   always_comb begin
-    case (f_act_src_type)
-      2'd0, 2'd1: v32 = rbuf_q[31:0];
-      2'd2:       v32 = 32'(bval(rbuf_q[7:0], 1'b0, f_act_src_zp));
-      default:    v32 = 32'(bval(rbuf_q[7:0], 1'b1, f_act_src_zp));
-    endcase
-    vb = 34'(v32) + 34'(bias_eff);
-    mul_a = 35'(sat32(vb));
-    mul_b = 33'(mult_eff);
-    case (op_q)
-      OP_ADD: begin
-        if (st_q == ST_MUL2) begin
-          mul_a = 35'(bval(rbuf_q[7:0], f_add_b_signed, f_add_b_zp));
-          mul_b = 33'(f_add_b_mult);
-        end else begin
-          mul_a = 35'(a_q);
-          mul_b = 33'(f_add_a_mult);
-        end
-      end
-      OP_POOL: begin
-        mul_a = f_pool_avg ? 35'(sum_q) :
-                (nin_q == 16'd0) ? 35'sd0 : 35'(max_q);
-        mul_b = 33'(f_pool_mult);
-      end
-      default: begin
-        mul_b = 33'(mult_eff);
-      end
-    endcase
-  end
-
-  assign prod = mul_a * mul_b;
-
-  atoll_rne u_rne (
-    .p_i (acc_q),
-    .s_i ((op_q == OP_ACT && f_act_pp) ? pshift_q : shift),
-    .r_o (rne_r)
-  );
-
-  logic [15:0] pool_n;
-  assign pool_n = f_pool_count_pad ? f_pool_kh * f_pool_kw : nin_q;
-
-  atoll_div_rne u_div (
-    .clk_i   (clk_i),
-    .rst_ni  (rst_ni),
-    .start_i (div_start),
-    .num_i   (acc_q[63] ? 64'(-acc_q) : 64'(acc_q)),
-    .n_i     (pool_n),
-    .shift_i (f_pool_shift),
-    .done_o  (div_done),
-    .q_o     (div_q)
-  );
-
-  // opcode: decoded at accept; reserved bits: checked by the CP; param
-  // bytes 9..11 and bits 7:6 of byte 8 are not used (docs/isa.md); the
-  // checks keep partitions and addresses in range
-  logic unused_bits;
-  assign unused_bits = ^{cmd_q[0 +: 8], cmd_q[13 +: 3], cmd_q[24 +: 8],
-                         cmd_q[32*12 + 6 +: 10], rbuf_q[95:70], prod[67:64],
-                         rd_part[31:PW], rd_addr[31:AW], wr_addr[31:AW]};
-
-  // ------------------------------------------------------------- FSM
-  always_comb begin
-    st_d      = st_q;
-    i_d       = i_q;
-    i0_d      = i0_q;
-    i1_d      = i1_q;
-    cur_d     = cur_q;
-    row_d     = row_q;
-    rk_d      = rk_q;
-    pend_d    = 1'b0;
-    pidx_d    = pidx_q;
-    wbuf_d    = wbuf_q;
-    bias_d    = bias_q;
-    pmult_d   = pmult_q;
-    pshift_d  = pshift_q;
-    ky_d      = ky_q;
-    kx_d      = kx_q;
-    ty_d      = ty_q;
-    tx_d      = tx_q;
-    max_d     = max_q;
-    sum_d     = sum_q;
-    nin_d     = nin_q;
-    a_d       = a_q;
-    acc_d     = acc_q;
-    r_d       = r_q;
-    neg_d     = neg_q;
-    div_start = 1'b0;
-
-    // a read job issues one request per cycle and captures the data the
-    // cycle after the grant
-    if (rd_state && rd_issue && rd_gnt) begin
-      rk_d   = rk_q + 4'd1;
-      pend_d = 1'b1;
-      pidx_d = rk_q;
-    end
-
-    case (st_q)
-      ST_IDLE: begin
+    fs_d  = fs_q;
+    i0_d  = i0_q;
+    i1_d  = i1_q;
+    cur_d = cur_q;
+    row_d = row_q;
+    rk_d  = rk_q;
+    ky_d  = ky_q;
+    kx_d  = kx_q;
+    ty_d  = ty_q;
+    tx_d  = tx_q;
+    case (fs_q)
+      FS_IDLE: begin
         if (accept) begin
-          st_d = ST_PART;
-          i_d  = 8'd0;
+          fs_d = FS_INIT;
         end
       end
-      ST_PART: begin
-        i0_d = 16'd0;
-        i1_d = 16'd0;
-        rk_d = 4'd0;
-        cur_d = ch_init;
-        row_d = ch_init;
-        st_d = (op_q == OP_ACT && f_act_pp) ? ST_PARAM : ST_ELEM;
-      end
-      ST_PARAM: begin
-        if (8'(rk_q) == jn && !pend_q) begin
-          bias_d   = rbuf_q[31:0];
-          pmult_d  = rbuf_q[63:32];
-          pshift_d = rbuf_q[69:64];
-          rk_d     = 4'd0;
-          st_d     = ST_ELEM;
-        end
-      end
-      ST_ELEM: begin
+      FS_INIT: begin
+        i0_d  = 16'd0;
+        i1_d  = 16'd0;
         rk_d  = 4'd0;
         ky_d  = 8'd0;
         kx_d  = 8'd0;
-        ty_d  = cur_q[34*0 +: 34];
-        tx_d  = cur_q[34*1 +: 34];
-        max_d = 18'sd0;
-        sum_d = 34'sd0;
-        nin_d = 16'd0;
-        st_d  = (op_q == OP_POOL) ? ST_TAP : ST_SRC;
+        cur_d = ch_init;
+        row_d = ch_init;
+        ty_d  = ch_init[34*0 +: 34];
+        tx_d  = ch_init[34*1 +: 34];
+        fs_d  = (op_q == OP_ACT && f_act_pp) ? FS_PARAM : FS_RUN;
       end
-      ST_SRC: begin
-        if (8'(rk_q) == jn && !pend_q) begin
-          rk_d = 4'd0;
-          if (op_q == OP_ADD) begin
-            a_d  = bval(rbuf_q[7:0], f_add_a_signed, f_add_a_zp);
-            st_d = ST_B;
-          end else begin
-            st_d = ST_MUL;
-          end
-        end
-      end
-      ST_B: begin
-        if (8'(rk_q) == jn && !pend_q) begin
-          rk_d = 4'd0;
-          st_d = ST_MUL;
-        end
-      end
-      ST_TAP, ST_TAPW: begin
-        if (st_q == ST_TAP && in_tap) begin
-          if (spm_rgnt_i) begin
-            st_d = ST_TAPW;
-          end
-        end else begin
-          if (st_q == ST_TAPW) begin
-            if (nin_q == 16'd0 || bval(spm_rdata_i, f_pool_src_signed, f_pool_src_zp) > max_q) begin
-              max_d = bval(spm_rdata_i, f_pool_src_signed, f_pool_src_zp);
-            end
-            sum_d = sum_q + 34'(bval(spm_rdata_i, f_pool_src_signed, f_pool_src_zp));
-            nin_d = nin_q + 16'd1;
-          end
-          st_d = ST_TAP;
-          if (kx_q != f_pool_kw - 8'd1) begin
-            kx_d = kx_q + 8'd1;
-            tx_d = tx_q + 34'(f_pool_dx);
-          end else begin
-            kx_d = 8'd0;
-            tx_d = cur_q[34*1 +: 34];
-            if (ky_q != f_pool_kh - 8'd1) begin
-              ky_d = ky_q + 8'd1;
-              ty_d = ty_q + 34'(f_pool_dy);
-            end else begin
-              st_d = ST_MUL;
-            end
-          end
-        end
-      end
-      ST_MUL: begin
-        acc_d = prod[63:0];
-        st_d  = (op_q == OP_ADD) ? ST_MUL2 : ST_RND;
-      end
-      ST_MUL2: begin
-        acc_d = acc_q + prod[63:0];
-        st_d  = ST_RND;
-      end
-      ST_RND: begin
-        if (op_q == OP_POOL && f_pool_avg) begin
-          if (pool_n == 16'd0) begin
-            r_d  = 64'sd0;
-            st_d = ST_OUT;
-          end else begin
-            neg_d     = acc_q[63];
-            div_start = 1'b1;
-            st_d      = ST_DIV;
-          end
-        end else begin
-          r_d  = rne_r;
-          st_d = ST_OUT;
-        end
-      end
-      ST_DIV: begin
-        if (div_done) begin
-          r_d  = neg_q ? -$signed(div_q) : $signed(div_q);
-          st_d = ST_OUT;
-        end
-      end
-      ST_OUT: begin
-        rk_d = 4'd0;
-        if (dst_i32) begin
-          wbuf_d = sat32w(r_q);
-        end else begin
-          wbuf_d = {24'd0, clamp8(r_q + 64'(dst_zp), cmin, cmax, dst_sgn)};
-        end
-        st_d = ST_WR;
-      end
-      ST_WR: begin
-        if (spm_wgnt_i) begin
+      FS_PARAM: begin
+        if (go) begin
           rk_d = rk_q + 4'd1;
-          if (3'(rk_q) == nw - 3'd1) begin
+          if (j_last) begin
             rk_d = 4'd0;
-            st_d = ST_NEXT;
+            fs_d = FS_RUN;
           end
         end
       end
-      ST_NEXT: begin
-        st_d = ST_ELEM;
-        if (i0_q != n0 - 16'd1) begin
-          i0_d = i0_q + 16'd1;
-          for (int k = 0; k < 3; k++) begin
-            cur_d[34*k +: 34] = cur_q[34*k +: 34] + ch_s0[34*k +: 34];
+      FS_RUN: begin
+        if (go) begin
+          if (!j_last) begin
+            rk_d = rk_q + 4'd1;
+            if (kx_q != f_pool_kw - 8'd1) begin
+              kx_d = kx_q + 8'd1;
+              tx_d = tx_q + 34'(f_pool_dx);
+            end else begin
+              kx_d = 8'd0;
+              ky_d = ky_q + 8'd1;
+              tx_d = cur_q[34*1 +: 34];
+              ty_d = ty_q + 34'(f_pool_dy);
+            end
+          end else begin
+            rk_d = 4'd0;
+            ky_d = 8'd0;
+            kx_d = 8'd0;
+            if (i0_q != n0 - 16'd1) begin
+              i0_d = i0_q + 16'd1;
+              for (int k = 0; k < 3; k++) begin
+                cur_d[34*k +: 34] = cur_q[34*k +: 34] + ch_s0[34*k +: 34];
+              end
+            end else if (i1_q != n1 - 16'd1) begin
+              i0_d = 16'd0;
+              i1_d = i1_q + 16'd1;
+              for (int k = 0; k < 3; k++) begin
+                row_d[34*k +: 34] = row_q[34*k +: 34] + ch_s1[34*k +: 34];
+                cur_d[34*k +: 34] = row_q[34*k +: 34] + ch_s1[34*k +: 34];
+              end
+            end else begin
+              fs_d = FS_DRAIN;
+            end
+            ty_d = cur_d[34*0 +: 34];
+            tx_d = cur_d[34*1 +: 34];
           end
-        end else if (i1_q != n1 - 16'd1) begin
-          i0_d = 16'd0;
-          i1_d = i1_q + 16'd1;
-          for (int k = 0; k < 3; k++) begin
-            row_d[34*k +: 34] = row_q[34*k +: 34] + ch_s1[34*k +: 34];
-            cur_d[34*k +: 34] = row_q[34*k +: 34] + ch_s1[34*k +: 34];
-          end
-        end else if (i_q != nparts - 8'd1) begin
-          i_d  = i_q + 8'd1;
-          st_d = ST_PART;
-        end else begin
-          st_d = ST_IDLE;
+        end
+      end
+      FS_DRAIN: begin
+        if (!pend_q && !divb_q &&
+            (wrem_q == 3'd0 || (wrem_q == 3'd1 && spm_wgnt_i))) begin
+          fs_d = FS_IDLE;
         end
       end
       default: begin
-        st_d = ST_IDLE;
+        fs_d = FS_IDLE;
       end
     endcase
   end
 
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
-      st_q   <= ST_IDLE;
+      fs_q   <= FS_IDLE;
       pend_q <= 1'b0;
+      wrem_q <= 3'd0;
+      divb_q <= 1'b0;
     end else begin
-      st_q   <= st_d;
-      pend_q <= pend_d;
+      fs_q   <= fs_d;
+      pend_q <= go;
+      wrem_q <= wrem_d;
+      divb_q <= divb_d;
     end
   end
 
   always_ff @(posedge clk_i) begin
-    i_q      <= i_d;
     i0_q     <= i0_d;
     i1_q     <= i1_d;
     cur_q    <= cur_d;
     row_q    <= row_d;
     rk_q     <= rk_d;
-    pidx_q   <= pidx_d;
-    wbuf_q   <= wbuf_d;
-    bias_q   <= bias_d;
-    pmult_q  <= pmult_d;
-    pshift_q <= pshift_d;
     ky_q     <= ky_d;
     kx_q     <= kx_d;
     ty_q     <= ty_d;
     tx_q     <= tx_d;
-    max_q    <= max_d;
-    sum_q    <= sum_d;
-    nin_q    <= nin_d;
-    a_q      <= a_d;
-    acc_q    <= acc_d;
-    r_q      <= r_d;
-    neg_q    <= neg_d;
+    pprm_q   <= (fs_q == FS_PARAM);
+    pread_q  <= j_read;
+    ppsum_q  <= j_psum;
+    plast_q  <= j_last;
+    pfirst_q <= j_first;
+    pidx_q   <= rk_q;
+    pbase_q  <= j_part;
+    pwaddr_q <= pos_waddr;
+    wk_q     <= wk_d;
+    waddr_q  <= waddr_d;
   end
+
+  // ------------------------------------------------------ back end
+  logic [15:0] nin_q, nin_base, nin_n, pool_n;
+  logic        pool_avg;
+
+  assign pool_avg = (op_q == OP_POOL) && f_pool_avg;
+  assign comp     = pend_q && !pprm_q && plast_q;
+  assign nin_base = pfirst_q ? 16'd0 : nin_q;
+  assign nin_n    = nin_base + {15'd0, pend_q && pread_q};
+  assign pool_n   = f_pool_count_pad ? f_pool_kh * f_pool_kw : nin_n;
+
+  always_ff @(posedge clk_i) begin
+    if (pend_q && !pprm_q) begin
+      nin_q <= nin_n;
+    end
+  end
+
+  always_comb begin
+    wrem_d    = wrem_q;
+    wk_d      = wk_q;
+    waddr_d   = waddr_q;
+    divb_d    = divb_q;
+    div_start = 1'b0;
+    if (wrem_q != 3'd0 && spm_wgnt_i) begin
+      wrem_d = wrem_q - 3'd1;
+      wk_d   = wk_q + 2'd1;
+    end
+    if (comp) begin
+      waddr_d = pwaddr_q;
+      wk_d    = 2'd0;
+      if (pool_avg && pool_n != 16'd0) begin
+        div_start = 1'b1;
+        divb_d    = 1'b1;
+      end else begin
+        wrem_d = nw;
+      end
+    end
+    if (divb_q && div_done) begin
+      divb_d = 1'b0;
+      wrem_d = 3'd1;
+      wk_d   = 2'd0;
+    end
+  end
+
+  // ------------------------------------------------------------ lanes
+  logic [31:0]     lane_w [ROWS];
+  logic [ROWS-1:0] div_done_v;
+
+  assign div_done = div_done_v[0];
+
+  genvar gi;
+  generate
+    for (gi = 0; gi < ROWS; gi = gi + 1) begin : gen_lane
+      logic [PW-1:0]      sidx;
+      logic [CW-1:0]      cidx;
+      logic [7:0]         rbyte;
+      logic [31:0]        rword;
+      logic [31:0]        rb_q, rb_cur;   // operand bytes of the position
+      logic [95:0]        prm_q;          // PP record
+      logic signed [17:0] tv, max_q, max_base, max_n;
+      logic signed [33:0] sum_q, sum_base, sum_n;
+      logic signed [31:0] v32, bias, mult;
+      logic [5:0]         sh;
+      logic signed [33:0] vb;
+      logic signed [34:0] mul_a;
+      logic signed [32:0] mul_b;
+      logic signed [17:0] add_b;
+      logic signed [67:0] prod;
+      logic signed [50:0] prod_b;
+      logic signed [63:0] acc, rne_r, r_div;
+      logic [63:0]        div_q;
+      logic               neg_q;
+      logic [31:0]        w_q;
+
+      assign sidx  = PW'((pbase_q + 32'(gi)) % ROWS);
+      assign cidx  = CW'((pbase_q + 32'(gi)) % COLS);
+      assign rbyte = spm_rdata_i[8*sidx +: 8];
+      assign rword = psum_rdata_i[32*cidx +: 32];
+
+      always_comb begin
+        rb_cur = rb_q;
+        if (pend_q && !pprm_q) begin
+          if (ppsum_q) begin
+            rb_cur = rword;
+          end else begin
+            rb_cur[8*pidx_q[1:0] +: 8] = rbyte;
+          end
+        end
+      end
+
+      // POOL accumulation (max and sum of the inside taps)
+      assign tv       = bval(rbyte, f_pool_src_signed, f_pool_src_zp);
+      assign max_base = pfirst_q ? 18'sd0 : max_q;
+      assign sum_base = pfirst_q ? 34'sd0 : sum_q;
+      always_comb begin
+        max_n = max_base;
+        sum_n = sum_base;
+        if (pend_q && pread_q) begin
+          if (nin_base == 16'd0 || tv > max_base) begin
+            max_n = tv;
+          end
+          sum_n = sum_base + 34'(tv);
+        end
+      end
+
+      always_ff @(posedge clk_i) begin
+        if (pend_q && pprm_q) begin
+          prm_q[8*pidx_q +: 8] <= rbyte;
+        end
+        if (pend_q && !pprm_q) begin
+          rb_q  <= rb_cur;
+          max_q <= max_n;
+          sum_q <= sum_n;
+        end
+      end
+
+      // arithmetic
+      assign bias = f_act_pp ? prm_q[31:0] : 32'sd0;
+      assign mult = f_act_pp ? prm_q[63:32] : f_act_mult;
+      assign sh   = (op_q != OP_ACT) ? shift : f_act_pp ? prm_q[69:64] : f_act_shift;
+
+      always_comb begin
+        case (f_act_src_type)
+          2'd0, 2'd1: v32 = rb_cur;
+          2'd2:       v32 = 32'(bval(rb_cur[7:0], 1'b0, f_act_src_zp));
+          default:    v32 = 32'(bval(rb_cur[7:0], 1'b1, f_act_src_zp));
+        endcase
+        vb    = 34'(v32) + 34'(bias);
+        mul_a = 35'(sat32(vb));
+        mul_b = 33'(mult);
+        add_b = 18'sd0;
+        case (op_q)
+          OP_ADD: begin
+            mul_a = 35'(bval(rb_cur[7:0], f_add_a_signed, f_add_a_zp));
+            mul_b = 33'(f_add_a_mult);
+            add_b = bval(rb_cur[15:8], f_add_b_signed, f_add_b_zp);
+          end
+          OP_POOL: begin
+            mul_a = f_pool_avg ? 35'(sum_n) :
+                    (nin_n == 16'd0) ? 35'sd0 : 35'(max_n);
+            mul_b = 33'(f_pool_mult);
+          end
+          default: begin
+            mul_b = 33'(mult);
+          end
+        endcase
+      end
+
+      assign prod   = mul_a * mul_b;
+      assign prod_b = add_b * 33'(f_add_b_mult);
+      assign acc    = prod[63:0] + 64'(prod_b);
+
+      atoll_rne u_rne (
+        .p_i (acc),
+        .s_i (sh),
+        .r_o (rne_r)
+      );
+
+      atoll_div_rne u_div (
+        .clk_i   (clk_i),
+        .rst_ni  (rst_ni),
+        .start_i (div_start),
+        .num_i   (acc[63] ? 64'(-acc) : 64'(acc)),
+        .n_i     (pool_n),
+        .shift_i (f_pool_shift),
+        .done_o  (div_done_v[gi]),
+        .q_o     (div_q)
+      );
+
+      assign r_div = neg_q ? -$signed(div_q) : $signed(div_q);
+
+      always_ff @(posedge clk_i) begin
+        if (div_start) begin
+          neg_q <= acc[63];
+        end
+        if (divb_q && div_done) begin
+          w_q <= {24'd0, clamp8(r_div + 64'(dst_zp), cmin, cmax, dst_sgn)};
+        end else if (comp) begin
+          if (dst_i32) begin
+            w_q <= sat32w(rne_r);
+          end else begin
+            w_q <= {24'd0, clamp8((pool_avg ? 64'sd0 : rne_r) + 64'(dst_zp),
+                                  cmin, cmax, dst_sgn)};
+          end
+        end
+      end
+
+      assign lane_w[gi] = w_q;
+
+      // unused: PP bytes 9..11 and bits 7:6 of byte 8 (docs/isa.md), the
+      // top bits of the 68-bit product (|result| < 2^63)
+      logic unused_lane;
+      assign unused_lane = ^{prm_q[95:70], prod[67:64]};
+    end
+  endgenerate
+
+  // ---------------------------------------------- bank-side crossbar
+  genvar gb;
+  generate
+    for (gb = 0; gb < ROWS; gb = gb + 1) begin : gen_bank
+      logic [PW-1:0] lidx;   // the lane writing this bank
+      assign lidx = PW'((32'(gb) + 32'(ROWS) - (dst_base % ROWS)) % ROWS);
+      assign spm_re_o[gb]  = req && !j_psum && in_rng(32'(gb), j_part, nparts);
+      assign spm_we_o[gb]  = (wrem_q != 3'd0) && in_rng(32'(gb), dst_base, nparts);
+      assign spm_wdata_o[8*gb +: 8] = lane_w[lidx][8*wk_q +: 8];
+    end
+    for (gb = 0; gb < COLS; gb = gb + 1) begin : gen_psum
+      assign psum_re_o[gb] = req && j_psum && in_rng(32'(gb), j_part, nparts);
+    end
+  endgenerate
+
+  // opcode: decoded at accept; reserved bits: checked by the CP; the
+  // checks keep partitions and addresses in range; all lanes' dividers
+  // run in lockstep
+  logic unused_bits;
+  assign unused_bits = ^{cmd_q[0 +: 8], cmd_q[13 +: 3], cmd_q[24 +: 8],
+                         cmd_q[32*12 + 6 +: 10], j_addr[31:AW],
+                         waddr_q[31:AW], div_done_v};
 endmodule : atoll_act_engine

@@ -26,7 +26,6 @@ module atoll_core #(
   localparam int AW         = $clog2(SPM_BYTES),
   localparam int PAW        = $clog2(PSUM_DEPTH),
   localparam int PW         = (ROWS > 1) ? $clog2(ROWS) : 1,
-  localparam int CW         = (COLS > 1) ? $clog2(COLS) : 1,
   localparam int NCNT       = `ATOLL_CNT_COUNT
 ) (
   input  logic                 clk_i,
@@ -228,10 +227,10 @@ module atoll_core #(
   logic [ROWS-1:0]   pe_re;
   logic [AW-1:0]     pe_raddr;
   logic [ROWS*8-1:0] pe_rdata;
-  logic              act_re, act_rgnt, act_we, act_wgnt;
-  logic [PW-1:0]     act_rpart, act_wpart;
+  logic [ROWS-1:0]   act_re, act_we;
+  logic              act_rgnt, act_wgnt;
   logic [AW-1:0]     act_raddr, act_waddr;
-  logic [7:0]        act_rdata, act_wdata;
+  logic [ROWS*8-1:0] act_rdata, act_wdata;
   logic              do_re, do_rgnt, di_we, di_wgnt;
   logic [PW-1:0]     do_rpart, di_wpart;
   logic [AW-1:0]     do_raddr, di_waddr;
@@ -247,7 +246,6 @@ module atoll_core #(
     .pe_raddr_i  (pe_raddr),
     .pe_rdata_o  (pe_rdata),
     .act_re_i    (act_re),
-    .act_rpart_i (act_rpart),
     .act_raddr_i (act_raddr),
     .act_rgnt_o  (act_rgnt),
     .act_rdata_o (act_rdata),
@@ -257,7 +255,6 @@ module atoll_core #(
     .dma_rgnt_o  (do_rgnt),
     .dma_rdata_o (do_rdata),
     .act_we_i    (act_we),
-    .act_wpart_i (act_wpart),
     .act_waddr_i (act_waddr),
     .act_wdata_i (act_wdata),
     .act_wgnt_o  (act_wgnt),
@@ -273,10 +270,10 @@ module atoll_core #(
   logic [COLS-1:0]    acc_mask;
   logic [PAW-1:0]     acc_addr;
   logic [COLS*32-1:0] acc_data;
-  logic               ps_re, ps_rgnt;
-  logic [CW-1:0]      ps_rpart;
+  logic [COLS-1:0]    ps_re;
+  logic               ps_rgnt;
   logic [PAW-1:0]     ps_raddr;
-  logic [31:0]        ps_rdata;
+  logic [COLS*32-1:0] ps_rdata;
 
   atoll_psum #(
     .COLS  (COLS),
@@ -291,7 +288,6 @@ module atoll_core #(
     .acc_data_i    (acc_data),
     .acc_pending_o (acc_pending),
     .rd_req_i      (ps_re),
-    .rd_part_i     (ps_rpart),
     .rd_addr_i     (ps_raddr),
     .rd_gnt_o      (ps_rgnt),
     .rd_data_o     (ps_rdata)
@@ -430,7 +426,7 @@ module atoll_core #(
     .cnt_psum_wr_o (pe_cnt_psum_wr)
   );
 
-  logic act_cnt_spm_rd, act_cnt_spm_wr, act_cnt_psum_rd;
+  logic [15:0] act_cnt_spm_rd, act_cnt_spm_wr, act_cnt_psum_rd;
 
   atoll_act_engine #(
     .ROWS       (ROWS),
@@ -445,17 +441,14 @@ module atoll_core #(
     .cmd_i         (act_cmd),
     .idle_o        (act_idle),
     .spm_re_o      (act_re),
-    .spm_rpart_o   (act_rpart),
     .spm_raddr_o   (act_raddr),
     .spm_rgnt_i    (act_rgnt),
     .spm_rdata_i   (act_rdata),
     .spm_we_o      (act_we),
-    .spm_wpart_o   (act_wpart),
     .spm_waddr_o   (act_waddr),
     .spm_wdata_o   (act_wdata),
     .spm_wgnt_i    (act_wgnt),
     .psum_re_o     (ps_re),
-    .psum_rpart_o  (ps_rpart),
     .psum_raddr_o  (ps_raddr),
     .psum_rgnt_i   (ps_rgnt),
     .psum_rdata_i  (ps_rdata),
@@ -472,12 +465,12 @@ module atoll_core #(
     cnt_inc[32*`ATOLL_CNT_DRAM_WR +: 32]   = {31'd0, do_cnt_dram};
     cnt_inc[32*`ATOLL_CNT_CMD_FETCH +: 32] = cnt_fetch ? 32'd64 : 32'd0;
     cnt_inc[32*`ATOLL_CNT_SPM_RD +: 32]    = {31'd0, do_cnt_spm} +
-                                            {31'd0, act_cnt_spm_rd} +
+                                            {16'd0, act_cnt_spm_rd} +
                                             {16'd0, pe_cnt_spm_rd};
     cnt_inc[32*`ATOLL_CNT_SPM_WR +: 32]    = {31'd0, di_cnt_spm} +
-                                            {31'd0, act_cnt_spm_wr};
+                                            {16'd0, act_cnt_spm_wr};
     cnt_inc[32*`ATOLL_CNT_PSUM_RD +: 32]   = {16'd0, pe_cnt_psum_rd} +
-                                            (act_cnt_psum_rd ? 32'd4 : 32'd0);
+                                            {16'd0, act_cnt_psum_rd};
     cnt_inc[32*`ATOLL_CNT_PSUM_WR +: 32]   = {16'd0, pe_cnt_psum_wr};
     cnt_inc[32*`ATOLL_CNT_MACS +: 32]      = pe_cnt_macs;
     cnt_inc[32*`ATOLL_CNT_DMA_CMDS +: 32]  = {31'd0, di_cnt_cmd} +

@@ -8,15 +8,15 @@
 // forwarding, so back-to-back updates of one address are exact.  The
 // write lands the cycle after acc_valid_i; acc_pending_o is set meanwhile.
 //
-// Read port (ACT engine): one partition; refused while the accumulate
-// port needs the read port; data valid the cycle after a grant.
+// Read port (ACT engine): any set of partitions (rd_req_i one bit per
+// partition) at one address, granted as a whole unless the accumulate
+// port needs the read ports; data valid the cycle after a grant.
 `include "atoll_config.vh"
 
 module atoll_psum #(
   parameter int COLS  = `ATOLL_CFG_COLS,
   parameter int DEPTH = `ATOLL_CFG_PSUM_DEPTH,
-  localparam int AW   = $clog2(DEPTH),
-  localparam int CW   = (COLS > 1) ? $clog2(COLS) : 1
+  localparam int AW   = $clog2(DEPTH)
 ) (
   input  logic               clk_i,
   input  logic               rst_ni,
@@ -28,11 +28,10 @@ module atoll_psum #(
   input  logic [COLS*32-1:0] acc_data_i,
   output logic               acc_pending_o,
   // read port
-  input  logic               rd_req_i,
-  input  logic [CW-1:0]      rd_part_i,
+  input  logic [COLS-1:0]    rd_req_i,
   input  logic [AW-1:0]      rd_addr_i,
   output logic               rd_gnt_o,
-  output logic [31:0]        rd_data_o
+  output logic [COLS*32-1:0] rd_data_o
 );
   // stage B: the update whose old value is being read this cycle
   logic               b_valid_q;
@@ -47,23 +46,20 @@ module atoll_psum #(
   logic [COLS*32-1:0] f_data_q;
 
   logic [COLS*32-1:0] rdata, newval;
-  logic [CW-1:0]      rd_part_q;
   logic               fwd;
 
-  assign rd_gnt_o      = rd_req_i && !(acc_valid_i && acc_add_i);
+  assign rd_gnt_o      = (|rd_req_i) && !(acc_valid_i && acc_add_i);
   assign acc_pending_o = b_valid_q;
-  assign rd_data_o     = rdata[32*rd_part_q +: 32];
+  assign rd_data_o     = rdata;
   assign fwd           = f_valid_q && (f_addr_q == b_addr_q);
 
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
       b_valid_q <= 1'b0;
       f_valid_q <= 1'b0;
-      rd_part_q <= '0;
     end else begin
       b_valid_q <= acc_valid_i;
       f_valid_q <= b_valid_q;
-      rd_part_q <= rd_part_i;
     end
   end
 
@@ -89,7 +85,7 @@ module atoll_psum #(
         raddr = acc_addr_i;
         if (acc_valid_i && acc_add_i && acc_mask_i[c]) begin
           re = 1'b1;
-        end else if (rd_gnt_o && rd_part_i == CW'(c)) begin
+        end else if (rd_gnt_o && rd_req_i[c]) begin
           re    = 1'b1;
           raddr = rd_addr_i;
         end

@@ -4,8 +4,11 @@
 // Read ports (data valid the cycle after a grant):
 //   PE    all partitions at once (pe_re_i one bit per partition, one
 //         address), highest priority, never refused;
-//   ACT   one partition, then DMA-out one partition.
-// Write ports: ACT, then DMA-in, one partition each.
+//   ACT   any set of partitions at one address (act_re_i one bit per
+//         partition), granted as a whole when the PE reads none of them;
+//   DMA-out one partition, refused while the ACT requests it.
+// Write ports: ACT (any set of partitions at one address, one data byte
+// per partition, never refused), then DMA-in (one partition).
 // Requesters hold a request until it is granted; a granted request is
 // performed in that cycle.  Programs are race-free (docs/isa.md), so the
 // arbitration order changes timing only, never results.
@@ -24,11 +27,10 @@ module atoll_spm #(
   input  logic [AW-1:0]     pe_raddr_i,
   output logic [ROWS*8-1:0] pe_rdata_o,
   // ACT read port
-  input  logic              act_re_i,
-  input  logic [PW-1:0]     act_rpart_i,
+  input  logic [ROWS-1:0]   act_re_i,
   input  logic [AW-1:0]     act_raddr_i,
   output logic              act_rgnt_o,
-  output logic [7:0]        act_rdata_o,
+  output logic [ROWS*8-1:0] act_rdata_o,
   // DMA-out read port
   input  logic              dma_re_i,
   input  logic [PW-1:0]     dma_rpart_i,
@@ -36,10 +38,9 @@ module atoll_spm #(
   output logic              dma_rgnt_o,
   output logic [7:0]        dma_rdata_o,
   // ACT write port
-  input  logic              act_we_i,
-  input  logic [PW-1:0]     act_wpart_i,
+  input  logic [ROWS-1:0]   act_we_i,
   input  logic [AW-1:0]     act_waddr_i,
-  input  logic [7:0]        act_wdata_i,
+  input  logic [ROWS*8-1:0] act_wdata_i,
   output logic              act_wgnt_o,
   // DMA-in write port
   input  logic              dma_we_i,
@@ -49,30 +50,25 @@ module atoll_spm #(
   output logic              dma_wgnt_o
 );
   logic [ROWS*8-1:0] rdata;
-  logic [PW-1:0]     act_rpart_q, dma_rpart_q;
-  logic              act_pe_hit, dma_pe_hit;
+  logic [PW-1:0]     dma_rpart_q;
+  logic              dma_pe_hit;
 
-  assign act_pe_hit = pe_re_i[act_rpart_i];
   assign dma_pe_hit = pe_re_i[dma_rpart_i];
-  assign act_rgnt_o = act_re_i && !act_pe_hit;
-  assign dma_rgnt_o = dma_re_i && !dma_pe_hit &&
-                      !(act_re_i && act_rpart_i == dma_rpart_i);
-  assign act_wgnt_o = act_we_i;
-  assign dma_wgnt_o = dma_we_i &&
-                      !(act_we_i && act_wpart_i == dma_wpart_i);
+  assign act_rgnt_o = (|act_re_i) && !(|(act_re_i & pe_re_i));
+  assign dma_rgnt_o = dma_re_i && !dma_pe_hit && !act_re_i[dma_rpart_i];
+  assign act_wgnt_o = |act_we_i;
+  assign dma_wgnt_o = dma_we_i && !act_we_i[dma_wpart_i];
 
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
-      act_rpart_q <= '0;
       dma_rpart_q <= '0;
     end else begin
-      act_rpart_q <= act_rpart_i;
       dma_rpart_q <= dma_rpart_i;
     end
   end
 
   assign pe_rdata_o  = rdata;
-  assign act_rdata_o = rdata[8*act_rpart_q +: 8];
+  assign act_rdata_o = rdata;
   assign dma_rdata_o = rdata[8*dma_rpart_q +: 8];
 
   genvar b;
@@ -87,7 +83,7 @@ module atoll_spm #(
         raddr = pe_raddr_i;
         if (pe_re_i[b]) begin
           re = 1'b1;
-        end else if (act_rgnt_o && act_rpart_i == PW'(b)) begin
+        end else if (act_rgnt_o && act_re_i[b]) begin
           re    = 1'b1;
           raddr = act_raddr_i;
         end else if (dma_rgnt_o && dma_rpart_i == PW'(b)) begin
@@ -96,8 +92,8 @@ module atoll_spm #(
         end
         we    = 1'b0;
         waddr = act_waddr_i;
-        wdata = act_wdata_i;
-        if (act_wgnt_o && act_wpart_i == PW'(b)) begin
+        wdata = act_wdata_i[8*b +: 8];
+        if (act_we_i[b]) begin
           we = 1'b1;
         end else if (dma_wgnt_o && dma_wpart_i == PW'(b)) begin
           we    = 1'b1;

@@ -280,11 +280,20 @@ static const struct busy_case {
 	{ "DMA_OUT 512", mk_dma_out, 537, 6 },
 	{ "LDW 4 x 3", mk_ldw, 8, 8 },
 	{ "MM 7 positions", mk_mm, 25, 6 },
-	{ "ACT PSUM, PP, 8 x 32", mk_act_pp, 2424, 10 },
-	{ "ACT int32 -> int32, 2 x 15", mk_act_i32, 452, 9 },
-	{ "ADD 3 x 10", mk_add, 393, 12 },
-	{ "POOL max 3 x 20, padded 3x3", mk_pool_max, 1119, 8 },
-	{ "POOL avg 2 x 20, padded 3x3", mk_pool_avg, 2330, 8 },
+	/* the lanes run all partitions of a position at once: INIT, 12
+	 * PP reads, one position per cycle, the last write: 1 + 12 + 32 + 2
+	 */
+	{ "ACT PSUM, PP, 8 x 32", mk_act_pp, 47, 10 },
+	/* 4 reads and 4 writes per position: 1 + 4 + 14 * 4 + 1 + 4 */
+	{ "ACT int32 -> int32, 2 x 15", mk_act_i32, 66, 9 },
+	/* A and B reads per position: 1 + 2 + 9 * 2 + 2 */
+	{ "ADD 3 x 10", mk_add, 23, 12 },
+	/* one cycle per tap, inside or not: 1 + 9 * 20 + 2 */
+	{ "POOL max 3 x 20, padded 3x3", mk_pool_max, 183, 8 },
+	/* 12 of the 20 outputs have a tap inside and wait 67 cycles for
+	 * the divider, the last one among them
+	 */
+	{ "POOL avg 2 x 20, padded 3x3", mk_pool_avg, 879, 8 },
 	{ "SIGNAL", mk_signal, 0, 0 },
 };
 
@@ -550,6 +559,90 @@ static int fetches_delay_dma_in(void)
 	return 0;
 }
 
+/* An ACT of 16 x 16 positions over 8 partitions, SPM int8 source at
+ * 0x800 ("st" 3) or PSUM ("st" 0), uint8 destination at 0x400: busy
+ * 1 + 1 + 255 + 1 + 1 = 259.
+ */
+static void act_16x16(struct prog *p, uint32_t st)
+{
+	uint32_t *w = add(p, ATOLL_OP_ACT);
+
+	SET(w, ACT_SRC_TYPE, st);
+	SET(w, ACT_SRC_ADDR, st ? 0x800 : 0);
+	SET(w, ACT_NPARTS, 8);
+	SET(w, ACT_N0, 16);
+	SET(w, ACT_N1, 16);
+	SET(w, ACT_SS0, 1);
+	SET(w, ACT_SS1, 16);
+	SET(w, ACT_DS0, 1);
+	SET(w, ACT_DS1, 16);
+	SET(w, ACT_DST_ADDR, 0x400);
+	SET(w, ACT_MULT, 1);
+	SET(w, ACT_CMAX, 255);
+}
+
+/* The ACT engine reads all its partitions in every cycle of its run,
+ * with priority over DMA-out: a DMA_OUT of 8 x 256 bytes (busy 2073
+ * alone) waits while the ACT reads its 256 positions, 256 cycles (sim:
+ * busy_dma_out 2329, cycles 2370).  With a PSUM source the ACT reads no
+ * SPM and the DMA_OUT is not slowed (sim: 2073, cycles 2114).
+ */
+static int act_reads_stall_dma_out(void)
+{
+	struct prog p = { .n = 0 };
+	atoll_cmd_time t[3];
+	atoll_hwcfg hw;
+	static const uint32_t src[] = { 3, 0 };
+	uint32_t *w, st;
+	uint64_t c;
+	size_t k;
+
+	hw_default(&hw);
+	for (k = 0; k < sizeof(src) / sizeof(src[0]); k++) {
+		st = src[k];
+		p.n = 0;
+		w = dma(&p, ATOLL_OP_DMA_OUT, 0, 256);
+		SET(w, DMA_COUNT1, 8);
+		SET(w, DMA_DRAM_STRIDE1, 256);
+		SET(w, DMA_PART_STRIDE1, 1);
+		act_16x16(&p, st);
+		end(&p);
+		CHECK(timeline(&p, &hw, t, &c) == 0);
+		CHECK(t[1].done - t[1].start - 1 == 259);
+		CHECK(t[0].done - t[0].start - 1 == (st ? 2329 : 2073));
+		CHECK(c == (st ? 2370 : 2114));
+	}
+	return 0;
+}
+
+/* The ACT engine's writes have priority over DMA-in's, and device memory
+ * answers reads in order: a DMA_IN of 8 bytes into partition 0 while an
+ * ACT writes partitions 0..7 gets its data at 74 but writes only when
+ * the ACT is done (q = 303, busy 258), and the read data of every fetch
+ * sent after its read wait behind it, so the 12 SIGNALs behind take
+ * until 465 (sim: 465; 312 if the fetches were not held up).
+ */
+static int act_writes_hold_fetch(void)
+{
+	struct prog p = { .n = 0 };
+	atoll_cmd_time t[16];
+	atoll_hwcfg hw;
+	uint64_t c;
+	int i;
+
+	hw_default(&hw);
+	act_16x16(&p, 0);
+	dma(&p, ATOLL_OP_DMA_IN, 0, 8);
+	for (i = 0; i < 12; i++)
+		sem(&p, ATOLL_OP_SIGNAL, 1, 0, 0);
+	end(&p);
+	CHECK(timeline(&p, &hw, t, &c) == 0);
+	CHECK(t[1].start == 53 && t[1].done == 312);
+	CHECK(t[4].take == 312);
+	CHECK(c == 465);
+	return 0;
+}
+
 /* No END, or a WAIT no SIGNAL releases: no prediction. */
 static int no_prediction(void)
 {
@@ -649,6 +742,9 @@ static const struct test_case cases[] = {
 	{ "a full queue blocks dispatch", queue_full_blocks },
 	{ "PE reads stall DMA_OUT reads", pe_reads_stall_dma_out },
 	{ "command fetches delay DMA_IN reads", fetches_delay_dma_in },
+	{ "ACT reads stall DMA_OUT reads", act_reads_stall_dma_out },
+	{ "ACT writes stall DMA_IN, which holds fetches up",
+		act_writes_hold_fetch },
 	{ "no END or a deadlock: no prediction", no_prediction },
 	{ "group cycles sum to the total", groups_sum_to_total },
 	{ "deadlock: groups carry no cycles", groups_without_prediction },

@@ -1145,8 +1145,8 @@ MODEL_TEST(t_pool_signed_pad, 4)
  * DMA-in: DMA_IN 9..19 (8 + 16/8), SIGNAL 19..20: s0 at 20.
  * PE: WAIT 27..28, LDW 36..40 (2 + 2), MM 45..65 (4 + 8 + 8),
  *     SIGNAL 65..66: s1 at 66.
- * ACT: WAIT ready 63, s1 at 66: stall 3, 66..67; ACT 72..77
- *      (ceil(8/8) + 4); SIGNAL 81..82: s2 at 82.
+ * ACT: WAIT ready 63, s1 at 66: stall 3, 66..67; ACT 72..80
+ *      (4 positions + 4); SIGNAL 81..82: s2 at 82.
  * DMA-out: WAIT 90..91, DMA_OUT 99..108 (8 + 8/8).
  *
  * Data: SPM[p][0..1] weights, SPM[0][2..3] zero points (1, 2),
@@ -1186,7 +1186,7 @@ MODEL_TEST(t_counters_exact, 4)
 		[ATOLL_CNT_BUSY_DMAIN] = 11,
 		[ATOLL_CNT_BUSY_DMAOUT] = 10,
 		[ATOLL_CNT_BUSY_PE] = 26,
-		[ATOLL_CNT_BUSY_ACT] = 7,
+		[ATOLL_CNT_BUSY_ACT] = 10,
 		[ATOLL_CNT_STALL_ACT] = 3,
 	};
 	struct prog p = { .n = 0 };

@@ -1,0 +1,263 @@
+/*
+ * The compiler's per-command busy cycles (compiler/predict.c,
+ * atoll_predict_busy; docs/traffic.md, "Compiler cycle prediction")
+ * against the Verilator model of rtl/: each ACT, ADD and POOL of the
+ * table runs alone on the sim (latency 20, as the sim backend) and its
+ * busy_act counter must equal the prediction exactly; the whole run's
+ * cycles must equal atoll_predict_timeline.  Written when the ACT engine
+ * became lane-parallel (one lane per partition), so that a change of its
+ * pipeline shows up here and not only as a drift of model predictions.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "atoll_isa.h"
+#include "harness.h"
+#include "hwcfg.h"
+#include "hwsim.h"
+#include "predict.h"
+
+#define SET(w, f, v) ATOLL_SET(w, ATOLL_##f, v)
+#define SIM_DRAM (1u << 20)
+#define CMD_BASE 0x1000u
+
+static void act(uint32_t *w, uint32_t st, uint32_t dt, uint32_t pp,
+	uint32_t np, uint32_t n0, uint32_t n1)
+{
+	w[0] = ATOLL_OP_ACT;
+	SET(w, ACT_SRC_TYPE, st);
+	SET(w, ACT_DST_TYPE, dt);
+	SET(w, ACT_PP, pp);
+	SET(w, ACT_NPARTS, np);
+	SET(w, ACT_N0, n0);
+	SET(w, ACT_N1, n1);
+	SET(w, ACT_SS0, 1);
+	SET(w, ACT_SS1, n0);
+	SET(w, ACT_DS0, 1);
+	SET(w, ACT_DS1, n0);
+	SET(w, ACT_DST_ADDR, 0x400);
+	SET(w, ACT_PARAM_ADDR, 0x800);
+	SET(w, ACT_MULT, 1 << 20);
+	SET(w, ACT_SHIFT, 20);
+	SET(w, ACT_CMIN, (uint32_t) -128);
+	SET(w, ACT_CMAX, 255);
+}
+
+static void mk_act_psum(uint32_t *w)
+{
+	act(w, 0, 0, 0, 8, 16, 4);
+}
+
+static void mk_act_pp(uint32_t *w)
+{
+	act(w, 0, 0, 1, 8, 32, 1);
+}
+
+static void mk_act_i8(uint32_t *w)
+{
+	act(w, 3, 1, 0, 5, 7, 3);
+}
+
+static void mk_act_i8_i32(uint32_t *w)
+{
+	act(w, 2, 2, 0, 3, 9, 2);
+}
+
+static void mk_act_i32_i8(uint32_t *w)
+{
+	act(w, 1, 0, 0, 4, 6, 2);
+}
+
+static void mk_act_i32(uint32_t *w)
+{
+	act(w, 1, 2, 0, 2, 5, 3);
+}
+
+static void mk_act_one(uint32_t *w)
+{
+	act(w, 0, 0, 0, 1, 1, 1);
+}
+
+static void mk_add(uint32_t *w)
+{
+	w[0] = ATOLL_OP_ADD;
+	SET(w, ADD_NPARTS, 3);
+	SET(w, ADD_N0, 5);
+	SET(w, ADD_N1, 2);
+	SET(w, ADD_AS0, 1);
+	SET(w, ADD_AS1, 5);
+	SET(w, ADD_B_ADDR, 0x100);
+	SET(w, ADD_BS0, 1);
+	SET(w, ADD_BS1, 5);
+	SET(w, ADD_DST_ADDR, 0x200);
+	SET(w, ADD_DS0, 1);
+	SET(w, ADD_DS1, 5);
+	SET(w, ADD_CMAX, 255);
+}
+
+static void mk_add_big(uint32_t *w)
+{
+	mk_add(w);
+	SET(w, ADD_NPARTS, 8);
+	SET(w, ADD_N0, 40);
+	SET(w, ADD_N1, 3);
+	SET(w, ADD_AS1, 40);
+	SET(w, ADD_BS1, 40);
+	SET(w, ADD_DS1, 40);
+}
+
+static void pool(uint32_t *w, uint32_t np, uint32_t avg, uint32_t pad)
+{
+	w[0] = ATOLL_OP_POOL;
+	SET(w, POOL_NPARTS, np);
+	SET(w, POOL_AVG, avg);
+	SET(w, POOL_COUNT_PAD, pad);
+	SET(w, POOL_N0, 5);
+	SET(w, POOL_N1, 4);
+	SET(w, POOL_H, 8);
+	SET(w, POOL_W, 8);
+	SET(w, POOL_PITCH, 8);
+	SET(w, POOL_KH, 3);
+	SET(w, POOL_KW, 3);
+	SET(w, POOL_DY, 2);
+	SET(w, POOL_DX, 1);
+	SET(w, POOL_SY, 2);
+	SET(w, POOL_SX, 3);
+	SET(w, POOL_Y0, (uint32_t) -3);
+	SET(w, POOL_X0, (uint32_t) -4);
+	SET(w, POOL_DST_ADDR, 0x400);
+	SET(w, POOL_DS0, 1);
+	SET(w, POOL_DS1, 5);
+	SET(w, POOL_MULT, 1);
+	SET(w, POOL_CMAX, 255);
+}
+
+static void mk_pool_max(uint32_t *w)
+{
+	pool(w, 3, 0, 0);
+}
+
+static void mk_pool_avg(uint32_t *w)
+{
+	pool(w, 2, 1, 0);
+}
+
+static void mk_pool_avg_pad(uint32_t *w)
+{
+	pool(w, 8, 1, 1);
+}
+
+static void mk_pool_2x2(uint32_t *w)
+{
+	pool(w, 8, 0, 0);
+	SET(w, POOL_KH, 2);
+	SET(w, POOL_KW, 2);
+	SET(w, POOL_DY, 1);
+	SET(w, POOL_SY, 2);
+	SET(w, POOL_SX, 2);
+	SET(w, POOL_Y0, 0);
+	SET(w, POOL_X0, 0);
+	SET(w, POOL_N0, 4);
+}
+
+static const struct busy_case {
+	const char *name;
+	void (*make)(uint32_t *w);
+} busy_cases[] = {
+	{ "ACT PSUM -> uint8, 8 x 64", mk_act_psum },
+	{ "ACT PSUM, PP, 8 x 32", mk_act_pp },
+	{ "ACT int8 -> int8, 5 x 21", mk_act_i8 },
+	{ "ACT uint8 -> int32, 3 x 18", mk_act_i8_i32 },
+	{ "ACT int32 -> uint8, 4 x 12", mk_act_i32_i8 },
+	{ "ACT int32 -> int32, 2 x 15", mk_act_i32 },
+	{ "ACT one element", mk_act_one },
+	{ "ADD 3 x 10", mk_add },
+	{ "ADD 8 x 120", mk_add_big },
+	{ "POOL max 3 x 20, padded 3x3", mk_pool_max },
+	{ "POOL avg 2 x 20, padded 3x3", mk_pool_avg },
+	{ "POOL avg count_pad 8 x 20, 3x3", mk_pool_avg_pad },
+	{ "POOL max 8 x 16, 2x2", mk_pool_2x2 },
+};
+
+/* Run the stream "w" (n commands) alone on "h"; counters into "cnt". */
+static int sim_stream(atoll_hwsim *h, const uint32_t (*w)[ATOLL_CMD_WORDS],
+	uint32_t n, uint64_t *cnt)
+{
+	uint8_t buf[ATOLL_CMD_BYTES];
+	uint32_t i, j, k, err, lo, hi;
+
+	for (i = 0; i < n; i++) {
+		for (j = 0; j < ATOLL_CMD_WORDS; j++)
+			for (k = 0; k < 4; k++)
+				buf[4 * j + k] = (uint8_t) (w[i][j] >> (8 * k));
+		if (atoll_hwsim_mem_write(h, CMD_BASE + ATOLL_CMD_BYTES * i,
+		    buf, sizeof(buf)))
+			return -1;
+	}
+	if (atoll_hwsim_csr_write(h, ATOLL_CSR_CMD_BASE, CMD_BASE) ||
+	    atoll_hwsim_csr_write(h, ATOLL_CSR_CMD_COUNT, n) ||
+	    atoll_hwsim_csr_write(h, ATOLL_CSR_WIN_LO, 0) ||
+	    atoll_hwsim_csr_write(h, ATOLL_CSR_WIN_HI, SIM_DRAM) ||
+	    atoll_hwsim_csr_write(h, ATOLL_CSR_CTRL, 1))
+		return -1;
+	if (atoll_hwsim_run(h, 10000000, NULL) != ATOLL_HWSIM_DONE)
+		return -1;
+	if (atoll_hwsim_csr_read(h, ATOLL_CSR_ERROR, &err) || err)
+		return -1;
+	for (i = 0; i < ATOLL_CNT_COUNT; i++) {
+		if (atoll_hwsim_csr_read(h, ATOLL_CSR_COUNTERS + 8 * i, &lo) ||
+		    atoll_hwsim_csr_read(h, ATOLL_CSR_COUNTERS + 8 * i + 4,
+			&hi))
+			return -1;
+		cnt[i] = (uint64_t) hi << 32 | lo;
+	}
+	return 0;
+}
+
+static int busy_table(void)
+{
+	uint32_t w[2][ATOLL_CMD_WORDS];
+	uint64_t cnt[ATOLL_CNT_COUNT], busy, cycles;
+	atoll_hwcfg hw;
+	atoll_hwsim *h;
+	size_t i;
+	int bad = 0;
+
+	atoll_hwcfg_default(&hw);
+	h = atoll_hwsim_create(NULL, SIM_DRAM, ATOLL_PRED_MEM_LATENCY, 0);
+	CHECK(h);
+	for (i = 0; i < sizeof(busy_cases) / sizeof(busy_cases[0]); i++) {
+		memset(w, 0, sizeof(w));
+		busy_cases[i].make(w[0]);
+		w[1][0] = ATOLL_OP_END;
+		busy = atoll_predict_busy(w[0], &hw);
+		if (sim_stream(h, (const uint32_t (*)[ATOLL_CMD_WORDS]) w, 2,
+		    cnt) < 0 || atoll_predict_timeline(&w[0][0], 2, &hw, NULL,
+		    &cycles) < 0) {
+			fprintf(stderr, "  %s: run failed\n",
+				busy_cases[i].name);
+			bad = 1;
+			continue;
+		}
+		if (cnt[ATOLL_CNT_BUSY_ACT] != busy ||
+		    cnt[ATOLL_CNT_CYCLES] != cycles) {
+			fprintf(stderr, "  %s: sim busy %llu cycles %llu, "
+				"predicted busy %llu cycles %llu\n",
+				busy_cases[i].name,
+				(unsigned long long) cnt[ATOLL_CNT_BUSY_ACT],
+				(unsigned long long) cnt[ATOLL_CNT_CYCLES],
+				(unsigned long long) busy,
+				(unsigned long long) cycles);
+			bad = 1;
+		}
+	}
+	atoll_hwsim_free(h);
+	return bad;
+}
+
+static const struct test_case cases[] = {
+	{ "ACT/ADD/POOL busy cycles: predicted = sim", busy_table },
+};
+
+TEST_MAIN(cases)
