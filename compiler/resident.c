@@ -455,11 +455,27 @@ static int is_conv(const atoll_node *n)
 	return is_op(n, "QLinearConv") || is_op(n, "ConvInteger");
 }
 
+/* Does operand "k" of node "c" read it through a 4-D strided view of
+ * the tensor's own shape (so that it can read a view in place)?
+ */
+static int reads_views(const atoll_node *c, int k)
+{
+	if (is_conv(c) || is_op(c, "Transpose") || is_op(c, "Slice") ||
+	    is_op(c, "Pad") || is_op(c, "QLinearActivation") ||
+	    is_op(c, "QLinearMaxPool") || is_op(c, "MaxPool") ||
+	    is_op(c, "QLinearAveragePool") ||
+	    is_op(c, "QLinearGlobalAveragePool"))
+		return k == 0;
+	if (is_op(c, "QLinearAdd"))
+		return k == 0 || k == 3;
+	return is_op(c, "Concat");	/* a copying Concat (not an alias) */
+}
+
 /* Can the output "y" of Transpose/Slice/Pad node "n" be a view, read in
  * place by every consumer?  Non-padded views feed convolutions (input
- * 0) and other Transpose/Slice/Pad nodes (which read through strides
- * too); a Pad view feeds only convolutions whose input zero point is the
- * pad value, which then pad as part of the convolution.
+ * 0), vector operators and copying layout operators, which all read
+ * through strides; a Pad view feeds only convolutions whose input zero
+ * point is the pad value, which then pad as part of the convolution.
  */
 static int view_ok(struct planner *pl, const atoll_node *n, int y)
 {
@@ -481,12 +497,11 @@ static int view_ok(struct planner *pl, const atoll_node *n, int y)
 			if (c->inputs[k] != y)
 				continue;
 			uses++;
-			if (k != 0 || pl->p->alias_node[i])
+			if (pl->p->alias_node[i] || (pad && k != 0))
 				return 0;
 			if (pad ? !(is_conv(c) && pad_fill(g, n) >= 0 &&
 				    pad_fill(g, n) == conv_xzp(g, c)) :
-			    !(is_conv(c) || is_op(c, "Transpose") ||
-			      is_op(c, "Slice") || is_op(c, "Pad")))
+			    !reads_views(c, k))
 				return 0;
 		}
 	return uses > 0;

@@ -3215,20 +3215,22 @@ static int gen_ops_uint8(const char *outdir)
 /* bcast_requant: broadcasting Adds and a requantisation on its own, in
  * QDQ form: [1, 3, 6, 6] -> conv3x3 16 + Relu "s" -> GlobalAveragePool
  * "g" [1, 16, 1, 1] -> Add(s, g) + Relu (broadcast over height and
- * width) -> conv1x1 1 "p" [1, 1, 6, 6] -> Add(a1, p) (broadcast over
- * channels) -> DequantizeLinear -> QuantizeLinear to another scale and
- * zero point -> conv1x1 8.
+ * width) -> conv1x1 1 "p" [1, 1, 6, 6]; Add(Transpose(a1, [0, 1, 3, 2]),
+ * p) (broadcast over channels) -> DequantizeLinear -> QuantizeLinear to
+ * another scale and zero point -> conv1x1 8.
  */
 static int gen_bcast_requant(const char *outdir)
 {
 	int64_t dims[4] = { 1, 3, 6, 6 };
 	struct model m;
-	struct qt x, st, g, a1, p, a2, rq, out;
+	static const int64_t perm[4] = { 0, 1, 3, 2 };
+	struct qt x, st, g, a1, p, tr, a2, rq, out;
 	int r;
 
 	memset(&g, 0, sizeof(g));
 	memset(&a1, 0, sizeof(a1));
 	memset(&p, 0, sizeof(p));
+	memset(&tr, 0, sizeof(tr));
 	memset(&a2, 0, sizeof(a2));
 	memset(&rq, 0, sizeof(rq));
 	memset(&out, 0, sizeof(out));
@@ -3242,7 +3244,9 @@ static int gen_bcast_requant(const char *outdir)
 	if (r == 0)
 		r = conv_layer(&m, "p", &a1, 1, 1, 1, 1, &act_none, 1.0, &p);
 	if (r == 0)
-		r = q_add(&m, "a2", &a1, &p, &act_none, &a2);
+		r = q_transpose(&m, "tr", &a1, perm, LAY_QDQ, &tr);
+	if (r == 0)
+		r = q_add(&m, "a2", &tr, &p, &act_none, &a2);
 	if (r == 0)
 		r = q_requant(&m, "rq", &a2, a2.s * 1.37f, a2.z > 240 ?
 			a2.z - 9 : a2.z + 9, &rq);
@@ -3256,6 +3260,7 @@ static int gen_bcast_requant(const char *outdir)
 	qt_clear(&g);
 	qt_clear(&a1);
 	qt_clear(&p);
+	qt_clear(&tr);
 	qt_clear(&a2);
 	qt_clear(&rq);
 	qt_clear(&out);
