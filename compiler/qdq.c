@@ -485,13 +485,10 @@ static void swap_names(atoll_graph *g, int a, int b)
 /* Emit an Identity node "src" -> "y" reading "x": a device copy, for a
  * quantised tensor that must exist both as an input and as an output.
  */
-static int emit_identity(struct qdq *c, const atoll_node *src, int x, int y)
+static void drop_attrs(atoll_node *e)
 {
-	atoll_node *e = emit(c, src, "Identity", "", &x, 1, y);
 	int i;
 
-	if (!e)
-		return -1;
 	for (i = 0; i < e->nattrs; i++) {
 		free(e->attrs[i].name);
 		free(e->attrs[i].ints);
@@ -499,6 +496,15 @@ static int emit_identity(struct qdq *c, const atoll_node *src, int x, int y)
 		free(e->attrs[i].s);
 	}
 	e->nattrs = 0;
+}
+
+static int emit_identity(struct qdq *c, const atoll_node *src, int x, int y)
+{
+	atoll_node *e = emit(c, src, "Identity", "", &x, 1, y);
+
+	if (!e)
+		return -1;
+	drop_attrs(e);
 	return 0;
 }
 
@@ -602,7 +608,6 @@ static int requantize(struct qdq *c, int ni, const struct qval *a)
 	const atoll_node *n = &g->nodes[ni];
 	int in[5] = { a->q, a->s, a->z, in_at(n, 1), in_at(n, 2) };
 	atoll_node *e;
-	int i;
 
 	if (isnan(const_f(g, a->s)) || isnan(const_f(g, in[3])) ||
 	    atoll_tensor_numel(&g->tensors[a->s]) != 1 ||
@@ -620,13 +625,7 @@ static int requantize(struct qdq *c, int ni, const struct qval *a)
 	e = emit(c, n, "QLinearActivation", "atoll", in, 5, n->outputs[0]);
 	if (!e)
 		return -1;
-	for (i = 0; i < e->nattrs; i++) {
-		free(e->attrs[i].name);
-		free(e->attrs[i].ints);
-		free(e->attrs[i].floats);
-		free(e->attrs[i].s);
-	}
-	e->nattrs = 0;
+	drop_attrs(e);
 	return 0;
 }
 
@@ -744,7 +743,7 @@ static void count_users(struct qdq *c)
 
 static void nodes_free(atoll_node *nodes, int n)
 {
-	int i, k;
+	int i;
 
 	if (!nodes)
 		return;
@@ -754,12 +753,8 @@ static void nodes_free(atoll_node *nodes, int n)
 		free(nodes[i].domain);
 		free(nodes[i].inputs);
 		free(nodes[i].outputs);
-		for (k = 0; nodes[i].attrs && k < nodes[i].nattrs; k++) {
-			free(nodes[i].attrs[k].name);
-			free(nodes[i].attrs[k].ints);
-			free(nodes[i].attrs[k].floats);
-			free(nodes[i].attrs[k].s);
-		}
+		if (nodes[i].attrs)
+			drop_attrs(&nodes[i]);
 		free(nodes[i].attrs);
 	}
 	free(nodes);
