@@ -477,6 +477,25 @@ static int reads_views(const atoll_node *c, int k)
  * through strides; a Pad view feeds only convolutions whose input zero
  * point is the pad value, which then pad as part of the convolution.
  */
+/* Slice "n" has constant steps that are all positive (or none). */
+static int positive_steps(const atoll_graph *g, const atoll_node *n)
+{
+	const atoll_tensor *st = n->ninputs > 4 && n->inputs[4] >= 0 ?
+		&g->tensors[n->inputs[4]] : NULL;
+	int64_t k, v;
+
+	if (!st)
+		return 1;
+	if (!st->data || st->dtype != ATOLL_DT_INT64)
+		return 0;
+	for (k = 0; k < atoll_tensor_numel(st); k++) {
+		memcpy(&v, (const char *) st->data + 8 * k, 8);
+		if (v <= 0)
+			return 0;
+	}
+	return 1;
+}
+
 static int view_ok(struct planner *pl, const atoll_node *n, int y)
 {
 	const atoll_graph *g = pl->g;
@@ -485,7 +504,8 @@ static int view_ok(struct planner *pl, const atoll_node *n, int y)
 
 	if (!is_q8(t) || t->is_output || t->is_input || t->rank != 4 ||
 	    g->tensors[x].rank != 4 || g->tensors[x].data ||
-	    pl->p->t[x].keep == ATOLL_KEEP_SPM || pl->p->t[y].keep)
+	    pl->p->t[x].keep == ATOLL_KEEP_SPM || pl->p->t[y].keep ||
+	    (is_op(n, "Slice") && !positive_steps(g, n)))
 		return 0;
 	for (i = 0; i < g->ntensors; i++)
 		if (i != y && find(pl, i) == y)
