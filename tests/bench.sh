@@ -7,12 +7,17 @@
 #     the command count, the predicted DRAM traffic and the compulsory
 #     traffic of the --report JSON.
 #  2. The small generated models (BUILD/models, as t_models.sh makes
-#     them) compiled at -O0 and -O2 and run on ref: DRAM traffic
+#     them) compiled at -O0 and -O2 and run on sim (the Verilator model;
+#     BENCH_BACKEND=ref for the functional model): DRAM traffic
 #     (predicted and measured, and against the compulsory traffic), the
-#     optimiser's load/store pairs when the report has them, DMA commands
-#     and their mean size, cycles; one side-by-side table per model.
+#     optimiser's load/store pairs and remaining copies, DMA commands and
+#     their mean size, cycles (predicted and measured) and PE utilisation
+#     (MACs / (cycles x rows x cols)); one side-by-side table per model.
 #
 #   bench.sh BUILD
+#
+# BENCH_PARTS (default "large small rtl") picks the parts to run; rtl is
+# tests/bench_rtl.sh.
 #
 # A failing compile or run prints its error and the benchmark goes on;
 # the exit status is 1 if anything failed.  Time and memory come from
@@ -99,10 +104,20 @@ fresh() {
 	fi
 }
 
+# want PART: is PART in BENCH_PARTS?
+want() {
+	case " ${BENCH_PARTS:-large small rtl} " in
+	*" $1 "*) return 0 ;;
+	*) return 1 ;;
+	esac
+}
+
 # ---- 1. Full-size models: compile time and memory ----------------------
 
-echo "== compile time, full-size models (target ${target_s} s)"
-if fresh "$large" --large "$large"; then
+want large && echo "== compile time, full-size models (target ${target_s} s)"
+if ! want large; then
+	:
+elif fresh "$large" --large "$large"; then
 	printf '%-10s %-4s %8s %9s %9s %14s %14s  %s\n' model opt seconds \
 		"peak MiB" commands "pred dram B" "compulsory B" target
 	for dir in "$large"/*/; do
@@ -157,7 +172,7 @@ small_run() {
 	first=$("$io" "$2/model.onnx" | awk '$1 == "input" { print $2; exit }')
 	if ! "$atoll" compile "$2/model.onnx" -o "$tmp/$1$3.atb" "$3" \
 			--report "$c" >"$log" 2>&1 ||
-	   ! "$atoll" run "$tmp/$1$3.atb" --backend ref \
+	   ! "$atoll" run "$tmp/$1$3.atb" --backend "$backend" \
 			--input "$first=$2/test_data_set_0/input_0.pb" \
 			--report "$r" >>"$log" 2>&1; then
 		echo "  $1 $3 failed:"
@@ -174,9 +189,15 @@ opt_key() {
 	echo "$v"
 }
 
-echo
-echo "== small models on ref, -O0 vs -O2"
-if fresh "$small" "$small"; then
+backend=${BENCH_BACKEND:-sim}
+cfg="$(dirname "$0")/../firmware/config/default.cfg"
+pes=$(awk '$1 == "rows" || $1 == "cols" { p = (p ? p : 1) * $3 }
+	END { print p }' "$cfg")
+want small && echo
+want small && echo "== small models on $backend, -O0 vs -O2 ($pes PEs)"
+if ! want small; then
+	:
+elif fresh "$small" "$small"; then
 	for dir in "$small"/*/; do
 		dir=${dir%/}; name=$(basename "$dir")
 		for opt in -O0 -O2; do
@@ -203,15 +224,35 @@ if fresh "$small" "$small"; then
 		row "load_store_pairs_eliminated" \
 			"$(opt_key "$name" -O0 load_store_pairs_eliminated)" \
 			"$(opt_key "$name" -O2 load_store_pairs_eliminated)"
+		for k in offchip_copies offchip_copy_bytes onchip_copies \
+			onchip_copy_bytes; do
+			row "$k" "$(opt_key "$name" -O0 $k)" \
+				"$(opt_key "$name" -O2 $k)"
+		done
 		row "dma_commands" "$d0" "$d2"
 		row "mean bytes per DMA" \
 			"$(ratio %.1f "$m0" "$d0")" \
 			"$(ratio %.1f "$m2" "$d2")"
-		row "cycles" "$(jget "$r0" .measured.cycles)" \
-			"$(jget "$r2" .measured.cycles)"
+		y0=$(jget "$r0" .measured.cycles)
+		y2=$(jget "$r2" .measured.cycles)
+		row "cycles predicted" "$(jget "$c0" .predicted.cycles)" \
+			"$(jget "$c2" .predicted.cycles)"
+		row "cycles measured" "$y0" "$y2"
+		row "prediction error %" \
+			"$(calc 'printf "%+.3f", (a - b) * 100 / b' \
+			"$(jget "$c0" .predicted.cycles)" "$y0")" \
+			"$(calc 'printf "%+.3f", (a - b) * 100 / b' \
+			"$(jget "$c2" .predicted.cycles)" "$y2")"
+		row "PE utilisation %" \
+			"$(calc "printf \"%.2f\", a * 100 / (b * $pes)" \
+			"$(jget "$r0" .measured.macs)" "$y0")" \
+			"$(calc "printf \"%.2f\", a * 100 / (b * $pes)" \
+			"$(jget "$r2" .measured.macs)" "$y2")"
 	done
 else
 	status=1
 fi
-sh "$(dirname "$0")/bench_rtl.sh" "$build" || status=1
+if want rtl; then
+	sh "$(dirname "$0")/bench_rtl.sh" "$build" || status=1
+fi
 exit $status
