@@ -35,7 +35,9 @@
  * (QLinearConv, MaxPool, Transpose, Slice, Pad, Concat straight on the
  * uint8 tensors); bcast_requant has broadcasting Adds (over height and
  * width, and over channels) and a DequantizeLinear -> QuantizeLinear
- * requantisation on its own.
+ * requantisation on its own; layout_fuzz0 .. layout_fuzz11 are random
+ * chains of layout operators between two convolutions (the environment
+ * variable FUZZ_N asks for another number of them, for stress runs).
  *
  * Expected outputs come from the reference below, which implements the
  * integer semantics of docs/qsemantics.md: scale ratios in float32, then
@@ -3268,10 +3270,139 @@ static int gen_bcast_requant(const char *outdir)
 	return r;
 }
 
+/* layout_fuzz<k>: a convolution, a random chain of two to five layout
+ * operators (Transpose with a random permutation of C, H and W; Slice on
+ * a random axis with step 1 or 2; Pad on H and W; Concat of the tensor
+ * with itself or with its Relu (same quantisation) on a random axis;
+ * Reshape that swaps nothing but merges and splits H), each written
+ * directly, through QuantizeLinear -> DequantizeLinear of the same
+ * initializers, or of new ones of equal value; then a convolution.  The
+ * structure comes from a generator seeded by the name, so the compiler's
+ * aliases, views and in-place concatenations meet shapes no hand-written
+ * model has.
+ */
+static int fuzz_layout_op(struct model *m, struct rng *rg, int j,
+	struct qt *x, struct qt *y)
+{
+	static const int64_t perms[5][4] = { { 0, 1, 3, 2 }, { 0, 2, 1, 3 },
+		{ 0, 2, 3, 1 }, { 0, 3, 1, 2 }, { 0, 3, 2, 1 } };
+	enum lay_q lq = (enum lay_q) rng_int(rg, 0, 2);
+	const int64_t *d = x->v->dims;
+	char nm[NAME_LEN];
+	struct slice_spec sl;
+	struct qt relu;
+	int64_t pads[8] = { 0 }, rd[4];
+	struct qt *pair[2];
+	int kind = rng_int(rg, 0, 4), a, r;
+
+	name_make(nm, "op%d", j);
+	switch (kind) {
+	case 0:
+		return q_transpose(m, nm, x, perms[rng_int(rg, 0, 4)], lq, y);
+	case 1:
+		memset(&sl, 0, sizeof(sl));
+		a = rng_int(rg, 1, 3);
+		if (d[a] < 2)
+			return q_transpose(m, nm, x, perms[0], lq, y);
+		sl.n = 1;
+		sl.axes[0] = a;
+		sl.starts[0] = rng_int(rg, 0, (int32_t) d[a] / 2);
+		sl.ends[0] = rng_int(rg, (int32_t) sl.starts[0] + 1,
+			(int32_t) d[a]);
+		sl.steps[0] = rng_int(rg, 1, 2);
+		return q_slice(m, nm, x, &sl, lq, y);
+	case 2:
+		pads[2] = rng_int(rg, 0, 2);
+		pads[3] = rng_int(rg, 0, 2);
+		pads[6] = rng_int(rg, 0, 2);
+		pads[7] = rng_int(rg, 0, 2);
+		return q_pad(m, nm, x, pads, lq, y);
+	case 3:
+		memset(&relu, 0, sizeof(relu));
+		pair[0] = x;
+		pair[1] = x;
+		if (rng_int(rg, 0, 1)) {
+			r = q_act(m, name_make(nm, "op%d.relu", j), x,
+				&act_relu, x, &relu);
+			if (r < 0)
+				return r;
+			pair[1] = &relu;
+		}
+		r = q_concat(m, name_make(nm, "op%d", j), pair, 2,
+			rng_int(rg, 1, 3), lq, y);
+		qt_clear(&relu);
+		return r;
+	default:
+		if (d[2] % 2) {
+			rd[0] = d[0];
+			rd[1] = d[1] * d[2];
+			rd[2] = d[3];
+			return q_reshape(m, nm, x, 3, rd, lq, y) < 0 ? -1 :
+				0;
+		}
+		rd[0] = d[0];
+		rd[1] = d[1];
+		rd[2] = 2;
+		rd[3] = d[2] * d[3] / 2;
+		return q_reshape(m, nm, x, 4, rd, lq, y);
+	}
+}
+
+static int gen_layout_fuzz(const char *outdir, int k)
+{
+	char name[NAME_LEN], nm[NAME_LEN];
+	int64_t dims[4];
+	struct model m;
+	struct rng rg;
+	struct qt x, t[7], out;
+	int r, j, n, cur = 0;
+
+	name_make(name, "layout_fuzz%d", k);
+	rng_seed(&rg, "layout_fuzz", name);
+	dims[0] = 1;
+	dims[1] = rng_int(&rg, 2, 6);
+	dims[2] = rng_int(&rg, 4, 9);
+	dims[3] = rng_int(&rg, 4, 9);
+	memset(t, 0, sizeof(t));
+	memset(&out, 0, sizeof(out));
+	model_init(&m, name, name, 0);
+	q_input(&m, input_rand(&m, 4, dims), &x);
+	r = conv_layer(&m, "conv1", &x, rng_int(&rg, 3, 12),
+		rng_int(&rg, 0, 1) ? 3 : 1, 1, 1, &act_relu, 1.0, &t[0]);
+	n = rng_int(&rg, 2, 5);
+	for (j = 0; j < n && r == 0; j++) {
+		r = fuzz_layout_op(&m, &rg, j, &t[cur], &t[cur + 1]);
+		cur++;
+		/* back to rank 4 for the next operator */
+		if (r == 0 && t[cur].v->rank != 4) {
+			int64_t d4[4] = { 1, t[cur].v->dims[1], 1,
+				t[cur].v->dims[2] };
+
+			r = q_reshape(&m, name_make(nm, "op%d.r4", j),
+				&t[cur], 4, d4, LAY_DIRECT, &t[cur + 1]);
+			cur++;
+		}
+		if (cur >= 5)
+			break;
+	}
+	if (r == 0)
+		r = conv_layer(&m, "conv2", &t[cur], 6, 3, 1, 1, &act_none,
+			1.0, &out);
+	if (r == 0)
+		r = model_finish(&m, outdir, &out);
+	qt_clear(&x);
+	for (j = 0; j < 7; j++)
+		qt_clear(&t[j]);
+	qt_clear(&out);
+	model_clear(&m);
+	return r;
+}
+
 static int gen_all(const char *outdir)
 {
+	const char *fz = getenv("FUZZ_N");
 	struct qt stem, b1;
-	int fail = 0;
+	int fail = 0, k, fuzz_n = fz && atoi(fz) > 0 ? atoi(fz) : 12;
 
 	memset(&stem, 0, sizeof(stem));
 	memset(&b1, 0, sizeof(b1));
@@ -3288,6 +3419,8 @@ static int gen_all(const char *outdir)
 	fail |= gen_pool_variants(outdir) < 0;
 	fail |= gen_ops_uint8(outdir) < 0;
 	fail |= gen_bcast_requant(outdir) < 0;
+	for (k = 0; k < fuzz_n; k++)
+		fail |= gen_layout_fuzz(outdir, k) < 0;
 	qt_clear(&stem);
 	qt_clear(&b1);
 	return fail;
