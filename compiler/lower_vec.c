@@ -191,10 +191,9 @@ static int view_bcast(struct atoll_lower *L, const atoll_tensor *t,
 		v->s_w = 0;
 	v->h = od[2];
 	v->w = od[3];
-	if (v->res.on && (td[0] != od[0] || td[1] != od[1] ||
-			  td[2] != od[2] || td[3] != od[3]))
-		return lw_fail(L, "a broadcast input cannot be read from the "
-			"scratchpad");
+	if (v->res.on && (td[0] != od[0] || td[1] != od[1]))
+		return lw_fail(L, "an input broadcast over batch or channels "
+			"cannot be read from the scratchpad");
 	return 0;
 }
 

@@ -100,6 +100,16 @@ static int channel_concat(const atoll_node *n)
 }
 
 /* Can operand "k" of node "n" read tensor "t" from the scratchpad? */
+/* "t" is "y" or broadcasts to it over height and width only. */
+static int bcast_hw_only(const atoll_tensor *t, const atoll_tensor *y)
+{
+	int64_t a[4], b[4];
+
+	return canon(t, a) == 0 && canon(y, b) == 0 && a[0] == b[0] &&
+		a[1] == b[1] && (a[2] == b[2] || a[2] == 1) &&
+		(a[3] == b[3] || a[3] == 1);
+}
+
 static int ok_in(const atoll_graph *g, const atoll_node *n, int k,
 	const atoll_tensor *t)
 {
@@ -109,9 +119,9 @@ static int ok_in(const atoll_graph *g, const atoll_node *n, int k,
 		return k == 0 && t->rank == 4;
 	if (is_op(n, "QLinearMatMul") || is_op(n, "MatMulInteger"))
 		return k == 0 && (t->rank == 2 || t->rank == 3);
-	if (is_op(n, "QLinearAdd"))	/* not a broadcast operand */
+	if (is_op(n, "QLinearAdd"))	/* broadcast over H, W at most */
 		return (k == 0 || k == 3) && t->rank == 4 &&
-			same_canon(t, &g->tensors[n->outputs[0]]);
+			bcast_hw_only(t, &g->tensors[n->outputs[0]]);
 	if (is_op(n, "QLinearActivation") || is_op(n, "QLinearMaxPool") ||
 	    is_op(n, "QLinearAveragePool") ||
 	    is_op(n, "QLinearGlobalAveragePool") || is_op(n, "MaxPool"))

@@ -182,13 +182,14 @@ static int fits16(int64_t v, int is_signed)
 static int64_t src_addr(struct vec_gen *g, int k, const int64_t *t,
 	int64_t y, int64_t x, int64_t *pitch)
 {
-	const atoll_res *r = &g->v->in[k].res;
+	const atoll_view *in = &g->v->in[k];
+	const atoll_res *r = &in->res;
 	const atoll_box *b = &g->box[k];
 
-	if (r->on) {
-		*pitch = r->pitch;
-		return r->base + t[0] * r->s_n + t[1] * r->tile + y * r->pitch +
-			x;
+	if (r->on) {		/* stride 0: broadcast over H or W */
+		*pitch = in->s_h ? r->pitch : 0;
+		return r->base + t[0] * r->s_n + t[1] * r->tile + y * *pitch +
+			(in->s_w ? x : 0);
 	}
 	*pitch = atoll_box_extent(b, 3);
 	return g->slot[k] + (y - b->lo[2]) * *pitch + (x - b->lo[3]);
@@ -255,9 +256,9 @@ static int cmd_add(struct vec_gen *g, const int64_t *t, uint32_t *w)
 	ATOLL_SET(w, ATOLL_ADD_DST_ADDR, dst_addr(g, t, &dp));
 	ATOLL_SET(w, ATOLL_ADD_N0, atoll_box_extent(o, 3));
 	ATOLL_SET(w, ATOLL_ADD_N1, atoll_box_extent(o, 2));
-	ATOLL_SET(w, ATOLL_ADD_AS0, 1);
+	ATOLL_SET(w, ATOLL_ADD_AS0, v->in[0].res.on && !v->in[0].s_w ? 0 : 1);
 	ATOLL_SET(w, ATOLL_ADD_AS1, ap);
-	ATOLL_SET(w, ATOLL_ADD_BS0, 1);
+	ATOLL_SET(w, ATOLL_ADD_BS0, v->in[1].res.on && !v->in[1].s_w ? 0 : 1);
 	ATOLL_SET(w, ATOLL_ADD_BS1, bp);
 	ATOLL_SET(w, ATOLL_ADD_DS0, 1);
 	ATOLL_SET(w, ATOLL_ADD_DS1, dp);

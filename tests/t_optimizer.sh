@@ -42,7 +42,7 @@ expect mlp 2 2 0 0
 expect layout_ops 9 7 0 0
 expect layout_concat 6 2 0 0
 expect pool_variants 10 9 0 0
-expect bcast_requant 9 5 0 0
+expect bcast_requant 9 6 0 0
 expect ops_uint8 6 4 1 1	# Concat(pad, pad): one tensor twice stays a copy
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]
