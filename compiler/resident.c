@@ -481,12 +481,6 @@ static int reads_views(const atoll_node *c, int k)
 	return is_op(c, "Concat");	/* a copying Concat (not an alias) */
 }
 
-/* Can the output "y" of Transpose/Slice/Pad node "n" be a view, read in
- * place by every consumer?  Non-padded views feed convolutions (input
- * 0), vector operators and copying layout operators, which all read
- * through strides; a Pad view feeds only convolutions whose input zero
- * point is the pad value, which then pad as part of the convolution.
- */
 /* Slice "n" has constant steps that are all positive (or none). */
 static int positive_steps(const atoll_graph *g, const atoll_node *n)
 {
@@ -506,6 +500,12 @@ static int positive_steps(const atoll_graph *g, const atoll_node *n)
 	return 1;
 }
 
+/* Can the output "y" of Transpose/Slice/Pad node "n" be a view, read in
+ * place by every consumer?  Non-padded views feed convolutions (input
+ * 0), vector operators and copying layout operators, which all read
+ * through strides; a Pad view feeds only convolutions whose input zero
+ * point is the pad value, which then pad as part of the convolution.
+ */
 static int view_ok(struct planner *pl, const atoll_node *n, int y)
 {
 	const atoll_graph *g = pl->g;
