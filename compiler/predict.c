@@ -293,19 +293,23 @@ static void agu_step_n(struct agu *a, uint32_t k)
 }
 
 /* The chunks of a DMA (rtl/atoll_dma.sv): the engine moves one chunk
- * per cycle, one element, or, when the pattern is partition-parallel
- * (DRAM_STRIDE0 = 1, PART_STRIDE0 = 1, SPM_STRIDE0 = 0, a bus wider than
- * one byte), the elements from the current one to the end of its
- * dimension-0 row or of its DRAM bus word, whichever comes first, in
- * consecutive partitions.  "dram" and "part" walk the DRAM address and
- * the partition of the chunk's first element, "len" is its length.
+ * per cycle, one element, or, when dimension 0 is contiguous in DRAM
+ * (DRAM_STRIDE0 = 1, a bus wider than one byte) and either in one
+ * partition (PART_STRIDE0 = 0, SPM_STRIDE0 = 1, "lanes") or across
+ * partitions (PART_STRIDE0 = 1, SPM_STRIDE0 = 0), the elements from the
+ * current one to the end of its dimension-0 row or of its DRAM bus
+ * word, whichever comes first.  "dram" and "part" walk the DRAM address
+ * and the partition of the chunk's first element, "len" is its length
+ * and "np" the number of partitions it touches.
  */
 struct dma_walk {
 	struct agu dram;
 	struct agu part;
 	uint64_t bus;
 	int wide;
+	int lanes;
 	uint32_t len;
+	uint32_t np;
 };
 
 static void walk_len(struct dma_walk *c)
@@ -314,6 +318,7 @@ static void walk_len(struct dma_walk *c)
 	uint32_t room = (uint32_t) (c->bus - agu_addr(&c->dram) % c->bus);
 
 	c->len = !c->wide ? 1 : rem < room ? rem : room;
+	c->np = c->lanes ? 1 : c->len;
 }
 
 static void walk_init(struct dma_walk *c, const uint32_t *w,
@@ -332,8 +337,9 @@ static void walk_init(struct dma_walk *c, const uint32_t *w,
 	agu_init(&c->dram, w, ATOLL_GETU(w, ATOLL_DMA_DRAM_BASE), str);
 	agu_init(&c->part, w, ATOLL_GETU(w, ATOLL_DMA_SPM_PART), pstr);
 	c->bus = bus_bytes(hw);
-	c->wide = c->bus > 1 && str[0] == 1 && pstr[0] == 1 &&
-		ATOLL_GETS(w, ATOLL_DMA_SPM_STRIDE0) == 0;
+	c->lanes = pstr[0] == 0 && ATOLL_GETS(w, ATOLL_DMA_SPM_STRIDE0) == 1;
+	c->wide = c->bus > 1 && str[0] == 1 && (c->lanes || (pstr[0] == 1 &&
+		ATOLL_GETS(w, ATOLL_DMA_SPM_STRIDE0) == 0));
 	walk_len(c);
 }
 
@@ -542,7 +548,7 @@ static uint64_t dma_in_read_busy(const uint32_t *w, const atoll_hwcfg *hw,
 		if (fresh && hq > hp + ATOLL_PRED_MEM_LATENCY)
 			arr = max64(arr, hq + 1 + ar_beats_between(b, hp, p));
 		q = max64(k ? q + 1 : 0, arr);
-		q = wr_free(wb, &wk, q, agu_addr(&g.part), g.len, &frac);
+		q = wr_free(wb, &wk, q, agu_addr(&g.part), g.np, &frac);
 		if (fresh && q > p + ATOLL_PRED_MEM_LATENCY)
 			hold_add(hb, p, q);
 		if (fresh) {
@@ -1074,7 +1080,7 @@ static int victim_dma_out(struct tl_victim *v, const uint32_t *w,
 
 	walk_init(&c, w, hw);
 	for (k = 0; done < n && k < VICTIM_LIMIT; k++) {
-		if (victim_add(v, agu_addr(&c.part), c.len, 1) < 0)
+		if (victim_add(v, agu_addr(&c.part), c.np, 1) < 0)
 			return -1;
 		done += c.len;
 		walk_step(&c);

@@ -236,6 +236,7 @@ module atoll_core #(
   logic [PW-1:0]     do_rpart, di_wpart;
   logic [AW-1:0]     do_raddr, di_waddr;
   logic [NW-1:0]     do_rlen, di_wlen;
+  logic              do_rlanes, di_wlanes;
   logic [DW-1:0]     do_rdata, di_wdata;
 
   atoll_spm #(
@@ -256,6 +257,7 @@ module atoll_core #(
     .dma_rpart_i (do_rpart),
     .dma_raddr_i (do_raddr),
     .dma_rlen_i  (do_rlen),
+    .dma_rlanes_i (do_rlanes),
     .dma_rgnt_o  (do_rgnt),
     .dma_rdata_o (do_rdata),
     .act_we_i    (act_we),
@@ -266,6 +268,7 @@ module atoll_core #(
     .dma_wpart_i (di_wpart),
     .dma_waddr_i (di_waddr),
     .dma_wlen_i  (di_wlen),
+    .dma_wlanes_i (di_wlanes),
     .dma_wdata_i (di_wdata),
     .dma_wgnt_o  (di_wgnt)
   );
@@ -310,6 +313,7 @@ module atoll_core #(
   logic [PW-1:0]     di_rpart;
   logic [AW-1:0]     di_raddr;
   logic [NW-1:0]     di_rlen;
+  logic              di_rlanes;
 
   atoll_dma #(
     .DIR       (0),
@@ -342,12 +346,14 @@ module atoll_core #(
     .spm_rpart_o (di_rpart),
     .spm_raddr_o (di_raddr),
     .spm_rlen_o  (di_rlen),
+    .spm_rlanes_o (di_rlanes),
     .spm_rgnt_i  (1'b0),
     .spm_rdata_i ({DW{1'b0}}),
     .spm_we_o    (di_we),
     .spm_wpart_o (di_wpart),
     .spm_waddr_o (di_waddr),
     .spm_wlen_o  (di_wlen),
+    .spm_wlanes_o (di_wlanes),
     .spm_wdata_o (di_wdata),
     .spm_wgnt_i  (di_wgnt),
     .cnt_cmd_o   (di_cnt_cmd),
@@ -361,6 +367,7 @@ module atoll_core #(
   logic [PW-1:0]     do_wpart;
   logic [AW-1:0]     do_waddr;
   logic [NW-1:0]     do_wlen;
+  logic              do_wlanes;
   logic [DW-1:0]     do_wdata;
 
   atoll_dma #(
@@ -394,12 +401,14 @@ module atoll_core #(
     .spm_rpart_o (do_rpart),
     .spm_raddr_o (do_raddr),
     .spm_rlen_o  (do_rlen),
+    .spm_rlanes_o (do_rlanes),
     .spm_rgnt_i  (do_rgnt),
     .spm_rdata_i (do_rdata),
     .spm_we_o    (do_we),
     .spm_wpart_o (do_wpart),
     .spm_waddr_o (do_waddr),
     .spm_wlen_o  (do_wlen),
+    .spm_wlanes_o (do_wlanes),
     .spm_wdata_o (do_wdata),
     .spm_wgnt_i  (1'b0),
     .cnt_cmd_o   (do_cnt_cmd),
@@ -502,7 +511,7 @@ module atoll_core #(
   logic unused_sig;
   assign unused_sig = ^{di_aw_valid, di_aw_addr, di_w_valid, di_w_data,
                         di_w_strb, di_b_ready, di_re, di_rpart, di_raddr,
-                        di_rlen, do_wlen,
+                        di_rlen, do_wlen, di_rlanes, do_wlanes,
                         do_ar_valid, do_ar_addr, do_r_ready, do_we, do_wpart,
                         do_waddr, do_wdata, m_axi_rresp_i, m_axi_rlast_i,
                         m_axi_bid_i, m_axi_bresp_i};

@@ -3,12 +3,13 @@
 // element loop of docs/isa.md, one byte per element, elements in order.
 //
 // Chunks: the engine moves one chunk per cycle.  A chunk is one element,
-// except in the partition-parallel case (DRAM_STRIDE0 = 1,
-// PART_STRIDE0 = 1, SPM_STRIDE0 = 0, BUS_BYTES > 1), where it is the run
-// of consecutive dimension-0 elements from the current one up to the end
-// of the row or of the DRAM bus word, whichever comes first: up to
-// BUS_BYTES bytes of one DRAM word that go to (come from) as many
-// consecutive SPM partitions at one address, moved in one SPM access.
+// except when dimension 0 is contiguous in DRAM (DRAM_STRIDE0 = 1,
+// BUS_BYTES > 1) and either contiguous in one partition (PART_STRIDE0 =
+// 0, SPM_STRIDE0 = 1: "lanes") or across partitions at one address
+// (PART_STRIDE0 = 1, SPM_STRIDE0 = 0): then it is the run of
+// dimension-0 elements from the current one up to the end of the row or
+// of the DRAM bus word, whichever comes first, up to BUS_BYTES bytes of
+// one DRAM word moved in one SPM access (atoll_spm).
 //
 // DRAM side: single-beat AXI transactions on aligned BUS_BYTES words.
 // Consecutive elements that fall into the same DRAM word share one read
@@ -66,6 +67,7 @@ module atoll_dma #(
   output logic [PW-1:0]        spm_rpart_o,
   output logic [AW-1:0]        spm_raddr_o,
   output logic [NW-1:0]        spm_rlen_o,
+  output logic                 spm_rlanes_o,
   input  logic                 spm_rgnt_i,
   input  logic [DW-1:0]        spm_rdata_i,
   // SPM write port (DIR 0)
@@ -73,6 +75,7 @@ module atoll_dma #(
   output logic [PW-1:0]        spm_wpart_o,
   output logic [AW-1:0]        spm_waddr_o,
   output logic [NW-1:0]        spm_wlen_o,
+  output logic                 spm_wlanes_o,
   output logic [DW-1:0]        spm_wdata_o,
   input  logic                 spm_wgnt_i,
   // counter events this cycle (bytes for DRAM and SPM)
@@ -82,7 +85,7 @@ module atoll_dma #(
 );
   // ---------------------------------------------------------------- command
   logic        busy_d, busy_q;
-  logic        fill_q, wide_q, wide;
+  logic        fill_q, wide_q, lanes_q, wide_p, wide_c;
   logic [7:0]  fill_val_q;
   logic        accept, finished;
 
@@ -154,19 +157,23 @@ module atoll_dma #(
   assign unused_cmd = ^{cmd_i[0 +: 8], cmd_i[9 +: 7], cmd_i[24 +: 8],
                         cmd_i[3*32 + 16 +: 16]};
 
-  assign wide = (BUS_BYTES > 1) && strides[32*0 +: 32] == 32'd1 &&
-                strides[32*4 +: 32] == 32'd1 && strides[32*8 +: 32] == 32'd0;
+  assign wide_p = (BUS_BYTES > 1) && strides[32*0 +: 32] == 32'd1 &&
+                  strides[32*4 +: 32] == 32'd1 && strides[32*8 +: 32] == 32'd0;
+  assign wide_c = (BUS_BYTES > 1) && strides[32*0 +: 32] == 32'd1 &&
+                  strides[32*4 +: 32] == 32'd0 && strides[32*8 +: 32] == 32'd1;
 
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
       busy_q     <= 1'b0;
       fill_q     <= 1'b0;
       wide_q     <= 1'b0;
+      lanes_q    <= 1'b0;
       fill_val_q <= 8'd0;
     end else begin
       busy_q <= busy_d;
       if (accept) begin
-        wide_q     <= wide;
+        wide_q     <= wide_p || wide_c;
+        lanes_q    <= wide_c;
         fill_q     <= `ATOLL_FLD(cmd_i, `ATOLL_DMA_FILL_EN_WORD,
                                  `ATOLL_DMA_FILL_EN_LSB, `ATOLL_DMA_FILL_EN_WIDTH);
         fill_val_q <= `ATOLL_FLD(cmd_i, `ATOLL_DMA_FILL_VALUE_WORD,
@@ -297,6 +304,7 @@ module atoll_dma #(
       assign spm_wpart_o = h_part;
       assign spm_waddr_o = h_addr;
       assign spm_wlen_o  = h_len;
+      assign spm_wlanes_o = lanes_q;
       assign spm_wdata_o = src >> (8 * h_lane);
       assign d_pop       = spm_we_o && spm_wgnt_i;
       assign r_ready_o   = d_pop && h_new;
@@ -323,6 +331,7 @@ module atoll_dma #(
       assign spm_rpart_o = '0;
       assign spm_raddr_o = '0;
       assign spm_rlen_o  = '0;
+      assign spm_rlanes_o = 1'b0;
 
       logic unused_in;
       assign unused_in = ^{aw_ready_i, w_ready_i, b_valid_i, spm_rgnt_i,
@@ -355,6 +364,7 @@ module atoll_dma #(
       assign spm_rpart_o = e_part;
       assign spm_raddr_o = e_addr;
       assign spm_rlen_o  = e_len;
+      assign spm_rlanes_o = lanes_q;
       assign fire        = can_issue && (fill_q || spm_rgnt_i);
       assign agu_step    = fire;
       assign s2_data     = fill_q ? {BUS_BYTES{fill_val_q}} : spm_rdata_i;
@@ -461,6 +471,7 @@ module atoll_dma #(
       assign spm_wpart_o = '0;
       assign spm_waddr_o = '0;
       assign spm_wlen_o  = '0;
+      assign spm_wlanes_o = 1'b0;
       assign spm_wdata_o = '0;
 
       logic unused_out;
