@@ -298,9 +298,11 @@ static void agu_step_n(struct agu *a, uint32_t k)
  * partition (PART_STRIDE0 = 0, SPM_STRIDE0 = 1, "lanes") or across
  * partitions (PART_STRIDE0 = 1, SPM_STRIDE0 = 0), the elements from the
  * current one to the end of its dimension-0 row or of its DRAM bus
- * word, whichever comes first.  "dram" and "part" walk the DRAM address
- * and the partition of the chunk's first element, "len" is its length
- * and "np" the number of partitions it touches.
+ * word, whichever comes first.  A fill ignores the side it does not
+ * access: a DMA_IN fill's chunks end at the row or after a bus width.
+ * "dram" and "part" walk the DRAM address and the partition of the
+ * chunk's first element, "len" is its length and "np" the number of
+ * partitions it touches.
  */
 struct dma_walk {
 	struct agu dram;
@@ -308,6 +310,7 @@ struct dma_walk {
 	uint64_t bus;
 	int wide;
 	int lanes;
+	int nodram;
 	uint32_t len;
 	uint32_t np;
 };
@@ -315,7 +318,8 @@ struct dma_walk {
 static void walk_len(struct dma_walk *c)
 {
 	uint32_t rem = c->dram.cnt[0] - c->dram.i[0];
-	uint32_t room = (uint32_t) (c->bus - agu_addr(&c->dram) % c->bus);
+	uint32_t room = (uint32_t) (c->nodram ? c->bus :
+		c->bus - agu_addr(&c->dram) % c->bus);
 
 	c->len = !c->wide ? 1 : rem < room ? rem : room;
 	c->np = c->lanes ? 1 : c->len;
@@ -325,6 +329,8 @@ static void walk_init(struct dma_walk *c, const uint32_t *w,
 	const atoll_hwcfg *hw)
 {
 	uint32_t str[4], pstr[4];
+	int fill = ATOLL_GETU(w, ATOLL_DMA_FILL_EN), parts;
+	int64_t ss0 = ATOLL_GETS(w, ATOLL_DMA_SPM_STRIDE0);
 
 	str[0] = ATOLL_GETU(w, ATOLL_DMA_DRAM_STRIDE0);
 	str[1] = ATOLL_GETU(w, ATOLL_DMA_DRAM_STRIDE1);
@@ -337,9 +343,11 @@ static void walk_init(struct dma_walk *c, const uint32_t *w,
 	agu_init(&c->dram, w, ATOLL_GETU(w, ATOLL_DMA_DRAM_BASE), str);
 	agu_init(&c->part, w, ATOLL_GETU(w, ATOLL_DMA_SPM_PART), pstr);
 	c->bus = bus_bytes(hw);
-	c->lanes = pstr[0] == 0 && ATOLL_GETS(w, ATOLL_DMA_SPM_STRIDE0) == 1;
-	c->wide = c->bus > 1 && str[0] == 1 && (c->lanes || (pstr[0] == 1 &&
-		ATOLL_GETS(w, ATOLL_DMA_SPM_STRIDE0) == 0));
+	c->nodram = fill && opcode(w) == ATOLL_OP_DMA_IN;
+	c->lanes = pstr[0] == 0 && ss0 == 1;
+	parts = pstr[0] == 1 && ss0 == 0;
+	c->wide = c->bus > 1 && (c->nodram || str[0] == 1) &&
+		((fill && opcode(w) == ATOLL_OP_DMA_OUT) || c->lanes || parts);
 	walk_len(c);
 }
 
@@ -365,7 +373,7 @@ static uint64_t dma_chunks(const uint32_t *w, const atoll_hwcfg *hw,
 	c0 = c.dram.cnt[0];
 	rows = n / c0;
 	for (r = 0; r < rows && r < DMA_SIM_LIMIT; r++) {
-		first = bus - agu_addr(&c.dram) % bus;
+		first = c.nodram ? bus : bus - agu_addr(&c.dram) % bus;
 		first = first < c0 ? first : c0;
 		k += 1 + (c0 - first + bus - 1) / bus;
 		c.dram.i[0] = c.dram.cnt[0] - 1;

@@ -9,8 +9,9 @@
 // rem0_o; past the end of the row it moves to the next row, like a single
 // step at the row's last element); rem0_o is the number of elements left
 // in the current dimension-0 row, the current one included.  A step of
-// more than one element is only used when every channel's dimension-0
-// stride is 0 or 1: the channel then moves by 0 or step_n_i.  last_o
+// more than one element moves a channel with dimension-0 stride 0 by 0
+// and any other by step_n_i (right for stride 1; the DMA uses it only
+// when every channel whose address it uses has stride 0 or 1).  last_o
 // marks the final row position from which a step ends the pattern, after
 // which valid_o falls.
 module atoll_agu #(

@@ -9,7 +9,10 @@
 // (PART_STRIDE0 = 1, SPM_STRIDE0 = 0): then it is the run of
 // dimension-0 elements from the current one up to the end of the row or
 // of the DRAM bus word, whichever comes first, up to BUS_BYTES bytes of
-// one DRAM word moved in one SPM access (atoll_spm).
+// one DRAM word moved in one SPM access (atoll_spm).  The side a fill
+// does not access imposes nothing: a DMA_IN fill needs only the SPM
+// condition and its chunks end at the row or after BUS_BYTES bytes, a
+// DMA_OUT fill needs only DRAM_STRIDE0 = 1.
 //
 // DRAM side: single-beat AXI transactions on aligned BUS_BYTES words.
 // Consecutive elements that fall into the same DRAM word share one read
@@ -85,7 +88,8 @@ module atoll_dma #(
 );
   // ---------------------------------------------------------------- command
   logic        busy_d, busy_q;
-  logic        fill_q, wide_q, lanes_q, wide_p, wide_c;
+  logic        fill_q, wide_q, lanes_q, nodram_q, fill_en;
+  logic        dram_ok, spm_lanes, spm_parts, wide;
   logic [7:0]  fill_val_q;
   logic        accept, finished;
 
@@ -157,10 +161,14 @@ module atoll_dma #(
   assign unused_cmd = ^{cmd_i[0 +: 8], cmd_i[9 +: 7], cmd_i[24 +: 8],
                         cmd_i[3*32 + 16 +: 16]};
 
-  assign wide_p = (BUS_BYTES > 1) && strides[32*0 +: 32] == 32'd1 &&
-                  strides[32*4 +: 32] == 32'd1 && strides[32*8 +: 32] == 32'd0;
-  assign wide_c = (BUS_BYTES > 1) && strides[32*0 +: 32] == 32'd1 &&
-                  strides[32*4 +: 32] == 32'd0 && strides[32*8 +: 32] == 32'd1;
+  // DMA_IN fill: DRAM not read; DMA_OUT fill: SPM not read
+  assign fill_en   = 1'(`ATOLL_FLD(cmd_i, `ATOLL_DMA_FILL_EN_WORD,
+                                   `ATOLL_DMA_FILL_EN_LSB, `ATOLL_DMA_FILL_EN_WIDTH));
+  assign dram_ok   = (fill_en && DIR == 0) || strides[32*0 +: 32] == 32'd1;
+  assign spm_lanes = strides[32*4 +: 32] == 32'd0 && strides[32*8 +: 32] == 32'd1;
+  assign spm_parts = strides[32*4 +: 32] == 32'd1 && strides[32*8 +: 32] == 32'd0;
+  assign wide      = (BUS_BYTES > 1) && dram_ok &&
+                     ((fill_en && DIR == 1) || spm_lanes || spm_parts);
 
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
@@ -168,14 +176,15 @@ module atoll_dma #(
       fill_q     <= 1'b0;
       wide_q     <= 1'b0;
       lanes_q    <= 1'b0;
+      nodram_q   <= 1'b0;
       fill_val_q <= 8'd0;
     end else begin
       busy_q <= busy_d;
       if (accept) begin
-        wide_q     <= wide_p || wide_c;
-        lanes_q    <= wide_c;
-        fill_q     <= `ATOLL_FLD(cmd_i, `ATOLL_DMA_FILL_EN_WORD,
-                                 `ATOLL_DMA_FILL_EN_LSB, `ATOLL_DMA_FILL_EN_WIDTH);
+        wide_q     <= wide;
+        lanes_q    <= spm_lanes;
+        nodram_q   <= fill_en && DIR == 0;
+        fill_q     <= fill_en;
         fill_val_q <= `ATOLL_FLD(cmd_i, `ATOLL_DMA_FILL_VALUE_WORD,
                                  `ATOLL_DMA_FILL_VALUE_LSB, `ATOLL_DMA_FILL_VALUE_WIDTH);
       end
@@ -223,7 +232,8 @@ module atoll_dma #(
   assign e_addr = agu_addr[64 +: AW];
 
   // chunk length: 1, or (wide) up to the end of the row or the bus word
-  assign e_room = NW'(BUS_BYTES) - NW'(e_dram[LW-1:0]);
+  assign e_room = nodram_q ? NW'(BUS_BYTES) :
+                  NW'(BUS_BYTES) - NW'(e_dram[LW-1:0]);
   assign e_len  = !wide_q ? NW'(1) :
                   (agu_rem0 < 16'(e_room)) ? NW'(agu_rem0) : e_room;
 
@@ -291,9 +301,7 @@ module atoll_dma #(
       assign {h_new, h_lane, h_len, h_part, h_addr} = d_out;
 
       always_comb begin
-        if (fill_q) begin
-          src = {BUS_BYTES{fill_val_q}};
-        end else if (h_new) begin
+        if (h_new) begin
           src = r_data_i;
         end else begin
           src = word_buf_q;
@@ -305,7 +313,7 @@ module atoll_dma #(
       assign spm_waddr_o = h_addr;
       assign spm_wlen_o  = h_len;
       assign spm_wlanes_o = lanes_q;
-      assign spm_wdata_o = src >> (8 * h_lane);
+      assign spm_wdata_o = fill_q ? {BUS_BYTES{fill_val_q}} : src >> (8 * h_lane);
       assign d_pop       = spm_we_o && spm_wgnt_i;
       assign r_ready_o   = d_pop && h_new;
 
