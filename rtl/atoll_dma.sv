@@ -349,6 +349,7 @@ module atoll_dma #(
       localparam int WF_W     = (32 - LW) + DW + BUS_BYTES;
       localparam int WF_DEPTH = 4;
       localparam int WF_CW    = $clog2(WF_DEPTH + 1);
+      localparam int SW       = BUS_BYTES + 1;
       logic                 can_issue, fire;
       logic                 s2_valid_q;
       logic [31-LW:0]       s2_word_q;
@@ -377,8 +378,7 @@ module atoll_dma #(
       assign agu_step    = fire;
       assign s2_data     = fill_q ? {BUS_BYTES{fill_val_q}} : spm_rdata_i;
       assign s2_shift    = s2_data << (8 * s2_lane_q);
-      assign s2_mask     = BUS_BYTES'(((BUS_BYTES + 1)'(1) << s2_len_q) -
-                                      (BUS_BYTES + 1)'(1)) << s2_lane_q;
+      assign s2_mask     = BUS_BYTES'((SW'(1) << s2_len_q) - SW'(1)) << s2_lane_q;
 
       always_comb begin
         buf_valid_d = buf_valid_q;

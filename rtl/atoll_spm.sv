@@ -81,51 +81,34 @@ module atoll_spm #(
   logic [DW-1:0]      dma_rword, dma_rrun;
 
   // lane of address "a" (its low bits)
-  function automatic logic [LW-1:0] lane_of(logic [LW-1:0] a);
-    return a & LW'(BUS_BYTES - 1);
+  function automatic logic [LW-1:0] lane_of(input logic [LW-1:0] a);
+    lane_of = a & LW'(BUS_BYTES - 1);
   endfunction
 
-  function automatic logic [RW-1:0] row_of(logic [AW-1:0] a);
-    return RW'(a >> LB);
+  function automatic logic [RW-1:0] row_of(input logic [AW-1:0] a);
+    row_of = RW'(a >> LB);
   endfunction
 
-  // position in a chunk starting at lane "first" of lane "l"
-  function automatic logic [LW-1:0] lane_off(logic [LW-1:0] first,
-                                             logic [LW-1:0] l);
-    logic [LW-1:0] d;
-    d = l - first;
-    return d & LW'(BUS_BYTES - 1);
+  // position of lane "l" in a chunk starting at lane "first"
+  function automatic logic [LW-1:0] lane_off(input logic [LW-1:0] first,
+                                             input logic [LW-1:0] l);
+    lane_off = (l - first) & LW'(BUS_BYTES - 1);
   endfunction
 
   // the row of lane l for the chunk of up to BUS_BYTES bytes from "a"
-  function automatic logic [RW-1:0] chunk_row(logic [AW-1:0] a,
-                                              logic [LW-1:0] l);
-    return row_of(a) + RW'(l < lane_of(a[LW-1:0]));
+  function automatic logic [RW-1:0] chunk_row(input logic [AW-1:0] a,
+                                              input logic [LW-1:0] l);
+    chunk_row = row_of(a) + RW'(l < lane_of(a[LW-1:0]));
   endfunction
 
-  // the DMA's partitions: one, or part .. part + len - 1
-  function automatic logic [ROWS-1:0] run_mask(logic [PW-1:0] part,
-                                               logic [NW-1:0] len,
-                                               logic lanes);
-    logic [ROWS-1:0] m;
+  // the DMA's partitions: "part" alone (lanes), or part .. part + len - 1
+  function automatic logic [ROWS-1:0] run_mask(input logic [PW-1:0] part,
+                                               input logic [NW-1:0] len,
+                                               input logic lanes);
     for (int b = 0; b < ROWS; b++) begin
-      m[b] = (b >= int'(part)) &&
-             (b - int'(part) < (lanes ? 1 : int'(len)));
+      run_mask[b] = (32'(b) >= 32'(part)) &&
+                    (32'(b) < 32'(part) + (lanes ? 32'd1 : 32'(len)));
     end
-    return m;
-  endfunction
-
-  // byte j of "data" with j = b - part
-  function automatic logic [7:0] run_byte(logic [DW-1:0] data,
-                                          logic [PW-1:0] part, int b);
-    logic [7:0] v;
-    v = 8'd0;
-    for (int j = 0; j < BUS_BYTES; j++) begin
-      if (b == int'(part) + j) begin
-        v = data[8*j +: 8];
-      end
-    end
-    return v;
   endfunction
 
   assign dma_rmask  = run_mask(dma_rpart_i, dma_rlen_i, dma_rlanes_i);
@@ -155,14 +138,14 @@ module atoll_spm #(
   always_comb begin
     dma_rword = '0;
     for (int b = 0; b < ROWS; b++) begin
-      if (b == int'(dma_rpart_q)) begin
+      if (32'(b) == 32'(dma_rpart_q)) begin
         dma_rword = raw[DW*b +: DW];
       end
     end
     dma_rrun = '0;
     for (int j = 0; j < BUS_BYTES; j++) begin
       for (int b = 0; b < ROWS; b++) begin
-        if (b == int'(dma_rpart_q) + j) begin
+        if (32'(b) == 32'(dma_rpart_q) + 32'(j)) begin
           dma_rrun[8*j +: 8] = rdata[8*b +: 8];
         end
       end
@@ -170,7 +153,7 @@ module atoll_spm #(
   end
 
   assign dma_rdata_o = dma_rlanes_q ?
-                       DW'({dma_rword, dma_rword} >> (8 * int'(dma_rlane_q))) :
+                       DW'({dma_rword, dma_rword} >> (32'(dma_rlane_q) * 8)) :
                        dma_rrun;
 
   genvar b, l;
@@ -178,6 +161,17 @@ module atoll_spm #(
     for (b = 0; b < ROWS; b = b + 1) begin : gen_part
       logic          re, dma_re, dma_we;
       logic [LW-1:0] rlane_d;
+      logic [7:0]    dma_pbyte;
+
+      // DMA-in byte of this partition in a chunk across partitions
+      always_comb begin
+        dma_pbyte = 8'd0;
+        for (int j = 0; j < BUS_BYTES; j++) begin
+          if (32'(b) == 32'(dma_wpart_i) + 32'(j)) begin
+            dma_pbyte = dma_wdata_i[8*j +: 8];
+          end
+        end
+      end
 
       assign dma_re = dma_rgnt_o && dma_rmask[b];
       assign dma_we = dma_wgnt_o && dma_wmask[b] && !act_we_i[b];
@@ -200,7 +194,7 @@ module atoll_spm #(
         end
       end
 
-      assign rdata[8*b +: 8] = raw[DW*b + 8*int'(lane_q[LW*b +: LW]) +: 8];
+      assign rdata[8*b +: 8] = raw[DW*b + 32'(lane_q[LW*b +: LW]) * 8 +: 8];
 
       for (l = 0; l < BUS_BYTES; l = l + 1) begin : gen_lane
         logic          we;
@@ -229,7 +223,7 @@ module atoll_spm #(
           end else if (dma_we) begin
             we    = (lane_of(dma_waddr_i[LW-1:0]) == LW'(l));
             waddr = row_of(dma_waddr_i);
-            wdata = run_byte(dma_wdata_i, dma_wpart_i, b);
+            wdata = dma_pbyte;
           end
         end
 
