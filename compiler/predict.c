@@ -278,6 +278,112 @@ static void agu_step(struct agu *a)
 		a->row[d] = a->row[d + 1];
 }
 
+/* Advance by "k" elements of dimension 0 (1 .. the rest of the row;
+ * the last element of a row moves to the next row).
+ */
+static void agu_step_n(struct agu *a, uint32_t k)
+{
+	if (a->i[0] + k < a->cnt[0]) {
+		a->i[0] += k;
+		a->row[0] += k * a->str[0];
+		return;
+	}
+	a->i[0] = a->cnt[0] - 1;
+	agu_step(a);
+}
+
+/* The chunks of a DMA (rtl/atoll_dma.sv): the engine moves one chunk
+ * per cycle, one element, or, when dimension 0 is contiguous in DRAM
+ * (DRAM_STRIDE0 = 1, a bus wider than one byte) and either in one
+ * partition (PART_STRIDE0 = 0, SPM_STRIDE0 = 1, "lanes") or across
+ * partitions (PART_STRIDE0 = 1, SPM_STRIDE0 = 0), the elements from the
+ * current one to the end of its dimension-0 row or of its DRAM bus
+ * word, whichever comes first.  A fill ignores the side it does not
+ * access: a DMA_IN fill's chunks end at the row or after a bus width.
+ * "dram" and "part" walk the DRAM address and the partition of the
+ * chunk's first element, "len" is its length and "np" the number of
+ * partitions it touches.
+ */
+struct dma_walk {
+	struct agu dram;
+	struct agu part;
+	uint64_t bus;
+	int wide;
+	int lanes;
+	int nodram;
+	uint32_t len;
+	uint32_t np;
+};
+
+static void walk_len(struct dma_walk *c)
+{
+	uint32_t rem = c->dram.cnt[0] - c->dram.i[0];
+	uint32_t room = (uint32_t) (c->nodram ? c->bus :
+		c->bus - agu_addr(&c->dram) % c->bus);
+
+	c->len = !c->wide ? 1 : rem < room ? rem : room;
+	c->np = c->lanes ? 1 : c->len;
+}
+
+static void walk_init(struct dma_walk *c, const uint32_t *w,
+	const atoll_hwcfg *hw)
+{
+	uint32_t str[4], pstr[4];
+	int fill = ATOLL_GETU(w, ATOLL_DMA_FILL_EN), parts;
+	int64_t ss0 = ATOLL_GETS(w, ATOLL_DMA_SPM_STRIDE0);
+
+	str[0] = ATOLL_GETU(w, ATOLL_DMA_DRAM_STRIDE0);
+	str[1] = ATOLL_GETU(w, ATOLL_DMA_DRAM_STRIDE1);
+	str[2] = ATOLL_GETU(w, ATOLL_DMA_DRAM_STRIDE2);
+	str[3] = ATOLL_GETU(w, ATOLL_DMA_DRAM_STRIDE3);
+	pstr[0] = (uint32_t) ATOLL_GETS(w, ATOLL_DMA_PART_STRIDE0);
+	pstr[1] = (uint32_t) ATOLL_GETS(w, ATOLL_DMA_PART_STRIDE1);
+	pstr[2] = (uint32_t) ATOLL_GETS(w, ATOLL_DMA_PART_STRIDE2);
+	pstr[3] = (uint32_t) ATOLL_GETS(w, ATOLL_DMA_PART_STRIDE3);
+	agu_init(&c->dram, w, ATOLL_GETU(w, ATOLL_DMA_DRAM_BASE), str);
+	agu_init(&c->part, w, ATOLL_GETU(w, ATOLL_DMA_SPM_PART), pstr);
+	c->bus = bus_bytes(hw);
+	c->nodram = fill && opcode(w) == ATOLL_OP_DMA_IN;
+	c->lanes = pstr[0] == 0 && ss0 == 1;
+	parts = pstr[0] == 1 && ss0 == 0;
+	c->wide = c->bus > 1 && (c->nodram || str[0] == 1) &&
+		((fill && opcode(w) == ATOLL_OP_DMA_OUT) || c->lanes || parts);
+	walk_len(c);
+}
+
+static void walk_step(struct dma_walk *c)
+{
+	agu_step_n(&c->dram, c->len);
+	agu_step_n(&c->part, c->len);
+	walk_len(c);
+}
+
+/* The number of chunks of DMA "w" of "n" elements: rows of dimension 0
+ * one by one (the first DMA_SIM_LIMIT, the rest extrapolated).
+ */
+static uint64_t dma_chunks(const uint32_t *w, const atoll_hwcfg *hw,
+	uint64_t n)
+{
+	struct dma_walk c;
+	uint64_t rows, r, k = 0, c0, first, bus = bus_bytes(hw);
+
+	walk_init(&c, w, hw);
+	if (!c.wide)
+		return n;
+	c0 = c.dram.cnt[0];
+	rows = n / c0;
+	for (r = 0; r < rows && r < DMA_SIM_LIMIT; r++) {
+		first = c.nodram ? bus : bus - agu_addr(&c.dram) % bus;
+		first = first < c0 ? first : c0;
+		k += 1 + (c0 - first + bus - 1) / bus;
+		c.dram.i[0] = c.dram.cnt[0] - 1;
+		agu_step(&c.dram);
+	}
+	if (r < rows)
+		k = (uint64_t) ((double) k * ((double) rows / (double) r));
+	return k;
+}
+
 /* Command fetches competing with a DMA_IN for the read-address channel:
  * fetch k sends its B read requests in cycles [at[k] + 1, at[k] + 1 + B),
  * "at" increasing; the command processor has priority.
@@ -322,13 +428,14 @@ struct wr_blocks {
 	uint32_t n;
 };
 
-/* The first cycle from "q" on when a DMA_IN may write partition "part":
- * q, or the end of a write phase of "wb" covering q and "part" (dens
+/* The first cycle from "q" on when a DMA_IN may write partitions
+ * [part, part + np): q, or the end of a write phase of "wb" covering q
+ * and one of them (dens
  * >= 1); a phase with dens < 1 adds dens / (1 - dens) cycles per write,
  * accumulated in "*frac".  "*k" walks "wb" forward.
  */
 static uint64_t wr_free(const struct wr_blocks *wb, uint32_t *k,
-	uint64_t q, uint32_t part, double *frac)
+	uint64_t q, uint32_t part, uint32_t np, double *frac)
 {
 	const struct tl_block *b;
 	double f;
@@ -339,7 +446,8 @@ static uint64_t wr_free(const struct wr_blocks *wb, uint32_t *k,
 			(*k)++;
 			continue;
 		}
-		if (b->s > (double) q || part < b->p0 || part >= b->p1)
+		if (b->s > (double) q || part >= b->p1 ||
+		    (uint64_t) part + np <= b->p0)
 			return q;
 		if (b->dens >= 1) {
 			q = (uint64_t) ceil(b->e);
@@ -408,8 +516,9 @@ static void hold_add(struct hold_buf *hb, uint64_t p, uint64_t q)
 }
 
 /* Busy cycles of a DMA_IN reading device memory, accepted at cycle
- * "a", from the recurrence of rtl/atoll_dma.sv over its elements k:
- * element k is requested at
+ * "a", from the recurrence of rtl/atoll_dma.sv over its chunks k (see
+ * struct dma_walk; an element, or up to a bus word of consecutive
+ * partitions): chunk k is requested at
  *   p(k) = max(p(k-1) + 1, q(k - INFLIGHT) + 1)
  * (delayed past the fetch bursts "b", may be NULL, when it starts a new
  * bus word and so sends a read) and written to SPM at
@@ -419,7 +528,7 @@ static void hold_add(struct hold_buf *hb, uint64_t p, uint64_t q)
  * a + 2) without reading.  A write is delayed further by the ACT
  * engine's write phases "wb" (may be NULL) on its partition.  Reads
  * whose data wait in the channel go to "hb" (may be NULL).  Beyond
- * DMA_SIM_LIMIT elements the rate of the first DMA_SIM_LIMIT is
+ * DMA_SIM_LIMIT chunks the rate of the first DMA_SIM_LIMIT is
  * extrapolated.
  */
 static uint64_t dma_in_read_busy(const uint32_t *w, const atoll_hwcfg *hw,
@@ -427,25 +536,16 @@ static uint64_t dma_in_read_busy(const uint32_t *w, const atoll_hwcfg *hw,
 	const struct wr_blocks *wb, struct hold_buf *hb)
 {
 	uint64_t ring[ATOLL_PRED_DMA_INFLIGHT];
-	uint32_t str[4], pstr[4], bk = 0, wk = 0;
+	uint32_t bk = 0, wk = 0;
 	uint64_t bus = bus_bytes(hw), p = a + 1, q = 0, k, word, last = 0;
-	uint64_t arr, hp = 0, hq = 0;
+	uint64_t arr, hp = 0, hq = 0, done = 0;
 	int fresh, fill = ATOLL_GETU(w, ATOLL_DMA_FILL_EN);
 	double frac = 0;
-	struct agu g, pg;
+	struct dma_walk g;
 
-	str[0] = ATOLL_GETU(w, ATOLL_DMA_DRAM_STRIDE0);
-	str[1] = ATOLL_GETU(w, ATOLL_DMA_DRAM_STRIDE1);
-	str[2] = ATOLL_GETU(w, ATOLL_DMA_DRAM_STRIDE2);
-	str[3] = ATOLL_GETU(w, ATOLL_DMA_DRAM_STRIDE3);
-	pstr[0] = (uint32_t) ATOLL_GETS(w, ATOLL_DMA_PART_STRIDE0);
-	pstr[1] = (uint32_t) ATOLL_GETS(w, ATOLL_DMA_PART_STRIDE1);
-	pstr[2] = (uint32_t) ATOLL_GETS(w, ATOLL_DMA_PART_STRIDE2);
-	pstr[3] = (uint32_t) ATOLL_GETS(w, ATOLL_DMA_PART_STRIDE3);
-	agu_init(&g, w, ATOLL_GETU(w, ATOLL_DMA_DRAM_BASE), str);
-	agu_init(&pg, w, ATOLL_GETU(w, ATOLL_DMA_SPM_PART), pstr);
-	for (k = 0; k < n && k < DMA_SIM_LIMIT; k++) {
-		word = agu_addr(&g) / bus;
+	walk_init(&g, w, hw);
+	for (k = 0; done < n && k < DMA_SIM_LIMIT; k++) {
+		word = agu_addr(&g.dram) / bus;
 		fresh = !fill && (k == 0 || word != last);
 		if (k > 0)
 			p = max64(p + 1, k >= ATOLL_PRED_DMA_INFLIGHT ?
@@ -456,7 +556,7 @@ static uint64_t dma_in_read_busy(const uint32_t *w, const atoll_hwcfg *hw,
 		if (fresh && hq > hp + ATOLL_PRED_MEM_LATENCY)
 			arr = max64(arr, hq + 1 + ar_beats_between(b, hp, p));
 		q = max64(k ? q + 1 : 0, arr);
-		q = wr_free(wb, &wk, q, agu_addr(&pg), &frac);
+		q = wr_free(wb, &wk, q, agu_addr(&g.part), g.np, &frac);
 		if (fresh && q > p + ATOLL_PRED_MEM_LATENCY)
 			hold_add(hb, p, q);
 		if (fresh) {
@@ -465,18 +565,18 @@ static uint64_t dma_in_read_busy(const uint32_t *w, const atoll_hwcfg *hw,
 		}
 		ring[k % ATOLL_PRED_DMA_INFLIGHT] = fill ? 0 : q;
 		last = word;
-		agu_step(&g);
-		agu_step(&pg);
+		done += g.len;
+		walk_step(&g);
 	}
 	q -= a;
-	if (k < n)
-		q = (uint64_t) ((double) q * ((double) n / (double) k));
+	if (done < n)
+		q = (uint64_t) ((double) q * ((double) n / (double) done));
 	return q + 1;
 }
 
-/* Busy cycles of DMA_IN and DMA_OUT.  A fill DMA_IN writes one element
- * per cycle: N + 2.  DMA_OUT reads one element per cycle and completes
- * when its last write response arrives: N + 5 + LAT.
+/* Busy cycles of DMA_IN and DMA_OUT.  A fill DMA_IN writes one chunk
+ * per cycle: C + 2 for C chunks.  DMA_OUT reads one chunk per cycle and
+ * completes when its last write response arrives: C + 5 + LAT.
  */
 static uint64_t dma_busy(const uint32_t *w, const atoll_hwcfg *hw)
 {
@@ -486,9 +586,9 @@ static uint64_t dma_busy(const uint32_t *w, const atoll_hwcfg *hw)
 		ATOLL_GETU(w, ATOLL_DMA_COUNT3);
 
 	if (opcode(w) == ATOLL_OP_DMA_OUT)
-		return n + 5 + ATOLL_PRED_MEM_LATENCY;
+		return dma_chunks(w, hw, n) + 5 + ATOLL_PRED_MEM_LATENCY;
 	if (ATOLL_GETU(w, ATOLL_DMA_FILL_EN))
-		return n + 2;
+		return dma_chunks(w, hw, n) + 2;
 	return dma_in_read_busy(w, hw, n, 0, NULL, NULL, NULL);
 }
 
@@ -976,28 +1076,28 @@ static int victim_add(struct tl_victim *v, uint32_t part, uint32_t np,
 	return 0;
 }
 
-/* The partitions a DMA_OUT reads, element by element (the first
- * VICTIM_LIMIT elements; the rest count with the last partition).
+/* The partitions a DMA_OUT reads, chunk by chunk (the first
+ * VICTIM_LIMIT chunks; the rest count with the last partitions).
  */
 static int victim_dma_out(struct tl_victim *v, const uint32_t *w,
-	uint64_t n)
+	const atoll_hwcfg *hw, uint64_t n)
 {
-	uint32_t str[4];
-	struct agu a;
-	uint64_t k;
+	struct dma_walk c;
+	uint64_t k, done = 0;
+	const struct tl_run *r;
 
-	str[0] = (uint32_t) ATOLL_GETS(w, ATOLL_DMA_PART_STRIDE0);
-	str[1] = (uint32_t) ATOLL_GETS(w, ATOLL_DMA_PART_STRIDE1);
-	str[2] = (uint32_t) ATOLL_GETS(w, ATOLL_DMA_PART_STRIDE2);
-	str[3] = (uint32_t) ATOLL_GETS(w, ATOLL_DMA_PART_STRIDE3);
-	agu_init(&a, w, ATOLL_GETU(w, ATOLL_DMA_SPM_PART), str);
-	for (k = 0; k < n && k < VICTIM_LIMIT; k++) {
-		if (victim_add(v, agu_addr(&a), 1, 1) < 0)
+	walk_init(&c, w, hw);
+	for (k = 0; done < n && k < VICTIM_LIMIT; k++) {
+		if (victim_add(v, agu_addr(&c.part), c.np, 1) < 0)
 			return -1;
-		agu_step(&a);
+		done += c.len;
+		walk_step(&c);
 	}
-	return k < n ? victim_add(v, v->runs[v->nruns - 1].part, 1, n - k) :
-		0;
+	if (done >= n)
+		return 0;
+	r = &v->runs[v->nruns - 1];
+	return victim_add(v, r->part, r->np,
+		dma_chunks(w, hw, n) > k ? dma_chunks(w, hw, n) - k : 0);
 }
 
 /* The taps of POOL "w" inside the image, over all its positions: the
@@ -1049,7 +1149,7 @@ static uint64_t victim_elements(const struct tl_victim *v)
  * work and a fixed tail.
  */
 static int victim_init(struct tl_victim *v, const uint32_t *w,
-	uint64_t start, uint64_t busy)
+	const atoll_hwcfg *hw, uint64_t start, uint64_t busy)
 {
 	uint64_t n;
 	int rc = 0;
@@ -1073,7 +1173,7 @@ static int victim_init(struct tl_victim *v, const uint32_t *w,
 		if (ATOLL_GETU(w, ATOLL_DMA_FILL_EN))
 			v->kind = VICTIM_NONE;
 		else
-			rc = victim_dma_out(v, w, n);
+			rc = victim_dma_out(v, w, hw, n);
 		break;
 	case ATOLL_OP_ACT:
 		n = (uint64_t) ATOLL_GETU(w, ATOLL_ACT_N0) *
@@ -1415,7 +1515,7 @@ static int tl_run(struct timeline *tl, int e, uint64_t start)
 	if (e != 1 && e != 3)
 		return 0;
 	tl->vic[e].cmd = i;
-	if (victim_init(&tl->vic[e], w, start, busy) < 0)
+	if (victim_init(&tl->vic[e], w, tl->hw, start, busy) < 0)
 		return -1;
 	tl_stretch_known(tl, e);
 	return e == 3 ? tl_act_start(tl, i, start) : 0;

@@ -1143,18 +1143,59 @@ static uint64_t ref_vec_cycles(uint64_t steps)
 	return steps + REF_VEC_EXTRA;
 }
 
+/* Whether DMA "d" ("in": DMA_IN) moves chunks of up to a bus word
+ * (docs/traffic.md): dimension 0 contiguous in DRAM and either in one
+ * partition or across partitions at one address, a fill ignoring the
+ * side it does not access.
+ */
+static int ref_dma_wide(const struct ref_dma *d, int in, uint64_t bus)
+{
+	return bus > 1 && ((d->fill && in) || d->dram_stride[0] == 1) &&
+		((d->fill && !in) ||
+		 (d->part_stride[0] == 0 && d->spm_stride[0] == 1) ||
+		 (d->part_stride[0] == 1 && d->spm_stride[0] == 0));
+}
+
+/* The chunks of DMA "d": its elements, or, when chunked, per row of
+ * dimension 0 starting at DRAM address "a", one up to the end of a's bus
+ * word and then one per bus word (a DMA_IN fill: one per bus width).
+ */
+static uint64_t ref_dma_chunks(const struct ref_dma *d, int in,
+	uint64_t bus)
+{
+	uint64_t i1, i2, i3, first, c0 = d->count[0], k = 0;
+	int64_t a;
+
+	if (!ref_dma_wide(d, in, bus))
+		return ref_dma_elems(d);
+	if (d->fill && in)
+		return (d->count[1] * d->count[2] * d->count[3]) *
+			((c0 + bus - 1) / bus);
+	for (i3 = 0; i3 < d->count[3]; i3++)
+	for (i2 = 0; i2 < d->count[2]; i2++)
+	for (i1 = 0; i1 < d->count[1]; i1++) {
+		a = d->dram + (int64_t) i1 * d->dram_stride[1] +
+			(int64_t) i2 * d->dram_stride[2] +
+			(int64_t) i3 * d->dram_stride[3];
+		first = bus - ((uint64_t) a & (bus - 1));
+		first = first < c0 ? first : c0;
+		k += 1 + (c0 - first + bus - 1) / bus;
+	}
+	return k;
+}
+
 /* The estimated duration of command "w" (docs/traffic.md). */
 static uint64_t ref_cmd_cycles(const atoll_hwcfg *cfg, const uint32_t *w)
 {
 	struct ref_dma d;
-	uint64_t n, bus = cfg->dram_bus_bytes;
+	uint64_t bus = cfg->dram_bus_bytes;
 
 	switch (GETU(w, END_OPCODE)) {
 	case ATOLL_OP_DMA_IN:
 	case ATOLL_OP_DMA_OUT:
 		ref_dma_decode(w, &d);
-		n = ref_dma_elems(&d);
-		return REF_DMA_SETUP + n / bus + (n % bus != 0);
+		return REF_DMA_SETUP + ref_dma_chunks(&d,
+			GETU(w, END_OPCODE) == ATOLL_OP_DMA_IN, bus);
 	case ATOLL_OP_LDW:
 		return GETU(w, LDW_NROWS) + REF_LDW_EXTRA;
 	case ATOLL_OP_MM:

@@ -5,10 +5,18 @@
 // is computed incrementally: one 32-bit add per channel per step.
 //
 // start_i loads a new pattern (valid_o rises the next cycle); step_i,
-// while valid_o, advances to the next element; last_o marks the final
-// element, after whose step valid_o falls.
+// while valid_o, advances by step_n_i elements of dimension 0 (1 ..
+// rem0_o; past the end of the row it moves to the next row, like a single
+// step at the row's last element); rem0_o is the number of elements left
+// in the current dimension-0 row, the current one included.  A step of
+// more than one element moves a channel with dimension-0 stride 0 by 0
+// and any other by step_n_i (right for stride 1; the DMA uses it only
+// when every channel whose address it uses has stride 0 or 1).  last_o
+// marks the final row position from which a step ends the pattern, after
+// which valid_o falls.
 module atoll_agu #(
-  parameter int NCH = 3
+  parameter int NCH = 3,
+  parameter int NW  = 4
 ) (
   input  logic              clk_i,
   input  logic              rst_ni,
@@ -17,6 +25,8 @@ module atoll_agu #(
   input  logic [NCH*32-1:0] base_i,      // channel ch at [32*ch +: 32]
   input  logic [NCH*128-1:0] stride_i,   // channel ch, dim d at [32*(4*ch+d) +: 32]
   input  logic              step_i,
+  input  logic [NW-1:0]     step_n_i,
+  output logic [15:0]       rem0_o,
   output logic              valid_o,
   output logic              last_o,
   output logic [NCH*32-1:0] addr_o
@@ -28,15 +38,34 @@ module atoll_agu #(
   // per channel: current address and the start of the current dim-1, 2, 3
   // iterations
   logic [NCH*32-1:0] cur_d, cur_q, b1_d, b1_q, b2_d, b2_q, b3_d, b3_q;
-  logic [3:0]        at_end;
+  logic [3:1]        at_end;
+  logic [15:0]       rem0;
+  logic              row_end;
+  logic [NCH*32-1:0] inc0;
 
   always_comb begin
-    for (int d = 0; d < 4; d++) begin
+    for (int d = 1; d < 4; d++) begin
       at_end[d] = (idx_q[16*d +: 16] == cnt_q[16*d +: 16] - 16'd1);
     end
   end
 
-  assign last_o  = valid_q && (&at_end);
+  assign rem0    = cnt_q[0 +: 16] - idx_q[0 +: 16];
+  assign rem0_o  = rem0;
+  assign row_end = (16'(step_n_i) >= rem0);
+
+  always_comb begin
+    for (int ch = 0; ch < NCH; ch++) begin
+      if (step_n_i == NW'(1)) begin
+        inc0[32*ch +: 32] = stride_q[32*(4*ch) +: 32];
+      end else if (stride_q[32*(4*ch) +: 32] == 32'd0) begin
+        inc0[32*ch +: 32] = 32'd0;
+      end else begin
+        inc0[32*ch +: 32] = 32'(step_n_i);
+      end
+    end
+  end
+
+  assign last_o  = valid_q && row_end && (&at_end[3:1]);
   assign valid_o = valid_q;
   assign addr_o  = cur_q;
 
@@ -55,10 +84,10 @@ module atoll_agu #(
       b2_d    = base_i;
       b3_d    = base_i;
     end else if (valid_q && step_i) begin
-      if (!at_end[0]) begin
-        idx_d[0 +: 16] = idx_q[0 +: 16] + 16'd1;
+      if (!row_end) begin
+        idx_d[0 +: 16] = idx_q[0 +: 16] + 16'(step_n_i);
         for (int ch = 0; ch < NCH; ch++) begin
-          cur_d[32*ch +: 32] = cur_q[32*ch +: 32] + stride_q[32*(4*ch) +: 32];
+          cur_d[32*ch +: 32] = cur_q[32*ch +: 32] + inc0[32*ch +: 32];
         end
       end else if (!at_end[1]) begin
         idx_d[0 +: 16]  = 16'd0;

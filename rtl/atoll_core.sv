@@ -26,6 +26,7 @@ module atoll_core #(
   localparam int AW         = $clog2(SPM_BYTES),
   localparam int PAW        = $clog2(PSUM_DEPTH),
   localparam int PW         = (ROWS > 1) ? $clog2(ROWS) : 1,
+  localparam int NW         = ((BUS_BYTES > 1) ? $clog2(BUS_BYTES) : 1) + 1,
   localparam int NCNT       = `ATOLL_CNT_COUNT
 ) (
   input  logic                 clk_i,
@@ -234,11 +235,14 @@ module atoll_core #(
   logic              do_re, do_rgnt, di_we, di_wgnt;
   logic [PW-1:0]     do_rpart, di_wpart;
   logic [AW-1:0]     do_raddr, di_waddr;
-  logic [7:0]        do_rdata, di_wdata;
+  logic [NW-1:0]     do_rlen, di_wlen;
+  logic              do_rlanes, di_wlanes;
+  logic [DW-1:0]     do_rdata, di_wdata;
 
   atoll_spm #(
-    .ROWS  (ROWS),
-    .BYTES (SPM_BYTES)
+    .ROWS      (ROWS),
+    .BYTES     (SPM_BYTES),
+    .BUS_BYTES (BUS_BYTES)
   ) u_spm (
     .clk_i       (clk_i),
     .rst_ni      (rst_ni),
@@ -252,6 +256,8 @@ module atoll_core #(
     .dma_re_i    (do_re),
     .dma_rpart_i (do_rpart),
     .dma_raddr_i (do_raddr),
+    .dma_rlen_i  (do_rlen),
+    .dma_rlanes_i (do_rlanes),
     .dma_rgnt_o  (do_rgnt),
     .dma_rdata_o (do_rdata),
     .act_we_i    (act_we),
@@ -261,6 +267,8 @@ module atoll_core #(
     .dma_we_i    (di_we),
     .dma_wpart_i (di_wpart),
     .dma_waddr_i (di_waddr),
+    .dma_wlen_i  (di_wlen),
+    .dma_wlanes_i (di_wlanes),
     .dma_wdata_i (di_wdata),
     .dma_wgnt_o  (di_wgnt)
   );
@@ -294,8 +302,8 @@ module atoll_core #(
   );
 
   // -------------------------------------------------------- engines
-  logic di_cnt_cmd, di_cnt_dram, di_cnt_spm;
-  logic do_cnt_cmd, do_cnt_dram, do_cnt_spm;
+  logic          di_cnt_cmd, do_cnt_cmd;
+  logic [NW-1:0] di_cnt_dram, di_cnt_spm, do_cnt_dram, do_cnt_spm;
 
   // DMA-in: AXI write channels and SPM read port unused
   logic              di_aw_valid, di_w_valid, di_b_ready, di_re;
@@ -304,6 +312,8 @@ module atoll_core #(
   logic [BUS_BYTES-1:0] di_w_strb;
   logic [PW-1:0]     di_rpart;
   logic [AW-1:0]     di_raddr;
+  logic [NW-1:0]     di_rlen;
+  logic              di_rlanes;
 
   atoll_dma #(
     .DIR       (0),
@@ -335,11 +345,15 @@ module atoll_core #(
     .spm_re_o    (di_re),
     .spm_rpart_o (di_rpart),
     .spm_raddr_o (di_raddr),
+    .spm_rlen_o  (di_rlen),
+    .spm_rlanes_o (di_rlanes),
     .spm_rgnt_i  (1'b0),
-    .spm_rdata_i (8'd0),
+    .spm_rdata_i ({DW{1'b0}}),
     .spm_we_o    (di_we),
     .spm_wpart_o (di_wpart),
     .spm_waddr_o (di_waddr),
+    .spm_wlen_o  (di_wlen),
+    .spm_wlanes_o (di_wlanes),
     .spm_wdata_o (di_wdata),
     .spm_wgnt_i  (di_wgnt),
     .cnt_cmd_o   (di_cnt_cmd),
@@ -352,7 +366,9 @@ module atoll_core #(
   logic [31:0]       do_ar_addr;
   logic [PW-1:0]     do_wpart;
   logic [AW-1:0]     do_waddr;
-  logic [7:0]        do_wdata;
+  logic [NW-1:0]     do_wlen;
+  logic              do_wlanes;
+  logic [DW-1:0]     do_wdata;
 
   atoll_dma #(
     .DIR       (1),
@@ -384,11 +400,15 @@ module atoll_core #(
     .spm_re_o    (do_re),
     .spm_rpart_o (do_rpart),
     .spm_raddr_o (do_raddr),
+    .spm_rlen_o  (do_rlen),
+    .spm_rlanes_o (do_rlanes),
     .spm_rgnt_i  (do_rgnt),
     .spm_rdata_i (do_rdata),
     .spm_we_o    (do_we),
     .spm_wpart_o (do_wpart),
     .spm_waddr_o (do_waddr),
+    .spm_wlen_o  (do_wlen),
+    .spm_wlanes_o (do_wlanes),
     .spm_wdata_o (do_wdata),
     .spm_wgnt_i  (1'b0),
     .cnt_cmd_o   (do_cnt_cmd),
@@ -461,13 +481,13 @@ module atoll_core #(
   always_comb begin
     cnt_inc = '0;
     cnt_inc[32*`ATOLL_CNT_CYCLES +: 32]    = {31'd0, running};
-    cnt_inc[32*`ATOLL_CNT_DRAM_RD +: 32]   = {31'd0, di_cnt_dram};
-    cnt_inc[32*`ATOLL_CNT_DRAM_WR +: 32]   = {31'd0, do_cnt_dram};
+    cnt_inc[32*`ATOLL_CNT_DRAM_RD +: 32]   = 32'(di_cnt_dram);
+    cnt_inc[32*`ATOLL_CNT_DRAM_WR +: 32]   = 32'(do_cnt_dram);
     cnt_inc[32*`ATOLL_CNT_CMD_FETCH +: 32] = cnt_fetch ? 32'd64 : 32'd0;
-    cnt_inc[32*`ATOLL_CNT_SPM_RD +: 32]    = {31'd0, do_cnt_spm} +
+    cnt_inc[32*`ATOLL_CNT_SPM_RD +: 32]    = 32'(do_cnt_spm) +
                                             {16'd0, act_cnt_spm_rd} +
                                             {16'd0, pe_cnt_spm_rd};
-    cnt_inc[32*`ATOLL_CNT_SPM_WR +: 32]    = {31'd0, di_cnt_spm} +
+    cnt_inc[32*`ATOLL_CNT_SPM_WR +: 32]    = 32'(di_cnt_spm) +
                                             {16'd0, act_cnt_spm_wr};
     cnt_inc[32*`ATOLL_CNT_PSUM_RD +: 32]   = {16'd0, pe_cnt_psum_rd} +
                                             {16'd0, act_cnt_psum_rd};
@@ -491,6 +511,7 @@ module atoll_core #(
   logic unused_sig;
   assign unused_sig = ^{di_aw_valid, di_aw_addr, di_w_valid, di_w_data,
                         di_w_strb, di_b_ready, di_re, di_rpart, di_raddr,
+                        di_rlen, do_wlen, di_rlanes, do_wlanes,
                         do_ar_valid, do_ar_addr, do_r_ready, do_we, do_wpart,
                         do_waddr, do_wdata, m_axi_rresp_i, m_axi_rlast_i,
                         m_axi_bid_i, m_axi_bresp_i};

@@ -2,6 +2,18 @@
 // DMA_OUT, SPM -> DRAM).  Executes one DMA command at a time: the 4-D
 // element loop of docs/isa.md, one byte per element, elements in order.
 //
+// Chunks: the engine moves one chunk per cycle.  A chunk is one element,
+// except when dimension 0 is contiguous in DRAM (DRAM_STRIDE0 = 1,
+// BUS_BYTES > 1) and either contiguous in one partition (PART_STRIDE0 =
+// 0, SPM_STRIDE0 = 1: "lanes") or across partitions at one address
+// (PART_STRIDE0 = 1, SPM_STRIDE0 = 0): then it is the run of
+// dimension-0 elements from the current one up to the end of the row or
+// of the DRAM bus word, whichever comes first, up to BUS_BYTES bytes of
+// one DRAM word moved in one SPM access (atoll_spm).  The side a fill
+// does not access imposes nothing: a DMA_IN fill needs only the SPM
+// condition and its chunks end at the row or after BUS_BYTES bytes, a
+// DMA_OUT fill needs only DRAM_STRIDE0 = 1.
+//
 // DRAM side: single-beat AXI transactions on aligned BUS_BYTES words.
 // Consecutive elements that fall into the same DRAM word share one read
 // (DMA_IN) or are merged into one strobed write (DMA_OUT; a later element
@@ -26,6 +38,7 @@ module atoll_dma #(
   localparam int AW         = $clog2(SPM_BYTES),
   localparam int PW         = (ROWS > 1) ? $clog2(ROWS) : 1,
   localparam int LW         = (BUS_BYTES > 1) ? $clog2(BUS_BYTES) : 1,
+  localparam int NW         = LW + 1,
   localparam int DW         = BUS_BYTES * 8
 ) (
   input  logic                 clk_i,
@@ -56,22 +69,27 @@ module atoll_dma #(
   output logic                 spm_re_o,
   output logic [PW-1:0]        spm_rpart_o,
   output logic [AW-1:0]        spm_raddr_o,
+  output logic [NW-1:0]        spm_rlen_o,
+  output logic                 spm_rlanes_o,
   input  logic                 spm_rgnt_i,
-  input  logic [7:0]           spm_rdata_i,
+  input  logic [DW-1:0]        spm_rdata_i,
   // SPM write port (DIR 0)
   output logic                 spm_we_o,
   output logic [PW-1:0]        spm_wpart_o,
   output logic [AW-1:0]        spm_waddr_o,
-  output logic [7:0]           spm_wdata_o,
+  output logic [NW-1:0]        spm_wlen_o,
+  output logic                 spm_wlanes_o,
+  output logic [DW-1:0]        spm_wdata_o,
   input  logic                 spm_wgnt_i,
-  // counter events this cycle
+  // counter events this cycle (bytes for DRAM and SPM)
   output logic                 cnt_cmd_o,
-  output logic                 cnt_dram_o,
-  output logic                 cnt_spm_o
+  output logic [NW-1:0]        cnt_dram_o,
+  output logic [NW-1:0]        cnt_spm_o
 );
   // ---------------------------------------------------------------- command
   logic        busy_d, busy_q;
-  logic        fill_q;
+  logic        fill_q, wide_q, lanes_q, nodram_q, fill_en;
+  logic        dram_ok, spm_lanes, spm_parts, wide;
   logic [7:0]  fill_val_q;
   logic        accept, finished;
 
@@ -143,16 +161,30 @@ module atoll_dma #(
   assign unused_cmd = ^{cmd_i[0 +: 8], cmd_i[9 +: 7], cmd_i[24 +: 8],
                         cmd_i[3*32 + 16 +: 16]};
 
+  // DMA_IN fill: DRAM not read; DMA_OUT fill: SPM not read
+  assign fill_en   = 1'(`ATOLL_FLD(cmd_i, `ATOLL_DMA_FILL_EN_WORD,
+                                   `ATOLL_DMA_FILL_EN_LSB, `ATOLL_DMA_FILL_EN_WIDTH));
+  assign dram_ok   = (fill_en && DIR == 0) || strides[32*0 +: 32] == 32'd1;
+  assign spm_lanes = strides[32*4 +: 32] == 32'd0 && strides[32*8 +: 32] == 32'd1;
+  assign spm_parts = strides[32*4 +: 32] == 32'd1 && strides[32*8 +: 32] == 32'd0;
+  assign wide      = (BUS_BYTES > 1) && dram_ok &&
+                     ((fill_en && DIR == 1) || spm_lanes || spm_parts);
+
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
       busy_q     <= 1'b0;
       fill_q     <= 1'b0;
+      wide_q     <= 1'b0;
+      lanes_q    <= 1'b0;
+      nodram_q   <= 1'b0;
       fill_val_q <= 8'd0;
     end else begin
       busy_q <= busy_d;
       if (accept) begin
-        fill_q     <= `ATOLL_FLD(cmd_i, `ATOLL_DMA_FILL_EN_WORD,
-                                 `ATOLL_DMA_FILL_EN_LSB, `ATOLL_DMA_FILL_EN_WIDTH);
+        wide_q     <= wide;
+        lanes_q    <= spm_lanes;
+        nodram_q   <= fill_en && DIR == 0;
+        fill_q     <= fill_en;
         fill_val_q <= `ATOLL_FLD(cmd_i, `ATOLL_DMA_FILL_VALUE_WORD,
                                  `ATOLL_DMA_FILL_VALUE_LSB, `ATOLL_DMA_FILL_VALUE_WIDTH);
       end
@@ -174,9 +206,12 @@ module atoll_dma #(
   logic [31:0]     e_dram;
   logic [PW-1:0]   e_part;
   logic [AW-1:0]   e_addr;
+  logic [15:0]     agu_rem0;
+  logic [NW-1:0]   e_len, e_room;
 
   atoll_agu #(
-    .NCH (3)
+    .NCH (3),
+    .NW  (NW)
   ) u_agu (
     .clk_i    (clk_i),
     .rst_ni   (rst_ni),
@@ -185,6 +220,8 @@ module atoll_dma #(
     .base_i   (bases),
     .stride_i (strides),
     .step_i   (agu_step),
+    .step_n_i (e_len),
+    .rem0_o   (agu_rem0),
     .valid_o  (agu_valid),
     .last_o   (agu_last),
     .addr_o   (agu_addr)
@@ -194,13 +231,19 @@ module atoll_dma #(
   assign e_part = agu_addr[32 +: PW];
   assign e_addr = agu_addr[64 +: AW];
 
+  // chunk length: 1, or (wide) up to the end of the row or the bus word
+  assign e_room = nodram_q ? NW'(BUS_BYTES) :
+                  NW'(BUS_BYTES) - NW'(e_dram[LW-1:0]);
+  assign e_len  = !wide_q ? NW'(1) :
+                  (agu_rem0 < 16'(e_room)) ? NW'(agu_rem0) : e_room;
+
   logic unused_agu;
   assign unused_agu = ^{agu_last, agu_addr[32 + PW +: 32 - PW], agu_addr[64 + AW +: 32 - AW]};
 
   generate
     if (DIR == 0) begin : gen_in
       // ---------------------------------------------------- DRAM -> SPM
-      localparam int DESC_W = 1 + LW + PW + AW;
+      localparam int DESC_W = 1 + LW + NW + PW + AW;
       logic              first_q;
       logic [31-LW:0]    last_word_q;
       logic [DW-1:0]     word_buf_q;
@@ -210,9 +253,10 @@ module atoll_dma #(
       logic [DESC_W-1:0] d_in, d_out;
       logic              h_new;
       logic [LW-1:0]     h_lane;
+      logic [NW-1:0]     h_len;
       logic [PW-1:0]     h_part;
       logic [AW-1:0]     h_addr;
-      logic [7:0]        wbyte;
+      logic [DW-1:0]     src;
       logic [$clog2(OUTSTANDING + 1)-1:0] d_count;
       logic              unused_d_count;
 
@@ -224,7 +268,7 @@ module atoll_dma #(
       assign ar_addr_o  = {word, {LW{1'b0}}};
       assign d_push   = agu_valid && d_in_ready && (!new_word || ar_ready_i);
       assign agu_step = d_push;
-      assign d_in     = {new_word, e_dram[LW-1:0], e_part, e_addr};
+      assign d_in     = {new_word, e_dram[LW-1:0], e_len, e_part, e_addr};
 
       always_ff @(posedge clk_i or negedge rst_ni) begin
         if (!rst_ni) begin
@@ -254,22 +298,22 @@ module atoll_dma #(
         .count_o     (d_count)
       );
 
-      assign {h_new, h_lane, h_part, h_addr} = d_out;
+      assign {h_new, h_lane, h_len, h_part, h_addr} = d_out;
 
       always_comb begin
-        if (fill_q) begin
-          wbyte = fill_val_q;
-        end else if (h_new) begin
-          wbyte = r_data_i[8*h_lane +: 8];
+        if (h_new) begin
+          src = r_data_i;
         end else begin
-          wbyte = word_buf_q[8*h_lane +: 8];
+          src = word_buf_q;
         end
       end
 
       assign spm_we_o    = d_valid && (!h_new || r_valid_i);
       assign spm_wpart_o = h_part;
       assign spm_waddr_o = h_addr;
-      assign spm_wdata_o = wbyte;
+      assign spm_wlen_o  = h_len;
+      assign spm_wlanes_o = lanes_q;
+      assign spm_wdata_o = fill_q ? {BUS_BYTES{fill_val_q}} : src >> (8 * h_lane);
       assign d_pop       = spm_we_o && spm_wgnt_i;
       assign r_ready_o   = d_pop && h_new;
 
@@ -282,8 +326,8 @@ module atoll_dma #(
       `ATOLL_ASSERT(dma_rdata_unexpected, clk_i, rst_ni, !r_valid_i || d_valid)
 
       assign finished   = busy_q && !agu_valid && !d_valid;
-      assign cnt_dram_o = d_pop && !fill_q;
-      assign cnt_spm_o  = d_pop;
+      assign cnt_dram_o = (d_pop && !fill_q) ? h_len : NW'(0);
+      assign cnt_spm_o  = d_pop ? h_len : NW'(0);
 
       assign aw_valid_o  = 1'b0;
       assign aw_addr_o   = 32'd0;
@@ -294,6 +338,8 @@ module atoll_dma #(
       assign spm_re_o    = 1'b0;
       assign spm_rpart_o = '0;
       assign spm_raddr_o = '0;
+      assign spm_rlen_o  = '0;
+      assign spm_rlanes_o = 1'b0;
 
       logic unused_in;
       assign unused_in = ^{aw_ready_i, w_ready_i, b_valid_i, spm_rgnt_i,
@@ -303,11 +349,14 @@ module atoll_dma #(
       localparam int WF_W     = (32 - LW) + DW + BUS_BYTES;
       localparam int WF_DEPTH = 4;
       localparam int WF_CW    = $clog2(WF_DEPTH + 1);
+      localparam int SW       = BUS_BYTES + 1;
       logic                 can_issue, fire;
       logic                 s2_valid_q;
       logic [31-LW:0]       s2_word_q;
       logic [LW-1:0]        s2_lane_q;
-      logic [7:0]           s2_byte;
+      logic [NW-1:0]        s2_len_q;
+      logic [DW-1:0]        s2_data, s2_shift;
+      logic [BUS_BYTES-1:0] s2_mask;
       logic                 buf_valid_d, buf_valid_q;
       logic [31-LW:0]       buf_word_d, buf_word_q;
       logic [DW-1:0]        buf_data_d, buf_data_q;
@@ -323,9 +372,13 @@ module atoll_dma #(
       assign spm_re_o    = can_issue && !fill_q;
       assign spm_rpart_o = e_part;
       assign spm_raddr_o = e_addr;
+      assign spm_rlen_o  = e_len;
+      assign spm_rlanes_o = lanes_q;
       assign fire        = can_issue && (fill_q || spm_rgnt_i);
       assign agu_step    = fire;
-      assign s2_byte     = fill_q ? fill_val_q : spm_rdata_i;
+      assign s2_data     = fill_q ? {BUS_BYTES{fill_val_q}} : spm_rdata_i;
+      assign s2_shift    = s2_data << (8 * s2_lane_q);
+      assign s2_mask     = BUS_BYTES'((SW'(1) << s2_len_q) - SW'(1)) << s2_lane_q;
 
       always_comb begin
         buf_valid_d = buf_valid_q;
@@ -343,8 +396,12 @@ module atoll_dma #(
           end
           buf_valid_d = 1'b1;
           buf_word_d  = s2_word_q;
-          buf_data_d[8*s2_lane_q +: 8] = s2_byte;
-          buf_strb_d[s2_lane_q]        = 1'b1;
+          for (int i = 0; i < BUS_BYTES; i++) begin
+            if (s2_mask[i]) begin
+              buf_data_d[8*i +: 8] = s2_shift[8*i +: 8];
+            end
+          end
+          buf_strb_d = buf_strb_d | s2_mask;
         end else if (busy_q && !agu_valid && buf_valid_q && wf_in_ready) begin
           wf_push     = 1'b1;
           buf_valid_d = 1'b0;
@@ -364,6 +421,7 @@ module atoll_dma #(
       always_ff @(posedge clk_i) begin
         s2_word_q  <= e_dram[31:LW];
         s2_lane_q  <= e_dram[LW-1:0];
+        s2_len_q   <= e_len;
         buf_word_q <= buf_word_d;
         buf_data_q <= buf_data_d;
         buf_strb_q <= buf_strb_d;
@@ -411,8 +469,8 @@ module atoll_dma #(
 
       assign finished = busy_q && !agu_valid && !s2_valid_q && !buf_valid_q &&
                         !wf_valid && (outst_q == 8'd0);
-      assign cnt_dram_o = fire;
-      assign cnt_spm_o  = fire && !fill_q;
+      assign cnt_dram_o = fire ? e_len : NW'(0);
+      assign cnt_spm_o  = (fire && !fill_q) ? e_len : NW'(0);
 
       assign ar_valid_o  = 1'b0;
       assign ar_addr_o   = 32'd0;
@@ -420,7 +478,9 @@ module atoll_dma #(
       assign spm_we_o    = 1'b0;
       assign spm_wpart_o = '0;
       assign spm_waddr_o = '0;
-      assign spm_wdata_o = 8'd0;
+      assign spm_wlen_o  = '0;
+      assign spm_wlanes_o = 1'b0;
+      assign spm_wdata_o = '0;
 
       logic unused_out;
       assign unused_out = ^{ar_ready_i, r_valid_i, r_data_i, spm_wgnt_i};

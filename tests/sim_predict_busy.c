@@ -7,6 +7,10 @@
  * cycles must equal atoll_predict_timeline.  Written when the ACT engine
  * became lane-parallel (one lane per partition), so that a change of its
  * pipeline shows up here and not only as a drift of model predictions.
+ * The DMA rows (busy_dma_in / busy_dma_out) were added with the chunked
+ * DMA (up to a bus word per cycle): contiguous and partition-parallel
+ * patterns, aligned and not, fills, and a strided one-byte-per-cycle
+ * pattern for comparison.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -161,6 +165,74 @@ static void mk_pool_2x2(uint32_t *w)
 	SET(w, POOL_N0, 4);
 }
 
+/* A DMA of "rows" rows of "n" elements from DRAM "dram": "kind" 0 one
+ * partition, SPM stride 1 (chunked), 1 across partitions at one address
+ * (chunked, n <= 8), 2 SPM stride 2 (one element per cycle).
+ */
+static void dma(uint32_t *w, uint32_t op, uint32_t dram, uint32_t n,
+	uint32_t rows, int kind, int fill)
+{
+	w[0] = op;
+	SET(w, DMA_FILL_EN, fill);
+	SET(w, DMA_FILL_VALUE, 0x5a);
+	SET(w, DMA_DRAM_BASE, dram);
+	SET(w, DMA_SPM_ADDR, 0x100);
+	SET(w, DMA_DRAM_STRIDE0, 1);
+	SET(w, DMA_DRAM_STRIDE1, n + 3);
+	SET(w, DMA_SPM_STRIDE0, kind == 1 ? 0 : kind == 0 ? 1 : 2);
+	SET(w, DMA_PART_STRIDE0, kind == 1);
+	SET(w, DMA_SPM_STRIDE1, kind == 1 ? 1 : 2 * n);
+	SET(w, DMA_COUNT0, n);
+	SET(w, DMA_COUNT1, rows);
+	SET(w, DMA_COUNT2, 1);
+	SET(w, DMA_COUNT3, 1);
+}
+
+static void mk_dma_in_c(uint32_t *w)
+{
+	dma(w, ATOLL_OP_DMA_IN, 0x10000, 4096, 1, 0, 0);
+}
+
+static void mk_dma_in_c_odd(uint32_t *w)
+{
+	dma(w, ATOLL_OP_DMA_IN, 0x10003, 37, 9, 0, 0);
+}
+
+static void mk_dma_in_p(uint32_t *w)
+{
+	dma(w, ATOLL_OP_DMA_IN, 0x10005, 7, 50, 1, 0);
+}
+
+static void mk_dma_in_narrow(uint32_t *w)
+{
+	dma(w, ATOLL_OP_DMA_IN, 0x10000, 300, 2, 2, 0);
+}
+
+static void mk_dma_in_fill(uint32_t *w)
+{
+	dma(w, ATOLL_OP_DMA_IN, 0x10003, 37, 9, 0, 1);
+}
+
+static void mk_dma_out_c(uint32_t *w)
+{
+	dma(w, ATOLL_OP_DMA_OUT, 0x20001, 512, 2, 0, 0);
+}
+
+static void mk_dma_out_p(uint32_t *w)
+{
+	dma(w, ATOLL_OP_DMA_OUT, 0x20000, 8, 64, 1, 0);
+}
+
+static void mk_dma_out_fill(uint32_t *w)
+{
+	dma(w, ATOLL_OP_DMA_OUT, 0x20006, 100, 3, 2, 1);
+}
+
+static void mk_dma_out_narrow(uint32_t *w)
+{
+	dma(w, ATOLL_OP_DMA_OUT, 0x20000, 200, 2, 2, 0);
+}
+
 static const struct busy_case {
 	const char *name;
 	void (*make)(uint32_t *w);
@@ -178,6 +250,15 @@ static const struct busy_case {
 	{ "POOL avg 2 x 20, padded 3x3", mk_pool_avg },
 	{ "POOL avg count_pad 8 x 20, 3x3", mk_pool_avg_pad },
 	{ "POOL max 8 x 16, 2x2", mk_pool_2x2 },
+	{ "DMA_IN 4096 contiguous", mk_dma_in_c },
+	{ "DMA_IN 9 x 37 contiguous, unaligned", mk_dma_in_c_odd },
+	{ "DMA_IN 50 x 7 partitions, unaligned", mk_dma_in_p },
+	{ "DMA_IN 2 x 300 SPM stride 2", mk_dma_in_narrow },
+	{ "DMA_IN fill 9 x 37", mk_dma_in_fill },
+	{ "DMA_OUT 2 x 512 contiguous, unaligned", mk_dma_out_c },
+	{ "DMA_OUT 64 x 8 partitions", mk_dma_out_p },
+	{ "DMA_OUT fill 3 x 100", mk_dma_out_fill },
+	{ "DMA_OUT 2 x 200 SPM stride 2", mk_dma_out_narrow },
 };
 
 /* Run the stream "w" (n commands) alone on "h"; counters into "cnt". */
@@ -218,7 +299,7 @@ static int sim_stream(atoll_hwsim *h, const uint32_t (*w)[ATOLL_CMD_WORDS],
 static int busy_table(void)
 {
 	uint32_t w[2][ATOLL_CMD_WORDS];
-	uint64_t cnt[ATOLL_CNT_COUNT], busy, cycles;
+	uint64_t cnt[ATOLL_CNT_COUNT], busy, cycles, sim;
 	atoll_hwcfg hw;
 	atoll_hwsim *h;
 	size_t i;
@@ -240,12 +321,16 @@ static int busy_table(void)
 			bad = 1;
 			continue;
 		}
-		if (cnt[ATOLL_CNT_BUSY_ACT] != busy ||
-		    cnt[ATOLL_CNT_CYCLES] != cycles) {
+		sim = cnt[ATOLL_CNT_BUSY_ACT] + cnt[ATOLL_CNT_BUSY_DMAIN] +
+			cnt[ATOLL_CNT_BUSY_DMAOUT];
+		printf("  %-40s busy %6llu cycles %6llu\n", busy_cases[i].name,
+			(unsigned long long) sim,
+			(unsigned long long) cnt[ATOLL_CNT_CYCLES]);
+		if (sim != busy || cnt[ATOLL_CNT_CYCLES] != cycles) {
 			fprintf(stderr, "  %s: sim busy %llu cycles %llu, "
 				"predicted busy %llu cycles %llu\n",
 				busy_cases[i].name,
-				(unsigned long long) cnt[ATOLL_CNT_BUSY_ACT],
+				(unsigned long long) sim,
 				(unsigned long long) cnt[ATOLL_CNT_CYCLES],
 				(unsigned long long) busy,
 				(unsigned long long) cycles);
@@ -257,7 +342,7 @@ static int busy_table(void)
 }
 
 static const struct test_case cases[] = {
-	{ "ACT/ADD/POOL busy cycles: predicted = sim", busy_table },
+	{ "ACT/ADD/POOL/DMA busy cycles: predicted = sim", busy_table },
 };
 
 TEST_MAIN(cases)

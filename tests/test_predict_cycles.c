@@ -56,14 +56,19 @@ static void sem(struct prog *p, uint32_t op, uint32_t engine, uint32_t s,
 }
 
 /* A DMA of "n" elements, one dimension, unit strides on both sides. */
+/* A DMA of "n" elements that moves one element per cycle: SPM stride 2
+ * is not chunked (docs/traffic.md), nor is DRAM stride 2 for a DMA_OUT
+ * fill, which ignores SPM.  The timeline rules below are about elements;
+ * busy_table has the chunked cases.
+ */
 static uint32_t *dma(struct prog *p, uint32_t op, int fill, uint32_t n)
 {
 	uint32_t *w = add(p, op);
 
 	SET(w, DMA_FILL_EN, fill);
 	SET(w, DMA_DRAM_BASE, 0x1000);
-	SET(w, DMA_DRAM_STRIDE0, 1);
-	SET(w, DMA_SPM_STRIDE0, 1);
+	SET(w, DMA_DRAM_STRIDE0, fill && op == ATOLL_OP_DMA_OUT ? 2 : 1);
+	SET(w, DMA_SPM_STRIDE0, 2);
 	SET(w, DMA_COUNT0, n);
 	SET(w, DMA_COUNT1, 1);
 	SET(w, DMA_COUNT2, 1);
@@ -122,12 +127,13 @@ static int timeline(const struct prog *p, const atoll_hwcfg *hw,
 
 /* ---------------------------------------------- per-command durations */
 
+/* One element per cycle (SPM stride 2, not chunked), like dma(). */
 static void dma_fields(uint32_t *w, uint32_t n)
 {
 	w[0] = ATOLL_OP_DMA_IN;
 	SET(w, DMA_DRAM_BASE, 0x1000);
 	SET(w, DMA_DRAM_STRIDE0, 1);
-	SET(w, DMA_SPM_STRIDE0, 1);
+	SET(w, DMA_SPM_STRIDE0, 2);
 	SET(w, DMA_COUNT0, n);
 	SET(w, DMA_COUNT1, 1);
 	SET(w, DMA_COUNT2, 1);
@@ -176,6 +182,37 @@ static void mk_dma_out(uint32_t *w)
 {
 	dma_fields(w, 512);
 	w[0] = ATOLL_OP_DMA_OUT;
+}
+
+/* Chunked: SPM stride 1 in one partition, or partition stride 1. */
+static void mk_dma_in_4096_chunked(uint32_t *w)
+{
+	dma_fields(w, 4096);
+	SET(w, DMA_SPM_STRIDE0, 1);
+}
+
+static void mk_dma_in_fill_chunked(uint32_t *w)
+{
+	mk_dma_in_4096_chunked(w);
+	SET(w, DMA_FILL_EN, 1);
+}
+
+static void mk_dma_out_chunked(uint32_t *w)
+{
+	mk_dma_out(w);
+	SET(w, DMA_SPM_STRIDE0, 1);
+	SET(w, DMA_DRAM_BASE, 0x1003);
+}
+
+static void mk_dma_out_parts(uint32_t *w)
+{
+	dma_fields(w, 8);
+	w[0] = ATOLL_OP_DMA_OUT;
+	SET(w, DMA_SPM_STRIDE0, 0);
+	SET(w, DMA_PART_STRIDE0, 1);
+	SET(w, DMA_COUNT1, 64);
+	SET(w, DMA_DRAM_STRIDE1, 11);
+	SET(w, DMA_SPM_STRIDE1, 1);
 }
 
 static void mk_ldw(uint32_t *w)
@@ -278,6 +315,21 @@ static const struct busy_case {
 	{ "DMA_IN 4096 contiguous bytes", mk_dma_in_4096, 5392, 6 },
 	{ "DMA_IN fill 4096", mk_dma_in_fill, 4098, 5 },
 	{ "DMA_OUT 512", mk_dma_out, 537, 6 },
+	/* chunked (a bus word per cycle): 16 reads in flight, one chunk
+	 * of 8 per read, 21 cycles per 16 chunks (sim: 688)
+	 */
+	{ "DMA_IN 4096 contiguous, chunked", mk_dma_in_4096_chunked, 688,
+	  6 },
+	/* 512 chunks of 8 + 2 */
+	{ "DMA_IN fill 4096, chunked", mk_dma_in_fill_chunked, 514, 5 },
+	/* 5 bytes to the first word boundary, then 64 words (the last of
+	 * 3 bytes): 65 + 5 + LAT
+	 */
+	{ "DMA_OUT 512 from 0x1003, chunked", mk_dma_out_chunked, 90, 6 },
+	/* rows of 8 partitions 11 bytes apart: 2 chunks when a row crosses
+	 * a word (7 of every 8 rows), 120 chunks + 5 + LAT (sim: 145)
+	 */
+	{ "DMA_OUT 64 x 8 partitions, chunked", mk_dma_out_parts, 145, 6 },
 	{ "LDW 4 x 3", mk_ldw, 8, 8 },
 	{ "MM 7 positions", mk_mm, 25, 6 },
 	/* the lanes run all partitions of a position at once: INIT, 12

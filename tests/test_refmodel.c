@@ -503,7 +503,9 @@ MODEL_TEST(t_dma_patterns, 4)
 
 /* Fill in both directions; the side not read is not checked: DRAM_BASE
  * far outside the window for DMA_IN, SPM_PART out of range for DMA_OUT.
- * Durations 8 + ceil(12/8) and 8 + ceil(10/8).
+ * Durations (docs/traffic.md, chunks): the DMA_IN fill is chunked (rows
+ * of 4 bytes in one partition, DRAM ignored), 8 + 3; the DMA_OUT fill
+ * walks DRAM backwards, one byte per cycle, 8 + 10.
  */
 MODEL_TEST(t_dma_fill, 4)
 {
@@ -532,8 +534,8 @@ MODEL_TEST(t_dma_fill, 4)
 	CHECK(st.counters[ATOLL_CNT_SPM_WR] == 12);
 	CHECK(st.counters[ATOLL_CNT_DRAM_WR] == 10);
 	CHECK(st.counters[ATOLL_CNT_DMA_CMDS] == 2);
-	CHECK(st.counters[ATOLL_CNT_BUSY_DMAIN] == 8 + 2);
-	CHECK(st.counters[ATOLL_CNT_BUSY_DMAOUT] == 8 + 2);
+	CHECK(st.counters[ATOLL_CNT_BUSY_DMAIN] == 8 + 3);
+	CHECK(st.counters[ATOLL_CNT_BUSY_DMAOUT] == 8 + 10);
 	return 0;
 }
 
@@ -1142,12 +1144,14 @@ MODEL_TEST(t_pool_signed_pad, 4)
  * from docs/isa.md and docs/traffic.md (F = 1 + 64/8 = 9 per fetch):
  *
  * CP: command k dispatched at 9(k+1); END fetched at 108.
- * DMA-in: DMA_IN 9..19 (8 + 16/8), SIGNAL 19..20: s0 at 20.
+ * DMA-in: DMA_IN 9..19 (8 + 2 chunks: two rows of 8 bytes, each one
+ *     bus word), SIGNAL 19..20: s0 at 20.
  * PE: WAIT 27..28, LDW 36..40 (2 + 2), MM 45..65 (4 + 8 + 8),
  *     SIGNAL 65..66: s1 at 66.
  * ACT: WAIT ready 63, s1 at 66: stall 3, 66..67; ACT 72..80
  *      (4 positions + 4); SIGNAL 81..82: s2 at 82.
- * DMA-out: WAIT 90..91, DMA_OUT 99..108 (8 + 8/8).
+ * DMA-out: WAIT 90..91, DMA_OUT 99..109 (8 + 2 chunks: two rows of 4
+ *     bytes, in one bus word but one chunk each).
  *
  * Data: SPM[p][0..1] weights, SPM[0][2..3] zero points (1, 2),
  * SPM[p][4..7] activations x[p][0..3]; out[c][i] = sum_p x[p][i] *
@@ -1173,7 +1177,7 @@ MODEL_TEST(t_counters_exact, 4)
 		1 * 7 + 4 * 2, 2 * 7 + 3 * 2, 3 * 7 + 2 * 2, 4 * 7 + 1 * 2,
 	};
 	static const uint64_t cnt[ATOLL_CNT_COUNT] = {
-		[ATOLL_CNT_CYCLES] = 108,
+		[ATOLL_CNT_CYCLES] = 109,
 		[ATOLL_CNT_DRAM_RD] = 16,
 		[ATOLL_CNT_DRAM_WR] = 8,
 		[ATOLL_CNT_CMD_FETCH] = 12 * 64,
@@ -1184,7 +1188,7 @@ MODEL_TEST(t_counters_exact, 4)
 		[ATOLL_CNT_MACS] = 16,
 		[ATOLL_CNT_DMA_CMDS] = 2,
 		[ATOLL_CNT_BUSY_DMAIN] = 11,
-		[ATOLL_CNT_BUSY_DMAOUT] = 10,
+		[ATOLL_CNT_BUSY_DMAOUT] = 11,
 		[ATOLL_CNT_BUSY_PE] = 26,
 		[ATOLL_CNT_BUSY_ACT] = 10,
 		[ATOLL_CNT_STALL_ACT] = 3,

@@ -109,21 +109,44 @@ static int64_t place(uint32_t *seed, const int *c, const int *s,
 	return a + (int64_t) (bench_rand(seed) % (uint32_t) (b - a + 1));
 }
 
+/* Dimension 0 of a random DMA: "wide" 0 any strides, 1 a chunked
+ * pattern (DRAM stride 1 and SPM stride 1 in one partition, or partition
+ * stride 1 at one SPM address), odd and even counts alike.
+ */
+static void random_dim0(uint32_t *seed, int wide, int *c, int *ds, int *ps,
+	int *ss)
+{
+	if (wide && bench_rand(seed) % 2) {
+		*c = bench_rand_range(seed, 1, ROWS);
+		*ds = 1;
+		*ps = 1;
+		*ss = 0;
+		return;
+	}
+	*c = bench_rand_range(seed, 1, 48);
+	if (wide) {
+		*ds = 1;
+		*ps = 0;
+		*ss = 1;
+		return;
+	}
+	*ds = bench_rand(seed) % 3 ? 1 : bench_rand_range(seed, -9, 9);
+	*ss = bench_rand(seed) % 3 ? 1 : bench_rand_range(seed, -9, 9);
+	*ps = bench_rand(seed) % 4 ? 0 : bench_rand_range(seed, -1, 1);
+}
+
 /* A random DMA command of "op" with DRAM side in [dlo, dhi). */
 static void random_dma(struct bench_prog *p, uint32_t *seed, uint32_t op,
-	uint32_t dlo, uint32_t dhi, int fill)
+	uint32_t dlo, uint32_t dhi, int fill, int wide)
 {
 	int c[4], ds[4], ps[4], ss[4], d;
 	int64_t dram, part, addr;
 	uint32_t *w;
 
 	for (;;) {
-		c[0] = bench_rand_range(seed, 1, 48);
+		random_dim0(seed, wide, &c[0], &ds[0], &ps[0], &ss[0]);
 		for (d = 1; d < 4; d++)
 			c[d] = bench_rand_range(seed, 1, d == 1 ? 6 : 3);
-		ds[0] = bench_rand(seed) % 3 ? 1 : bench_rand_range(seed, -9, 9);
-		ss[0] = bench_rand(seed) % 3 ? 1 : bench_rand_range(seed, -9, 9);
-		ps[0] = bench_rand(seed) % 4 ? 0 : bench_rand_range(seed, -1, 1);
 		for (d = 1; d < 4; d++) {
 			ds[d] = bench_rand_range(seed, -300, 300);
 			ss[d] = bench_rand_range(seed, -300, 300);
@@ -170,7 +193,7 @@ static int compare(atoll_hwsim *h, const struct ref *m,
  * waits for it, SIGNAL, DMA_IN k+1 waits for that.
  */
 static int run_random(uint32_t seed, int iters, int latency, int bpc,
-	int fill_mod)
+	int fill_mod, int wide)
 {
 	atoll_hwsim *h = atoll_hwsim_create(getenv("ATOLL_TRACE"), BENCH_DRAM,
 		latency, bpc);
@@ -184,11 +207,11 @@ static int run_random(uint32_t seed, int iters, int latency, int bpc,
 	CHECK(ref_init(&m, h) == 0);
 	for (k = 0; k < iters; k++) {
 		random_dma(&p, &seed, ATOLL_OP_DMA_IN, SRC_LO, SRC_HI,
-			fill_mod && k % fill_mod == 1);
+			fill_mod && k % fill_mod == 1, wide);
 		bench_sem(&p, ATOLL_OP_SIGNAL, 0, 0, 0);
 		bench_sem(&p, ATOLL_OP_WAIT, 1, 0, (uint32_t) k + 1);
 		random_dma(&p, &seed, ATOLL_OP_DMA_OUT, DST_LO, DST_HI,
-			fill_mod && k % fill_mod == 2);
+			fill_mod && k % fill_mod == 2, wide);
 		bench_sem(&p, ATOLL_OP_SIGNAL, 1, 1, 0);
 		bench_sem(&p, ATOLL_OP_WAIT, 0, 1, (uint32_t) k + 1);
 	}
@@ -242,17 +265,214 @@ static int dma_roundtrip(void)
 
 static int dma_random(void)
 {
-	return run_random(11, 40, 8, 8, 0);
+	return run_random(11, 40, 8, 8, 0, 0);
 }
 
 static int dma_random_fill(void)
 {
-	return run_random(23, 30, 8, 8, 3);
+	return run_random(23, 30, 8, 8, 3, 0);
 }
 
 static int dma_random_slow_memory(void)
 {
-	return run_random(5, 12, 60, 3, 4);
+	return run_random(5, 12, 60, 3, 4, 0);
+}
+
+/* Chunked (wide) patterns: random bases, so chunks start aligned and
+ * unaligned, with odd and even row lengths, both chunk kinds.
+ */
+static int dma_random_wide(void)
+{
+	return run_random(31, 60, 8, 8, 0, 1);
+}
+
+static int dma_random_wide_fill(void)
+{
+	return run_random(37, 40, 8, 8, 3, 1);
+}
+
+static int dma_random_wide_slow_memory(void)
+{
+	return run_random(41, 16, 60, 3, 4, 1);
+}
+
+/* Every start lane and length 1 .. 2 * BUS + 1 of both chunk kinds:
+ * DMA_IN to SPM, DMA_OUT back to DRAM at another lane, byte for byte
+ * against the reference; bytes next to the written ones keep their
+ * contents (strobes), and the cycle count shows one chunk per cycle.
+ */
+static int dma_wide_lanes(void)
+{
+	const int bus = ATOLL_CFG_DRAM_BUS_BYTES;
+	atoll_hwsim *h = bench_sim();
+	struct bench_prog p = { 0 };
+	struct bench_result r;
+	struct ref m;
+	int c[4], ds[4] = { 1, 0, 0, 0 }, ps[4], ss[4] = { 0, 0, 0, 0 };
+	int lane, len, kind, k, n = 0;
+	uint32_t off = 0;
+
+	CHECK(h);
+	bench_fill_random(h, SRC_LO, SRC_HI - SRC_LO, 3);
+	bench_fill_random(h, DST_LO, DST_HI - DST_LO, 4);
+	CHECK(ref_init(&m, h) == 0);
+	for (kind = 0; kind < 2; kind++)
+	for (lane = 0; lane < bus; lane++)
+	for (len = 1; len <= (kind ? ROWS : 2 * bus + 1); len++) {
+		c[0] = len;
+		c[1] = c[2] = c[3] = 1;
+		ps[0] = kind;
+		ss[0] = !kind;
+		ps[1] = ps[2] = ps[3] = 0;
+		off += 64;
+		bench_dma(&p, ATOLL_OP_DMA_IN, SRC_LO + off + (uint32_t) lane,
+			0, 100 + (uint32_t) (lane + len), c, ds, ps, ss);
+		bench_sem(&p, ATOLL_OP_SIGNAL, 0, 0, 0);
+		bench_sem(&p, ATOLL_OP_WAIT, 1, 0, (uint32_t) ++n);
+		bench_dma(&p, ATOLL_OP_DMA_OUT,
+			DST_LO + off + (uint32_t) ((lane + len) % bus), 0,
+			100 + (uint32_t) (lane + len), c, ds, ps, ss);
+		bench_sem(&p, ATOLL_OP_SIGNAL, 1, 1, 0);
+		bench_sem(&p, ATOLL_OP_WAIT, 0, 1, (uint32_t) n);
+		if (p.n > BENCH_MAXCMD - 8) {
+			bench_end(&p);
+			for (k = 0; k < p.n; k++)
+				if (ATOLL_GETU(p.w[k], ATOLL_END_OPCODE) ==
+				    ATOLL_OP_DMA_IN ||
+				    ATOLL_GETU(p.w[k], ATOLL_END_OPCODE) ==
+				    ATOLL_OP_DMA_OUT)
+					ref_dma(&m, p.w[k]);
+			m.cnt[ATOLL_CNT_CMD_FETCH] += 64 * (uint64_t) p.n;
+			CHECK(bench_run(h, &p, &r) == 0);
+			CHECKF(r.status == ATOLL_HWSIM_DONE, "status %d",
+				r.status);
+			CHECK(compare(h, &m, &r, DST_LO, DST_HI) == 0);
+			memset(m.cnt, 0, sizeof(m.cnt));
+			p.n = 0;
+			n = 0;
+		}
+	}
+	bench_end(&p);
+	for (k = 0; k < p.n; k++)
+		if (ATOLL_GETU(p.w[k], ATOLL_END_OPCODE) == ATOLL_OP_DMA_IN ||
+		    ATOLL_GETU(p.w[k], ATOLL_END_OPCODE) == ATOLL_OP_DMA_OUT)
+			ref_dma(&m, p.w[k]);
+	m.cnt[ATOLL_CNT_CMD_FETCH] += 64 * (uint64_t) p.n;
+	CHECK(bench_run(h, &p, &r) == 0);
+	CHECKF(r.status == ATOLL_HWSIM_DONE, "status %d", r.status);
+	CHECK(compare(h, &m, &r, DST_LO, DST_HI) == 0);
+	CHECK(atoll_hwsim_mem_faults(h) == 0);
+	ref_free(&m);
+	atoll_hwsim_free(h);
+	return 0;
+}
+
+/* Busy cycles of one DMA alone: a contiguous row of 8 * BUS bytes moves
+ * one bus word per cycle (DMA_OUT: chunks + 5 + latency; here the
+ * latency is 8), a strided one one byte per cycle.
+ */
+static int dma_wide_rate(void)
+{
+	const int bus = ATOLL_CFG_DRAM_BUS_BYTES;
+	static const struct {
+		int ps0, ss0, ds0, c0;
+	} t[] = {
+		{ 0, 1, 1, 0 },		/* lanes: 8 chunks */
+		{ 1, 0, 1, 0 },		/* partitions: c0 = ROWS */
+		{ 0, 2, 1, 0 },		/* SPM stride 2: one byte per cycle */
+	};
+	unsigned k;
+
+	for (k = 0; k < sizeof(t) / sizeof(t[0]); k++) {
+		atoll_hwsim *h = bench_sim();
+		struct bench_prog p = { 0 };
+		struct bench_result r;
+		int c[4] = { t[k].c0 ? t[k].c0 : (t[k].ps0 ? ROWS : 8 * bus),
+			1, 1, 1 };
+		int ds[4] = { t[k].ds0, 0, 0, 0 }, ps[4] = { t[k].ps0, 0, 0, 0 };
+		int ss[4] = { t[k].ss0, 0, 0, 0 };
+		uint64_t want, chunks;
+
+		CHECK(h);
+		bench_dma(&p, ATOLL_OP_DMA_OUT, DST_LO, 0, 0, c, ds, ps, ss);
+		bench_end(&p);
+		CHECK(bench_run(h, &p, &r) == 0);
+		CHECKF(r.status == ATOLL_HWSIM_DONE, "status %d", r.status);
+		chunks = t[k].ss0 == 2 ? (uint64_t) c[0] :
+			(uint64_t) (c[0] + bus - 1) / (uint64_t) bus;
+		want = chunks + 5 + 8;
+		CHECKF(r.cnt[ATOLL_CNT_BUSY_DMAOUT] == want,
+			"case %u busy %llu, want %llu", k,
+			(unsigned long long) r.cnt[ATOLL_CNT_BUSY_DMAOUT],
+			(unsigned long long) want);
+		CHECK(r.cnt[ATOLL_CNT_DRAM_WR] == (uint64_t) c[0]);
+		CHECK(r.cnt[ATOLL_CNT_SPM_RD] == (uint64_t) c[0]);
+		atoll_hwsim_free(h);
+	}
+	return 0;
+}
+
+/* A chunked DMA whose DRAM range crosses the window inside a bus word
+ * faults before moving anything; one that ends exactly at WIN_HI (or
+ * starts at WIN_LO) mid-word moves its bytes and leaves the rest of the
+ * word, outside the window, alone.
+ */
+static int dma_wide_window(void)
+{
+	static const struct {
+		uint32_t op, dram;
+		int c0, ps0, ss0, fault;
+	} t[] = {
+		{ ATOLL_OP_DMA_OUT, DST_HI - 5, 7, 0, 1, 1 },
+		{ ATOLL_OP_DMA_OUT, DST_HI - 3, 7, 1, 0, 1 },
+		{ ATOLL_OP_DMA_IN, DST_LO - 2, 9, 0, 1, 1 },
+		{ ATOLL_OP_DMA_IN, DST_LO - 1, 4, 1, 0, 1 },
+		{ ATOLL_OP_DMA_OUT, DST_HI - 13, 13, 0, 1, 0 },
+		{ ATOLL_OP_DMA_OUT, DST_HI - 3, 3, 1, 0, 0 },
+		{ ATOLL_OP_DMA_IN, DST_LO, 11, 0, 1, 0 },
+	};
+	unsigned k;
+
+	for (k = 0; k < sizeof(t) / sizeof(t[0]); k++) {
+		atoll_hwsim *h = bench_sim();
+		struct bench_prog p = { 0 };
+		struct bench_result r;
+		int c[4] = { t[k].c0, 1, 1, 1 }, ds[4] = { 1, 0, 0, 0 };
+		int ps[4] = { t[k].ps0, 0, 0, 0 }, ss[4] = { t[k].ss0, 0, 0, 0 };
+		uint8_t before[64], after[64], lo_b[64], lo_a[64];
+
+		CHECK(h);
+		bench_fill_random(h, DST_HI - 32, 64, 9 + k);
+		bench_fill_random(h, DST_LO - 32, 64, 19 + k);
+		bench_sem(&p, ATOLL_OP_SIGNAL, 0, 0, 0);
+		bench_dma(&p, t[k].op, t[k].dram, 0, 8, c, ds, ps, ss);
+		bench_end(&p);
+		CHECK(atoll_hwsim_mem_read(h, DST_HI - 32, before, 64) == 0);
+		CHECK(atoll_hwsim_mem_read(h, DST_LO - 32, lo_b, 64) == 0);
+		CHECK(bench_run_ex(h, &p, DST_LO + 0x8000, 4, DST_LO, DST_HI,
+			100000, &r) == 0);
+		CHECK(atoll_hwsim_mem_read(h, DST_HI - 32, after, 64) == 0);
+		CHECK(atoll_hwsim_mem_read(h, DST_LO - 32, lo_a, 64) == 0);
+		CHECK(memcmp(lo_b, lo_a, 64) == 0);
+		if (t[k].fault) {
+			CHECKF(r.status == ATOLL_HWSIM_ERROR,
+				"case %u status %d", k, r.status);
+			CHECKF(r.error == (1u << 8 | ATOLL_ERR_DRAM_WINDOW),
+				"case %u error %x", k, r.error);
+			CHECK(r.cnt[ATOLL_CNT_DMA_CMDS] == 0);
+			CHECK(memcmp(before, after, 64) == 0);
+		} else {
+			CHECKF(r.status == ATOLL_HWSIM_DONE, "case %u status %d",
+				k, r.status);
+			CHECK(memcmp(before + 32, after + 32, 32) == 0);
+			CHECK(r.cnt[ATOLL_CNT_DMA_CMDS] == 1);
+			CHECK(r.cnt[t[k].op == ATOLL_OP_DMA_IN ?
+				ATOLL_CNT_DRAM_RD : ATOLL_CNT_DRAM_WR] ==
+				(uint64_t) c[0]);
+		}
+		atoll_hwsim_free(h);
+	}
+	return 0;
 }
 
 /* A faulting DMA writes nothing; the fault names the command. */
@@ -358,6 +578,12 @@ static const struct test_case tests[] = {
 	{ "dma_random", dma_random },
 	{ "dma_random_fill", dma_random_fill },
 	{ "dma_random_slow_memory", dma_random_slow_memory },
+	{ "dma_random_wide", dma_random_wide },
+	{ "dma_random_wide_fill", dma_random_wide_fill },
+	{ "dma_random_wide_slow_memory", dma_random_wide_slow_memory },
+	{ "dma_wide_lanes", dma_wide_lanes },
+	{ "dma_wide_rate", dma_wide_rate },
+	{ "dma_wide_window", dma_wide_window },
 	{ "dma_faults", dma_faults },
 	{ "dma_fill_unchecked", dma_fill_unchecked },
 };
