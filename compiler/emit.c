@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "emit.h"
+#include "isa.h"
 
 void atoll_emit_init(atoll_emit *em, const atoll_hwcfg *hw, atoll_diag *d)
 {
@@ -68,28 +69,6 @@ int64_t atoll_emit_const(atoll_emit *em, const void *data, size_t len,
 	memcpy(em->consts + off, data, len);
 	em->nconsts = off + len;
 	return (int64_t) off;
-}
-
-static int engine_of(uint32_t op, const uint32_t *w)
-{
-	switch (op) {
-	case ATOLL_OP_DMA_IN:
-		return 0;
-	case ATOLL_OP_DMA_OUT:
-		return 1;
-	case ATOLL_OP_LDW:
-	case ATOLL_OP_MM:
-		return 2;
-	case ATOLL_OP_ACT:
-	case ATOLL_OP_ADD:
-	case ATOLL_OP_POOL:
-		return 3;
-	case ATOLL_OP_WAIT:
-	case ATOLL_OP_SIGNAL:
-		return (int) ATOLL_GETU(w, ATOLL_SEM_ENGINE);
-	default:
-		return -1;
-	}
 }
 
 static int push(atoll_emit *em, const uint32_t *w)
@@ -264,8 +243,7 @@ void atoll_emit_retire(atoll_emit *em)
 int atoll_emit_cmd(atoll_emit *em, const uint32_t *w, int nbufs,
 	atoll_buf **bufs, const int *uses)
 {
-	uint32_t op = w[0] & 0xff;
-	int e = engine_of(op, w);
+	int e = atoll_cmd_engine(w);
 	int i;
 
 	if (em->diag->failed)

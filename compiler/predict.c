@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "atoll_isa.h"
+#include "isa.h"
 #include "predict.h"
 
 /* Number of i < n with 0 <= base + i*step < lim. */
@@ -174,31 +175,6 @@ static uint64_t fetch_beats(const atoll_hwcfg *hw)
 static uint32_t opcode(const uint32_t *w)
 {
 	return w[0] & 0xff;
-}
-
-/* Engine of command "w" (0 DMA-in, 1 DMA-out, 2 PE, 3 ACT), or -1 for
- * END and illegal opcodes.
- */
-static int cmd_engine(const uint32_t *w)
-{
-	switch (opcode(w)) {
-	case ATOLL_OP_DMA_IN:
-		return 0;
-	case ATOLL_OP_DMA_OUT:
-		return 1;
-	case ATOLL_OP_LDW:
-	case ATOLL_OP_MM:
-		return 2;
-	case ATOLL_OP_ACT:
-	case ATOLL_OP_ADD:
-	case ATOLL_OP_POOL:
-		return 3;
-	case ATOLL_OP_WAIT:
-	case ATOLL_OP_SIGNAL:
-		return (int) (ATOLL_GETU(w, ATOLL_SEM_ENGINE) % NENG);
-	default:
-		return -1;
-	}
 }
 
 uint64_t atoll_predict_check_cycles(const uint32_t *w)
@@ -957,7 +933,7 @@ static int tl_dispatch(struct timeline *tl)
 {
 	const uint32_t *w;
 	atoll_cmd_time *t;
-	struct tl_queue *q;
+	struct tl_queue *q = NULL;
 	uint64_t d = tl->hw->queue_depth ? tl->hw->queue_depth : 1;
 	uint64_t room = 0;
 	int e;
@@ -967,7 +943,7 @@ static int tl_dispatch(struct timeline *tl)
 	tl_fetch(tl, tl->next + 2);
 	w = tl_cmd(tl, tl->next);
 	t = &tl->t[tl->next];
-	e = cmd_engine(w);
+	e = atoll_cmd_engine(w);
 	if (e >= 0) {
 		q = &tl->q[e];
 		if (q->n >= d && q->head <= q->n - d)
@@ -1588,7 +1564,7 @@ static uint32_t stream_end(const uint32_t *cmds, uint32_t ncmds)
 	uint32_t i;
 
 	for (i = 0; i + 1 < ncmds; i++)
-		if (cmd_engine(cmds + (size_t) i * ATOLL_CMD_WORDS) < 0)
+		if (atoll_cmd_engine(cmds + (size_t) i * ATOLL_CMD_WORDS) < 0)
 			return i;
 	return i;
 }

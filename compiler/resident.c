@@ -368,42 +368,32 @@ static void try_keep(struct planner *pl, int r)
 		p->t[r].bytes);
 }
 
-/* Can the alias group rooted at "r", left in device memory, share one
- * buffer?  Not with a constant, nor with two graph inputs/outputs (each
- * needs a buffer of its own).
- */
-static int dram_group_ok(struct planner *pl, int r)
-{
-	const atoll_graph *g = pl->g;
-	int t, io = 0;
-
-	for (t = 0; t < g->ntensors; t++) {
-		if (find(pl, t) != r)
-			continue;
-		if (g->tensors[t].data)
-			return 0;
-		io += g->tensors[t].is_input || g->tensors[t].is_output;
-	}
-	return io <= 1;
-}
-
 /* Alias groups left in device memory share the root's buffer there: a
  * reshape-like operator's output is its input's bytes, and the part of a
  * channel concatenation (batch 1) is the contiguous slice at its channel
- * offset, so the layout operator costs nothing.  A group that cannot
- * share gets one buffer per tensor and its layout operators copy.
+ * offset, so the layout operator costs nothing.  A group cannot share
+ * with a constant in it, nor with two graph inputs/outputs (each needs a
+ * buffer of its own): it gets one buffer per tensor and its layout
+ * operators copy.
  */
 static void dram_aliases(struct planner *pl)
 {
 	const atoll_graph *g = pl->g;
 	atoll_plan *p = pl->p;
+	int *io = calloc(g->ntensors + 1, sizeof(int));	/* per root */
 	int i, k, t;
 
+	for (t = 0; io && t < g->ntensors; t++) {
+		int r = find(pl, t);
+
+		io[r] += g->tensors[t].data ? 2 :
+			g->tensors[t].is_input || g->tensors[t].is_output;
+	}
 	for (i = 0; i < g->nnodes; i++) {
 		int r = find(pl, g->nodes[i].outputs[0]);
 
 		if (!p->alias_node[i] || p->t[r].keep == ATOLL_KEEP_SPM ||
-		    dram_group_ok(pl, r))
+		    (io && io[r] <= 1))
 			continue;
 		p->alias_node[i] = 0;
 		for (k = 0; k < g->nodes[i].ninputs; k++)
@@ -415,8 +405,8 @@ static void dram_aliases(struct planner *pl)
 
 		p->t[t].dram_root = t;
 		p->t[t].dram_off = 0;
-		if (r == t || p->t[r].keep == ATOLL_KEEP_SPM ||
-		    !dram_group_ok(pl, r))
+		if (r == t || p->t[r].keep == ATOLL_KEEP_SPM || !io ||
+		    io[r] > 1)
 			continue;
 		p->t[t].dram_root = r;
 		while (x != r) {
@@ -428,6 +418,7 @@ static void dram_aliases(struct planner *pl)
 			x = pl->parent[x];
 		}
 	}
+	free(io);
 }
 
 /* The byte a Pad node "n" fills with (as lower_vec.c's lower_pad: a

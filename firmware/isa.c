@@ -65,6 +65,16 @@ int atoll_op_engine(uint32_t opcode)
 	}
 }
 
+int atoll_cmd_engine(const uint32_t *w)
+{
+	uint32_t op = ATOLL_GETU(w, ATOLL_END_OPCODE);
+	int e = atoll_op_engine(op);
+
+	if (e == 4 && atoll_op_format(op) == ATOLL_FMT_SEM)
+		return (int) ATOLL_GETU(w, ATOLL_SEM_ENGINE);
+	return e == 4 ? -1 : e;
+}
+
 const char *atoll_fmt_name(int fmt)
 {
 	if (fmt < 0 || fmt >= ATOLL_FMT_COUNT)

@@ -29,6 +29,10 @@ const char *atoll_op_name(uint32_t opcode);
 int atoll_op_format(uint32_t opcode);
 /* Engine of "opcode" (0 dma-in 1 dma-out 2 pe 3 act 4 cp), or -1. */
 int atoll_op_engine(uint32_t opcode);
+/* The engine (0..3) whose queue command "w" goes to: its opcode's, or
+ * for WAIT/SIGNAL the ENGINE field; -1 for END and illegal opcodes.
+ */
+int atoll_cmd_engine(const uint32_t *w);
 /* Name of format "fmt" ("DMA"), or NULL if out of range. */
 const char *atoll_fmt_name(int fmt);
 

@@ -277,6 +277,25 @@ static int test_c_tables_agree(void)
 		CHECK(atoll_op_engine(t_ops[i].value) == t_ops[i].engine);
 		CHECK(atoll_fmt_name(t_ops[i].fmt) != NULL);
 	}
+	/* the queue a command goes to: the opcode's engine, the ENGINE
+	 * field of WAIT/SIGNAL, none for END or an illegal opcode
+	 */
+	{
+		uint32_t c[ATOLL_CMD_WORDS] = { 0 };
+
+		c[0] = ATOLL_OP_DMA_OUT;
+		CHECK(atoll_cmd_engine(c) == 1);
+		c[0] = ATOLL_OP_POOL;
+		CHECK(atoll_cmd_engine(c) == 3);
+		c[0] = ATOLL_OP_SIGNAL | 2u << 8;	/* ENGINE = 2 (PE) */
+		CHECK(atoll_cmd_engine(c) == 2);
+		c[0] = ATOLL_OP_WAIT;
+		CHECK(atoll_cmd_engine(c) == 0);
+		c[0] = ATOLL_OP_END;
+		CHECK(atoll_cmd_engine(c) == -1);
+		c[0] = 0xee;
+		CHECK(atoll_cmd_engine(c) == -1);
+	}
 	CHECK(atoll_fmt_name(-1) == NULL);
 	CHECK(atoll_fmt_name(ATOLL_FMT_COUNT) == NULL);
 	CHECK(!strcmp(atoll_fmt_name(ATOLL_FMT_POOL), "POOL"));

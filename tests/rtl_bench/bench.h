@@ -69,12 +69,10 @@ static inline void bench_sem(struct bench_prog *p, uint32_t op, int engine,
 /* A DMA command; c, ds, ps, ss: counts and DRAM / partition / SPM
  * strides of dimensions 0..3.
  */
-static inline uint32_t *bench_dma(struct bench_prog *p, uint32_t op,
-	uint32_t dram, uint32_t part, uint32_t addr, const int *c,
-	const int *ds, const int *ps, const int *ss)
+static inline void bench_dma_fields(uint32_t *w, uint32_t dram,
+	uint32_t part, uint32_t addr, const int *c, const int *ds,
+	const int *ps, const int *ss)
 {
-	uint32_t *w = bench_cmd(p, op);
-
 	ATOLL_SET(w, ATOLL_DMA_DRAM_BASE, dram);
 	ATOLL_SET(w, ATOLL_DMA_SPM_PART, part);
 	ATOLL_SET(w, ATOLL_DMA_SPM_ADDR, addr);
@@ -94,6 +92,15 @@ static inline uint32_t *bench_dma(struct bench_prog *p, uint32_t op,
 	ATOLL_SET(w, ATOLL_DMA_SPM_STRIDE1, ss[1]);
 	ATOLL_SET(w, ATOLL_DMA_SPM_STRIDE2, ss[2]);
 	ATOLL_SET(w, ATOLL_DMA_SPM_STRIDE3, ss[3]);
+}
+
+static inline uint32_t *bench_dma(struct bench_prog *p, uint32_t op,
+	uint32_t dram, uint32_t part, uint32_t addr, const int *c,
+	const int *ds, const int *ps, const int *ss)
+{
+	uint32_t *w = bench_cmd(p, op);
+
+	bench_dma_fields(w, dram, part, addr, c, ds, ps, ss);
 	return w;
 }
 

@@ -55,9 +55,8 @@
 #include "hwsim.h"
 #include "refmodel.h"
 #include "streamgen.h"
+#include "bench.h"
 
-#define ROWS	((int) ATOLL_CFG_ROWS)
-#define COLS	((int) ATOLL_CFG_COLS)
 
 /* Problem size and device-memory layout of the GEMM and MM streams. */
 #define GM	512
@@ -154,25 +153,7 @@ static uint32_t *dma(struct prog *p, uint32_t op, uint32_t dram,
 {
 	uint32_t *w = cmd(p, op);
 
-	ATOLL_SET(w, ATOLL_DMA_DRAM_BASE, dram);
-	ATOLL_SET(w, ATOLL_DMA_SPM_PART, part);
-	ATOLL_SET(w, ATOLL_DMA_SPM_ADDR, addr);
-	ATOLL_SET(w, ATOLL_DMA_COUNT0, c[0]);
-	ATOLL_SET(w, ATOLL_DMA_COUNT1, c[1]);
-	ATOLL_SET(w, ATOLL_DMA_COUNT2, c[2]);
-	ATOLL_SET(w, ATOLL_DMA_COUNT3, c[3]);
-	ATOLL_SET(w, ATOLL_DMA_DRAM_STRIDE0, ds[0]);
-	ATOLL_SET(w, ATOLL_DMA_DRAM_STRIDE1, ds[1]);
-	ATOLL_SET(w, ATOLL_DMA_DRAM_STRIDE2, ds[2]);
-	ATOLL_SET(w, ATOLL_DMA_DRAM_STRIDE3, ds[3]);
-	ATOLL_SET(w, ATOLL_DMA_PART_STRIDE0, ps[0]);
-	ATOLL_SET(w, ATOLL_DMA_PART_STRIDE1, ps[1]);
-	ATOLL_SET(w, ATOLL_DMA_PART_STRIDE2, ps[2]);
-	ATOLL_SET(w, ATOLL_DMA_PART_STRIDE3, ps[3]);
-	ATOLL_SET(w, ATOLL_DMA_SPM_STRIDE0, ss[0]);
-	ATOLL_SET(w, ATOLL_DMA_SPM_STRIDE1, ss[1]);
-	ATOLL_SET(w, ATOLL_DMA_SPM_STRIDE2, ss[2]);
-	ATOLL_SET(w, ATOLL_DMA_SPM_STRIDE3, ss[3]);
+	bench_dma_fields(w, dram, part, addr, c, ds, ps, ss);
 	return w;
 }
 
