@@ -122,6 +122,14 @@ void atoll_predict_cmd(const uint32_t *w, const atoll_hwcfg *hw,
 		n = ATOLL_GETU(w, ATOLL_LDW_NCOLS);
 		cnt[ATOLL_CNT_SPM_RD] += n * ATOLL_GETU(w, ATOLL_LDW_NROWS) + n;
 		break;
+	case ATOLL_OP_MOVE:
+		n = (uint64_t) ATOLL_GETU(w, ATOLL_MOVE_COUNT0) *
+			ATOLL_GETU(w, ATOLL_MOVE_COUNT1) *
+			ATOLL_GETU(w, ATOLL_MOVE_COUNT2) *
+			ATOLL_GETU(w, ATOLL_MOVE_COUNT3);
+		cnt[ATOLL_CNT_SPM_RD] += n;
+		cnt[ATOLL_CNT_SPM_WR] += n;
+		break;
 	case ATOLL_OP_MM:
 		predict_mm(w, cnt);
 		break;

@@ -20,6 +20,7 @@
 
 #define REF_ENGINES 4
 #define REF_DMA_SETUP 8
+#define REF_MOVE_SETUP 4
 #define REF_LDW_EXTRA 2
 #define REF_VEC_EXTRA 4
 #define REF_PARAM_BYTES 12
@@ -56,6 +57,7 @@ static const uint32_t ref_used[ATOLL_FMT_COUNT][ATOLL_CMD_WORDS] = {
 	[ATOLL_FMT_ADD] = REF_USED(ADD),
 	[ATOLL_FMT_POOL] = REF_USED(POOL),
 	[ATOLL_FMT_SEM] = REF_USED(SEM),
+	[ATOLL_FMT_MOVE] = REF_USED(MOVE),
 };
 
 /* A command in flight: its words, where it came from, when it was queued. */
@@ -519,6 +521,113 @@ static void ref_dma_exec(atoll_ref *m, const uint32_t *w, int in,
 		if (!d.fill)
 			cnt[ATOLL_CNT_SPM_RD] += n;
 	}
+}
+
+/* MOVE: a DMA-shaped loop with a scratchpad pattern on both sides. */
+struct ref_move {
+	int64_t part[2], addr[2];		/* [0] source, [1] destination */
+	int64_t pstride[2][4], stride[2][4];
+	uint64_t count[4];
+};
+
+static void ref_move_decode(const uint32_t *w, struct ref_move *d)
+{
+	d->addr[0] = (int64_t) GETU(w, MOVE_SRC_ADDR);
+	d->part[0] = (int64_t) GETU(w, MOVE_SRC_PART);
+	d->addr[1] = (int64_t) GETU(w, MOVE_DST_ADDR);
+	d->part[1] = (int64_t) GETU(w, MOVE_DST_PART);
+	d->stride[0][0] = GETS(w, MOVE_SRC_STRIDE0);
+	d->stride[0][1] = GETS(w, MOVE_SRC_STRIDE1);
+	d->stride[0][2] = GETS(w, MOVE_SRC_STRIDE2);
+	d->stride[0][3] = GETS(w, MOVE_SRC_STRIDE3);
+	d->pstride[0][0] = GETS(w, MOVE_SRC_PSTRIDE0);
+	d->pstride[0][1] = GETS(w, MOVE_SRC_PSTRIDE1);
+	d->pstride[0][2] = GETS(w, MOVE_SRC_PSTRIDE2);
+	d->pstride[0][3] = GETS(w, MOVE_SRC_PSTRIDE3);
+	d->stride[1][0] = GETS(w, MOVE_DST_STRIDE0);
+	d->stride[1][1] = GETS(w, MOVE_DST_STRIDE1);
+	d->stride[1][2] = GETS(w, MOVE_DST_STRIDE2);
+	d->stride[1][3] = GETS(w, MOVE_DST_STRIDE3);
+	d->pstride[1][0] = GETS(w, MOVE_DST_PSTRIDE0);
+	d->pstride[1][1] = GETS(w, MOVE_DST_PSTRIDE1);
+	d->pstride[1][2] = GETS(w, MOVE_DST_PSTRIDE2);
+	d->pstride[1][3] = GETS(w, MOVE_DST_PSTRIDE3);
+	d->count[0] = GETU(w, MOVE_COUNT0);
+	d->count[1] = GETU(w, MOVE_COUNT1);
+	d->count[2] = GETU(w, MOVE_COUNT2);
+	d->count[3] = GETU(w, MOVE_COUNT3);
+}
+
+static struct ref_range ref_move_range(const struct ref_move *d,
+	int64_t base, const int64_t *stride)
+{
+	struct ref_range r = { base, base };
+	int k;
+
+	for (k = 0; k < 4; k++)
+		ref_range_dim(&r, d->count[k], stride[k]);
+	return r;
+}
+
+static int ref_ranges_meet(struct ref_range a, struct ref_range b)
+{
+	return a.lo <= b.hi && b.lo <= a.hi;
+}
+
+/* MOVE checks: counts (BAD_FIELD); source partitions and addresses, then
+ * destination partitions and addresses (SPM_RANGE); source and
+ * destination boxes (partition range x address range) disjoint
+ * (BAD_FIELD).
+ */
+static uint32_t ref_move_check(const atoll_hwcfg *cfg, const uint32_t *w)
+{
+	struct ref_move d;
+	struct ref_range p[2], a[2];
+	int k;
+
+	ref_move_decode(w, &d);
+	for (k = 0; k < 4; k++)
+		if (d.count[k] < 1)
+			return ATOLL_ERR_BAD_FIELD;
+	for (k = 0; k < 2; k++) {
+		p[k] = ref_move_range(&d, d.part[k], d.pstride[k]);
+		a[k] = ref_move_range(&d, d.addr[k], d.stride[k]);
+		if (!ref_range_in(p[k], cfg->rows) ||
+		    !ref_range_in(a[k], cfg->spm_bytes))
+			return ATOLL_ERR_SPM_RANGE;
+	}
+	if (ref_ranges_meet(p[0], p[1]) && ref_ranges_meet(a[0], a[1]))
+		return ATOLL_ERR_BAD_FIELD;
+	return ATOLL_ERR_NONE;
+}
+
+static void ref_move_exec(atoll_ref *m, const uint32_t *w, uint64_t *cnt)
+{
+	struct ref_move d;
+	uint64_t i[4], n;
+	int64_t sp, sa, dp, da;
+	int k;
+
+	ref_move_decode(w, &d);
+	for (i[3] = 0; i[3] < d.count[3]; i[3]++)
+	for (i[2] = 0; i[2] < d.count[2]; i[2]++)
+	for (i[1] = 0; i[1] < d.count[1]; i[1]++)
+	for (i[0] = 0; i[0] < d.count[0]; i[0]++) {
+		sp = d.part[0];
+		sa = d.addr[0];
+		dp = d.part[1];
+		da = d.addr[1];
+		for (k = 0; k < 4; k++) {
+			sp += (int64_t) i[k] * d.pstride[0][k];
+			sa += (int64_t) i[k] * d.stride[0][k];
+			dp += (int64_t) i[k] * d.pstride[1][k];
+			da += (int64_t) i[k] * d.stride[1][k];
+		}
+		*ref_spm_at(m, dp, da) = *ref_spm_at(m, sp, sa);
+	}
+	n = d.count[0] * d.count[1] * d.count[2] * d.count[3];
+	cnt[ATOLL_CNT_SPM_RD] += n;
+	cnt[ATOLL_CNT_SPM_WR] += n;
 }
 
 /* LDW checks: NROWS, NCOLS (BAD_FIELD); weight rows, weight columns,
@@ -1073,6 +1182,8 @@ static int ref_op_format(uint32_t op)
 		return ATOLL_OP_WAIT_FMT;
 	case ATOLL_OP_SIGNAL:
 		return ATOLL_OP_SIGNAL_FMT;
+	case ATOLL_OP_MOVE:
+		return ATOLL_OP_MOVE_FMT;
 	}
 	return -1;
 }
@@ -1095,6 +1206,8 @@ static unsigned ref_cmd_engine(const uint32_t *w)
 		return ATOLL_OP_ADD_ENGINE;
 	case ATOLL_OP_POOL:
 		return ATOLL_OP_POOL_ENGINE;
+	case ATOLL_OP_MOVE:
+		return ATOLL_OP_MOVE_ENGINE;
 	}
 	return (unsigned) GETU(w, SEM_ENGINE);
 }
@@ -1131,6 +1244,8 @@ static uint32_t ref_decode(const struct ref_run *run, const uint32_t *w)
 	case ATOLL_OP_WAIT:
 	case ATOLL_OP_SIGNAL:
 		return ref_sem_check(cfg, w);
+	case ATOLL_OP_MOVE:
+		return ref_move_check(cfg, w);
 	}
 	return ATOLL_ERR_NONE;
 }
@@ -1207,6 +1322,10 @@ static uint64_t ref_cmd_cycles(const atoll_hwcfg *cfg, const uint32_t *w)
 	case ATOLL_OP_POOL:
 		return ref_vec_cycles(GETU(w, POOL_N0) * GETU(w, POOL_N1) *
 			GETU(w, POOL_KH) * GETU(w, POOL_KW));
+	case ATOLL_OP_MOVE:
+		return REF_MOVE_SETUP + GETU(w, MOVE_COUNT0) *
+			GETU(w, MOVE_COUNT1) * GETU(w, MOVE_COUNT2) *
+			GETU(w, MOVE_COUNT3);
 	}
 	return 1;
 }
@@ -1424,6 +1543,9 @@ static int ref_execute(struct ref_run *run, const struct ref_cmd *c,
 		break;
 	case ATOLL_OP_POOL:
 		ref_pool_exec(m, c->w, cnt);
+		break;
+	case ATOLL_OP_MOVE:
+		ref_move_exec(m, c->w, cnt);
 		break;
 	case ATOLL_OP_SIGNAL:
 		return ref_sem_signal(&m->sem[GETU(c->w, SEM_SEM)], end);
