@@ -145,6 +145,15 @@ static int gen_vec(struct atoll_lower *L, const atoll_vec *v)
 	return atoll_vec_codegen(s->ctx, &s->em, v, dump);
 }
 
+static int gen_move(struct atoll_lower *L, const atoll_move *m)
+{
+	struct compile_state *s = L->user;
+
+	if (atoll_emit_begin(&s->em) < 0)
+		return -1;
+	return atoll_move_codegen(&s->em, m);
+}
+
 static void tensor_res(struct atoll_lower *L, const atoll_tensor *t,
 	atoll_res *r)
 {
@@ -231,6 +240,7 @@ static void lower_init(struct compile_state *s, struct atoll_lower *L,
 	L->tensor_addr = tensor_addr;
 	L->gen_conv = gen_conv;
 	L->gen_vec = gen_vec;
+	L->gen_move = gen_move;
 	L->tensor_res = tensor_res;
 	L->tensor_view = tensor_view;
 	L->set_view = set_view;
@@ -238,6 +248,8 @@ static void lower_init(struct compile_state *s, struct atoll_lower *L,
 		L->alias = s->plan.alias_node[n - s->g->nodes];
 	if (s->plan.view_node)
 		L->view_out = s->plan.view_node[n - s->g->nodes];
+	if (s->plan.move_node)
+		L->move_out = s->plan.move_node[n - s->g->nodes];
 }
 
 /* Shape inference: lower every node far enough to know its output type

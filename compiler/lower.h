@@ -102,6 +102,31 @@ typedef struct atoll_vec {
 /* Generate the commands of a vector operator through the same isl
  * framework as convolutions (vec.c).
  */
+/* One side of a scratchpad copy: the tensor's own shape (rank 2 to 4,
+ * the canonical layout of resident.h), its residency, and a 4-D view of
+ * it in row-major element offsets.
+ */
+typedef struct atoll_move_side {
+	int rank;
+	int64_t dims[4];
+	atoll_res res;
+	int64_t off, s[4];
+} atoll_move_side;
+
+/* A layout copy between two scratchpad-resident tensors over the 4-D
+ * extent "od": output element i comes from the source at view position
+ * (i0, i1, i2 - pt, i3 - pl), or is "fill" where that is outside h x w.
+ */
+typedef struct atoll_move {
+	const char *name;
+	int64_t od[4];
+	atoll_move_side src, dst;
+	int64_t h, w, pt, pl;
+	int fill;
+} atoll_move;
+
+/* MOVE commands (and DMA_IN fills for padding) for "m" (move.c). */
+int atoll_move_codegen(atoll_emit *em, const atoll_move *m);
 int atoll_vec_codegen(isl_ctx *ctx, atoll_emit *em, const atoll_vec *v,
 	FILE *dump);
 

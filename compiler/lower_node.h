@@ -35,6 +35,10 @@ struct atoll_lower {
 		const atoll_view *v, int64_t pt, int64_t pl);
 	int (*gen_conv)(struct atoll_lower *L, const atoll_conv *c);
 	int (*gen_vec)(struct atoll_lower *L, const atoll_vec *v);
+	int move_out;			/* layout op whose input and output
+					 * stay in the scratchpad in layouts
+					 * that differ (-O2): MOVE commands */
+	int (*gen_move)(struct atoll_lower *L, const atoll_move *m);
 };
 
 /* Lower node L->node: check it, infer its output type and shape, and

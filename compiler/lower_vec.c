@@ -419,14 +419,68 @@ static int lower_pool(struct atoll_lower *L, int quant, int avg, int global)
  * with unit scale); positions outside src's (h, w) extent after the
  * offsets (pt, pl) become "fill".
  */
-static int emit_copy(struct atoll_lower *L, const int64_t *od,
-	const atoll_view *src, const atoll_view *dst, int64_t pt, int64_t pl,
-	int fill)
+/* Side "s" of a scratchpad copy: tensor "t" read or written through
+ * view "v" (of t's own bytes).
+ */
+static int move_side(struct atoll_lower *L, const atoll_tensor *t,
+	const atoll_view *v, atoll_move_side *s)
+{
+	int64_t addr;
+	atoll_buf *buf;
+	int k;
+
+	memset(s, 0, sizeof(*s));
+	if (t->rank < 2 || t->rank > R4)
+		return lw_fail(L, "internal: scratchpad copy of rank %d",
+			t->rank);
+	s->rank = t->rank;
+	for (k = 0; k < t->rank; k++)
+		s->dims[k] = t->dims[k];
+	L->tensor_res(L, t, &s->res);
+	if (!s->res.on || L->tensor_addr(L, t, &addr, &buf) < 0)
+		return lw_fail(L, "internal: '%s' is not in the scratchpad",
+			t->name);
+	s->off = v->addr - addr;
+	s->s[0] = v->s_n;
+	s->s[1] = v->s_c;
+	s->s[2] = v->s_h;
+	s->s[3] = v->s_w;
+	return 0;
+}
+
+/* The copy of emit_copy as MOVE commands within the scratchpad (a layout
+ * operator whose input "x" and output both stay there, -O2).
+ */
+static int emit_move(struct atoll_lower *L, const atoll_tensor *x,
+	const int64_t *od, const atoll_view *src, const atoll_view *dst,
+	int64_t pt, int64_t pl, int fill)
+{
+	atoll_move m;
+
+	memset(&m, 0, sizeof(m));
+	m.name = L->node->name;
+	memcpy(m.od, od, sizeof(m.od));
+	if (move_side(L, x, src, &m.src) < 0 ||
+	    move_side(L, output(L), dst, &m.dst) < 0)
+		return -1;
+	m.h = src->h;
+	m.w = src->w;
+	m.pt = pt;
+	m.pl = pl;
+	m.fill = fill;
+	return L->gen_move(L, &m);
+}
+
+static int emit_copy(struct atoll_lower *L, const atoll_tensor *x,
+	const int64_t *od, const atoll_view *src, const atoll_view *dst,
+	int64_t pt, int64_t pl, int fill)
 {
 	atoll_vec v;
 
 	if (L->view_out && !L->shapes_only)
 		return L->set_view(L, output(L), src, pt, pl);
+	if (L->move_out && !L->shapes_only)
+		return emit_move(L, x, od, src, dst, pt, pl, fill);
 	vec_init(L, &v, ATOLL_VEC_POOL, od, dst->is_signed);
 	v.in[0] = *src;
 	v.out = *dst;
@@ -470,7 +524,7 @@ static int flat_copy(struct atoll_lower *L, const atoll_tensor *x,
 	od[3] = total / od[1];
 	if (view_dense(L, x, od, &sv) < 0 || view_dense(L, y, od, &dv) < 0)
 		return -1;
-	return emit_copy(L, od, &sv, &dv, 0, 0, 0);
+	return emit_copy(L, x, od, &sv, &dv, 0, 0, 0);
 }
 
 /* The int64 values of constant input "i" (or attribute "attr"); count in
@@ -640,7 +694,7 @@ static int lower_transpose(struct atoll_lower *L, const atoll_tensor *x)
 	}
 	sv.h = od4[2];
 	sv.w = od4[3];
-	return emit_copy(L, od4, &sv, &dv, 0, 0, 0);
+	return emit_copy(L, x, od4, &sv, &dv, 0, 0, 0);
 }
 
 /* ONNX Slice: per axis start, end, step with the clamping rules. */
@@ -706,7 +760,7 @@ static int lower_slice(struct atoll_lower *L, const atoll_tensor *x)
 	sv.s_w = st[3] * s[3 - k];
 	sv.h = od4[2];
 	sv.w = od4[3];
-	return emit_copy(L, od4, &sv, &dv, 0, 0, 0);
+	return emit_copy(L, x, od4, &sv, &dv, 0, 0, 0);
 }
 
 /* Pad (constant) on the two innermost dimensions. */
@@ -743,7 +797,7 @@ static int lower_pad(struct atoll_lower *L, const atoll_tensor *x)
 	    view_dense(L, x, xd, &sv) < 0 ||
 	    view_dense(L, output(L), od4, &dv) < 0)
 		return -1;
-	return emit_copy(L, od4, &sv, &dv, r >= 2 ? pads[r - 2] : 0,
+	return emit_copy(L, x, od4, &sv, &dv, r >= 2 ? pads[r - 2] : 0,
 		pads[r - 1], (int) fill);
 }
 
@@ -797,12 +851,12 @@ static int lower_concat(struct atoll_lower *L)
 				dv.res.chan_off = off;
 			else
 				dv.res.base += off / R * dv.res.tile;
-		} else if (dv.res.on) {
+		} else if (dv.res.on && !L->move_out) {
 			return lw_fail(L, "scratchpad-resident concatenation "
 				"must be along channels");
 		}
 		off += xd[ax4];
-		if (emit_copy(L, xd, &sv, &dv, 0, 0, 0) < 0)
+		if (emit_copy(L, x, xd, &sv, &dv, 0, 0, 0) < 0)
 			return -1;
 	}
 	return 0;
@@ -867,6 +921,7 @@ int atoll_lower_load_input(struct atoll_lower *L, const atoll_tensor *t)
 {
 	int64_t d[R4];
 	atoll_view src, dst;
+	int move, r;
 
 	if (dims4(L, t, d) < 0 || view_dense(L, t, d, &dst) < 0)
 		return -1;
@@ -874,5 +929,9 @@ int atoll_lower_load_input(struct atoll_lower *L, const atoll_tensor *t)
 		return lw_fail(L, "graph input '%s' is not resident", t->name);
 	src = dst;
 	memset(&src.res, 0, sizeof(src.res));
-	return emit_copy(L, d, &src, &dst, 0, 0, 0);
+	move = L->move_out;		/* a plain load, whatever the node */
+	L->move_out = 0;
+	r = emit_copy(L, t, d, &src, &dst, 0, 0, 0);
+	L->move_out = move;
+	return r;
 }

@@ -40,6 +40,8 @@ struct planner {
 	char *relayout;			/* per tensor: a reshape that changes
 					 * the scratchpad layout made it (its
 					 * group can share DRAM only) */
+	char *nomove;			/* per node: a MOVE did not keep both
+					 * sides on chip in an earlier round */
 	json_t *pairs;
 };
 
@@ -110,11 +112,21 @@ static int bcast_hw_only(const atoll_tensor *t, const atoll_tensor *y)
 		(a[3] == b[3] || a[3] == 1);
 }
 
-static int ok_in(const atoll_graph *g, const atoll_node *n, int k,
-	const atoll_tensor *t)
+/* A tensor a MOVE can address: quantised, rank 2 to 4 (canon). */
+static int movable(const atoll_tensor *t)
+{
+	int64_t v[4];
+
+	return is_q8(t) && !t->data && canon(t, v) == 0;
+}
+
+static int ok_in(const atoll_plan *p, const atoll_graph *g,
+	const atoll_node *n, int k, const atoll_tensor *t)
 {
 	if (!is_q8(t))
 		return 0;
+	if (p->move_node[n - g->nodes])
+		return (k == 0 || is_op(n, "Concat")) && movable(t);
 	if (is_op(n, "QLinearConv") || is_op(n, "ConvInteger"))
 		return k == 0 && t->rank == 4;
 	if (is_op(n, "QLinearMatMul") || is_op(n, "MatMulInteger"))
@@ -131,10 +143,13 @@ static int ok_in(const atoll_graph *g, const atoll_node *n, int k,
 	return 0;
 }
 
-static int ok_out(const atoll_node *n, const atoll_tensor *t)
+static int ok_out(const atoll_plan *p, const atoll_graph *g,
+	const atoll_node *n, const atoll_tensor *t)
 {
 	if (!is_q8(t))
 		return 0;
+	if (p->move_node[n - g->nodes])
+		return movable(t);
 	if (is_op(n, "QLinearConv"))
 		return 1;
 	if (is_op(n, "QLinearMatMul"))
@@ -161,13 +176,15 @@ static int is_layout(const atoll_node *n)
 		is_op(n, "Transpose") || is_op(n, "Slice") || is_op(n, "Pad");
 }
 
+static int pad_fill(const atoll_graph *g, const atoll_node *n);
+
 /* A channel Concat whose parts start on partition boundaries. */
 static int concat_alias(struct planner *pl, const atoll_node *n)
 {
 	const atoll_graph *g = pl->g;
 	const atoll_tensor *y = &g->tensors[n->outputs[0]];
 	int64_t off = 0;
-	int i;
+	int i, k;
 
 	for (i = 0; i < n->nattrs; i++)
 		if (!strcmp(n->attrs[i].name, "axis") &&
@@ -184,9 +201,78 @@ static int concat_alias(struct planner *pl, const atoll_node *n)
 		if (off % pl->hw->rows || x->data || x->is_input ||
 		    x->is_output || pl->parent[n->inputs[i]] != n->inputs[i])
 			return 0;
+		for (k = 0; k < i; k++)
+			if (n->inputs[k] == n->inputs[i])
+				return 0;	/* one tensor twice */
 		off += x->dims[1];
 	}
 	return 1;
+}
+
+/* Can layout node "i" become MOVE commands, its input(s) and output in
+ * the scratchpad in their own layouts?  (Reshapes that keep the layout
+ * are aliases and aligned channel Concats too; other channel Concats are
+ * shifting copies on the vector engine.)
+ */
+static int move_candidate(struct planner *pl, int i)
+{
+	const atoll_graph *g = pl->g;
+	const atoll_node *n = &g->nodes[i];
+	int k;
+
+	if (pl->nomove[i] || n->ninputs < 1 ||
+	    !movable(&g->tensors[n->outputs[0]]) ||
+	    g->tensors[n->outputs[0]].is_output)
+		return 0;
+	if (is_op(n, "Concat")) {
+		if (channel_concat(n))
+			return 0;
+		for (k = 0; k < n->ninputs; k++)
+			if (n->inputs[k] < 0 ||
+			    !movable(&g->tensors[n->inputs[k]]))
+				return 0;
+		return 1;
+	}
+	if (!(is_reshape_like(n) || is_op(n, "Transpose") ||
+	      is_op(n, "Slice") || (is_op(n, "Pad") && pad_fill(g, n) >= 0)))
+		return 0;
+	return n->inputs[0] >= 0 && movable(&g->tensors[n->inputs[0]]);
+}
+
+static void make_moves(struct planner *pl)
+{
+	int i;
+
+	for (i = 0; i < pl->g->nnodes; i++)
+		if (!pl->p->alias_node[i] && move_candidate(pl, i))
+			pl->p->move_node[i] = 1;
+}
+
+/* MOVE nodes whose input or output did not stay in the scratchpad:
+ * planned again without the MOVE.  Returns how many.
+ */
+static int failed_moves(struct planner *pl)
+{
+	const atoll_graph *g = pl->g;
+	atoll_plan *p = pl->p;
+	int i, k, bad = 0;
+
+	for (i = 0; i < g->nnodes; i++) {
+		const atoll_node *n = &g->nodes[i];
+		int ok;
+
+		if (!p->move_node[i])
+			continue;
+		ok = p->t[n->outputs[0]].keep == ATOLL_KEEP_SPM;
+		for (k = 0; k < n->ninputs && ok; k++)
+			if ((k == 0 || is_op(n, "Concat")) && n->inputs[k] >= 0)
+				ok = p->t[n->inputs[k]].keep == ATOLL_KEEP_SPM;
+		if (!ok) {
+			pl->nomove[i] = 1;
+			bad++;
+		}
+	}
+	return bad;
 }
 
 static void make_aliases(struct planner *pl)
@@ -200,7 +286,9 @@ static void make_aliases(struct planner *pl)
 		int y = n->outputs[0];
 
 		if (is_reshape_like(n) && n->ninputs >= 1 && n->inputs[0] >= 0 &&
-		    is_q8(&g->tensors[y])) {
+		    is_q8(&g->tensors[y]) &&
+		    !(same_canon(&g->tensors[n->inputs[0]], &g->tensors[y]) ?
+		      0 : move_candidate(pl, i))) {
 			pl->parent[y] = find(pl, n->inputs[0]);
 			pl->relayout[y] = !same_canon(
 				&g->tensors[n->inputs[0]], &g->tensors[y]);
@@ -245,13 +333,13 @@ static const char *group_ok(struct planner *pl, int r)
 		if (pl->prod[t] < 0)
 			return "no producer";
 		if (!pl->p->alias_node[pl->prod[t]] &&
-		    !ok_out(&g->nodes[pl->prod[t]], x))
+		    !ok_out(pl->p, g, &g->nodes[pl->prod[t]], x))
 			return "producer cannot write the scratchpad";
 		for (i = 0; i < g->nnodes; i++)
 			for (k = 0; k < g->nodes[i].ninputs; k++)
 				if (g->nodes[i].inputs[k] == t &&
 				    !pl->p->alias_node[i] &&
-				    !ok_in(g, &g->nodes[i], k, x))
+				    !ok_in(pl->p, g, &g->nodes[i], k, x))
 					return "consumer cannot read the "
 						"scratchpad";
 	}
@@ -279,7 +367,7 @@ static const char *input_ok(struct planner *pl, int r)
 			if (g->nodes[i].inputs[k] != r)
 				continue;
 			if (pl->p->alias_node[i] ||
-			    !ok_in(g, &g->nodes[i], k, x))
+			    !ok_in(pl->p, g, &g->nodes[i], k, x))
 				return "graph input or output";
 			uses++;
 		}
@@ -876,6 +964,35 @@ static void make_json(struct planner *pl)
 	json_decref(o);
 }
 
+/* Reset "p" and the planner's per-tensor state for a planning round. */
+static int plan_reset(struct planner *pl)
+{
+	const atoll_graph *g = pl->g;
+	atoll_plan *p = pl->p;
+	int i;
+
+	free(p->t);
+	free(p->alias_node);
+	free(p->view_node);
+	free(p->move_node);
+	p->ntensors = g->ntensors;
+	p->t = calloc(g->ntensors + 1, sizeof(*p->t));
+	p->alias_node = calloc(g->nnodes + 1, 1);
+	p->view_node = calloc(g->nnodes + 1, 1);
+	p->move_node = calloc(g->nnodes + 1, 1);
+	if (!p->t || !p->alias_node || !p->view_node || !p->move_node)
+		return -1;
+	memset(pl->relayout, 0, g->ntensors + 1);
+	for (i = 0; i < g->ntensors; i++) {
+		pl->parent[i] = i;
+		p->t[i].root = i;
+		p->t[i].dram_root = i;
+		p->t[i].part_of = -1;
+		atoll_buf_init(&p->t[i].buf, g->tensors[i].name);
+	}
+	return 0;
+}
+
 int atoll_plan_build(isl_ctx *ctx, const atoll_graph *g,
 	const atoll_hwcfg *hw, int opt_level, FILE *dump, atoll_plan *p,
 	atoll_diag *d)
@@ -888,35 +1005,37 @@ int atoll_plan_build(isl_ctx *ctx, const atoll_graph *g,
 	pl.g = g;
 	pl.hw = hw;
 	pl.p = p;
-	p->ntensors = g->ntensors;
-	p->t = calloc(g->ntensors + 1, sizeof(*p->t));
-	p->alias_node = calloc(g->nnodes + 1, 1);
-	p->view_node = calloc(g->nnodes + 1, 1);
 	pl.prod = malloc((g->ntensors + 1) * sizeof(int));
 	pl.parent = malloc((g->ntensors + 1) * sizeof(int));
 	pl.relayout = calloc(g->ntensors + 1, 1);
+	pl.nomove = calloc(g->nnodes + 1, 1);
 	pl.pairs = json_array();
-	if (!p->t || !p->alias_node || !p->view_node || !pl.prod || !pl.parent ||
-	    !pl.relayout || !pl.pairs) {
+	if (!pl.prod || !pl.parent || !pl.relayout || !pl.nomove ||
+	    !pl.pairs || plan_reset(&pl) < 0) {
 		atoll_diag_error(d, NULL, "out of memory");
 		goto done;
 	}
-	for (i = 0; i < g->ntensors; i++) {
+	for (i = 0; i < g->ntensors; i++)
 		pl.prod[i] = -1;
-		pl.parent[i] = i;
-		p->t[i].root = i;
-		p->t[i].dram_root = i;
-		p->t[i].part_of = -1;
-		atoll_buf_init(&p->t[i].buf, g->tensors[i].name);
-	}
 	for (i = 0; i < g->nnodes; i++)
 		pl.prod[g->nodes[i].outputs[0]] = i;
-	if (opt_level >= 2 && hw->rows % hw->cols == 0) {
+	/* Rounds: a MOVE whose two sides did not both stay on chip is
+	 * dropped and the model planned again without it (each round drops
+	 * at least one, so this ends).
+	 */
+	while (opt_level >= 2 && hw->rows % hw->cols == 0) {
 		p->heap_hi = atoll_align64(hw->spm_bytes / 2);
 		make_aliases(&pl);
+		make_moves(&pl);
 		make_concat_parts(&pl);
 		allocate(&pl);
 		make_views(&pl);
+		if (!failed_moves(&pl))
+			break;
+		if (plan_reset(&pl) < 0) {
+			atoll_diag_error(d, NULL, "out of memory");
+			goto done;
+		}
 	}
 	if (flow_pairs(ctx, &pl, dump) < 0) {
 		atoll_diag_error(d, NULL, "dataflow analysis failed: %s",
@@ -930,6 +1049,7 @@ done:
 	free(pl.prod);
 	free(pl.parent);
 	free(pl.relayout);
+	free(pl.nomove);
 	json_decref(pl.pairs);
 	return r;
 }
@@ -939,6 +1059,7 @@ void atoll_plan_clear(atoll_plan *p)
 	free(p->t);
 	free(p->alias_node);
 	free(p->view_node);
+	free(p->move_node);
 	free(p->json);
 	memset(p, 0, sizeof(*p));
 }

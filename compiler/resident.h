@@ -49,6 +49,9 @@ typedef struct atoll_plan {
 	char *view_node;		/* per node: Transpose/Slice/Pad whose
 					 * output its consumers read in place
 					 * through strides (and padding) */
+	char *move_node;		/* per node: layout op between two
+					 * scratchpad-resident tensors whose
+					 * layouts differ: MOVE commands */
 	int64_t heap_hi;		/* resident tensors below, work above */
 	int pairs;			/* load-store pairs of the -O0 program */
 	int pairs_eliminated;
