@@ -35,14 +35,16 @@ expect resnet_ops 4 4 0 0
 expect inception_s 15 15 0 1	# one unaligned channel Concat, shifted on chip
 expect mobilenet_s 7 7 0 0
 expect mlp 2 2 0 0
-# Layout operators addressed in place (aliases, views, parts written in
-# place); the pairs left go through DRAM because a consumer cannot read
-# the producer's scratchpad layout (Transpose, width Concat, a broadcast
-# operand, a reshape that changes the layout):
-expect layout_ops 9 7 0 0
-expect layout_concat 6 2 0 0
-expect pool_variants 10 9 0 0
-expect bcast_requant 9 6 0 0
-expect ops_uint8 6 4 1 1	# Concat(pad, pad): one tensor twice stays a copy
+# Layout operators whose input and output both stay on chip are MOVE
+# commands (on-chip copies: Transpose, Slice, Pad, reshapes that change
+# the scratchpad layout, the width Concat, a Concat of one tensor twice),
+# the others aliases and views:
+expect layout_ops 9 9 0 7
+expect layout_concat 6 6 0 2
+expect pool_variants 10 10 0 1
+expect ops_uint8 6 6 0 4
+# The pair left: an Add operand broadcast over channels is read from
+# DRAM (ADD reads each lane's own partition).
+expect bcast_requant 9 8 0 1
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]
