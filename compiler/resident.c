@@ -905,8 +905,11 @@ static int64_t tensor_bytes(const atoll_tensor *t)
 	return atoll_tensor_numel(t) * (int64_t) atoll_dtype_size(t->dtype);
 }
 
-/* Weights, biases and weight zero points (the integer constants the
- * operators read), graph inputs and graph outputs, each once.
+/* The constants the operators read (weights, biases, zero points and
+ * quantisation scales, in the model's own encoding: the device reads a
+ * scale as its requantisation multiplier and shift), graph inputs and
+ * graph outputs, each once.  Shape, axes and pads operands (int64) are
+ * not data and do not count.
  */
 static int64_t compulsory(const atoll_graph *g)
 {
@@ -921,7 +924,6 @@ static int64_t compulsory(const atoll_graph *g)
 			int t = g->nodes[i].inputs[k];
 
 			if (t >= 0 && g->tensors[t].data &&
-			    g->tensors[t].dtype != ATOLL_DT_FLOAT &&
 			    g->tensors[t].dtype != ATOLL_DT_INT64 && !seen[t]) {
 				seen[t] = 1;
 				n += tensor_bytes(&g->tensors[t]);
