@@ -173,6 +173,35 @@ static int broadcast_dims(struct atoll_lower *L, const atoll_tensor *a,
 	return 0;
 }
 
+/* Side "s" of a scratchpad copy: tensor "t" read or written through
+ * view "v" (of t's own bytes).
+ */
+static int move_side(struct atoll_lower *L, const atoll_tensor *t,
+	const atoll_view *v, atoll_move_side *s)
+{
+	int64_t addr;
+	atoll_buf *buf;
+	int k;
+
+	memset(s, 0, sizeof(*s));
+	if (t->rank < 2 || t->rank > R4)
+		return lw_fail(L, "internal: scratchpad copy of rank %d",
+			t->rank);
+	s->rank = t->rank;
+	for (k = 0; k < t->rank; k++)
+		s->dims[k] = t->dims[k];
+	L->tensor_res(L, t, &s->res);
+	if (!s->res.on || L->tensor_addr(L, t, &addr, &buf) < 0)
+		return lw_fail(L, "internal: '%s' is not in the scratchpad",
+			t->name);
+	s->off = v->addr - addr;
+	s->s[0] = v->s_n;
+	s->s[1] = v->s_c;
+	s->s[2] = v->s_h;
+	s->s[3] = v->s_w;
+	return 0;
+}
+
 /* A view of tensor "t" (4-D dims "td") read at every position of the
  * 4-D output dims "od": stride 0 along the dimensions it broadcasts.
  */
@@ -191,9 +220,64 @@ static int view_bcast(struct atoll_lower *L, const atoll_tensor *t,
 		v->s_w = 0;
 	v->h = od[2];
 	v->w = od[3];
-	if (v->res.on && (td[0] != od[0] || td[1] != od[1]))
-		return lw_fail(L, "an input broadcast over batch or channels "
-			"cannot be read from the scratchpad");
+	if (v->res.on && td[0] != od[0])
+		return lw_fail(L, "an input broadcast over batch cannot be "
+			"read from the scratchpad");
+	return 0;
+}
+
+/* Operand "t" (4-D dims "td") stays in the scratchpad but is broadcast
+ * over the od[1] channels of the output, while each ADD lane reads its
+ * own partition: MOVE it into a scratch area of od[1] channels (its own
+ * height and width) at the start of the operator's work space, and read
+ * that like any resident operand through "v".  "*lo" gets the work
+ * space start left for the operator.
+ */
+static int bcast_channels(struct atoll_lower *L, const atoll_tensor *t,
+	const int64_t *td, const int64_t *od, atoll_view *v, atoll_buf *tmp,
+	int64_t *lo)
+{
+	int64_t R = L->em->hw->rows, tile = td[2] * td[3], base = *lo;
+	int64_t s_n = (od[1] + R - 1) / R * tile;
+	atoll_view sv;
+	atoll_move m;
+
+	base = (base + 63) / 64 * 64;
+	if (base + td[0] * s_n > L->em->spm_hi)
+		return lw_fail(L, "input '%s' broadcast over channels needs "
+			"%lld scratchpad bytes per partition", t->name,
+			(long long) (td[0] * s_n));
+	if (view_dense(L, t, td, &sv) < 0)
+		return -1;
+	sv.s_c = 0;
+	memset(&m, 0, sizeof(m));
+	m.name = L->node->name;
+	m.od[0] = td[0];
+	m.od[1] = od[1];
+	m.od[2] = td[2];
+	m.od[3] = td[3];
+	m.h = td[2];
+	m.w = td[3];
+	if (move_side(L, t, &sv, &m.src) < 0)
+		return -1;
+	atoll_buf_init(tmp, "spm.bcast");
+	atoll_buf_spm(tmp, base, base + td[0] * s_n);
+	m.dst.rank = 4;
+	memcpy(m.dst.dims, m.od, sizeof(m.od));
+	m.dst.res.on = 1;
+	m.dst.res.base = base;
+	m.dst.res.s_n = s_n;
+	m.dst.res.tile = tile;
+	m.dst.res.pitch = td[3];
+	m.dst.res.buf = tmp;
+	m.dst.s[3] = 1;
+	m.dst.s[2] = td[3];
+	m.dst.s[1] = tile;
+	m.dst.s[0] = od[1] * tile;
+	if (L->gen_move(L, &m) < 0)
+		return -1;
+	v->res = m.dst.res;
+	*lo = base + td[0] * s_n;
 	return 0;
 }
 
@@ -206,10 +290,11 @@ static int lower_add(struct atoll_lower *L)
 	const atoll_node *n = L->node;
 	const atoll_tensor *a = lw_input(g, n, 0), *b = lw_input(g, n, 3);
 	const atoll_tensor *yz = lw_input(g, n, 7);
-	int64_t d[R4], da[R4], db[R4], od[R4];
+	int64_t d[R4], da[R4], db[R4], od[R4], lo, saved;
 	int32_t m[2];
-	int sh[2], dt, k, rank;
+	int sh[2], dt, k, rank, r;
 	atoll_vec v;
+	atoll_buf tmp[2];
 
 	if (check_q_io(L, 6) < 0 || lw_check_act(L, b, "B", 1, R4) < 0 ||
 	    lw_check_scale(L, lw_input(g, n, 4), "b_scale", 1) < 0 ||
@@ -247,7 +332,19 @@ static int lower_add(struct atoll_lower *L)
 		return -1;
 	L->out_scale = lw_param_f(lw_input(g, n, 6), 0);
 	L->out_zp = v.zp_out;
-	return emit_vec(L, &v);
+	if (L->shapes_only)
+		return 0;
+	lo = L->em->spm_lo;
+	for (k = 0; k < 2; k++)
+		if (v.in[k].res.on && (k ? db : da)[1] != d[1] &&
+		    bcast_channels(L, k ? b : a, k ? db : da, d, &v.in[k],
+			&tmp[k], &lo) < 0)
+			return -1;
+	saved = L->em->spm_lo;
+	L->em->spm_lo = lo;
+	r = emit_vec(L, &v);
+	L->em->spm_lo = saved;
+	return r;
 }
 
 /* atoll QLinearActivation: requantise x (Relu/Clip as clamp bounds). */
@@ -419,35 +516,6 @@ static int lower_pool(struct atoll_lower *L, int quant, int avg, int global)
  * with unit scale); positions outside src's (h, w) extent after the
  * offsets (pt, pl) become "fill".
  */
-/* Side "s" of a scratchpad copy: tensor "t" read or written through
- * view "v" (of t's own bytes).
- */
-static int move_side(struct atoll_lower *L, const atoll_tensor *t,
-	const atoll_view *v, atoll_move_side *s)
-{
-	int64_t addr;
-	atoll_buf *buf;
-	int k;
-
-	memset(s, 0, sizeof(*s));
-	if (t->rank < 2 || t->rank > R4)
-		return lw_fail(L, "internal: scratchpad copy of rank %d",
-			t->rank);
-	s->rank = t->rank;
-	for (k = 0; k < t->rank; k++)
-		s->dims[k] = t->dims[k];
-	L->tensor_res(L, t, &s->res);
-	if (!s->res.on || L->tensor_addr(L, t, &addr, &buf) < 0)
-		return lw_fail(L, "internal: '%s' is not in the scratchpad",
-			t->name);
-	s->off = v->addr - addr;
-	s->s[0] = v->s_n;
-	s->s[1] = v->s_c;
-	s->s[2] = v->s_h;
-	s->s[3] = v->s_w;
-	return 0;
-}
-
 /* The copy of emit_copy as MOVE commands within the scratchpad (a layout
  * operator whose input "x" and output both stay there, -O2).
  */

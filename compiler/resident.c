@@ -101,16 +101,19 @@ static int channel_concat(const atoll_node *n)
 	return 1;
 }
 
-/* Can operand "k" of node "n" read tensor "t" from the scratchpad? */
-/* "t" is "y" or broadcasts to it over height and width only. */
-static int bcast_hw_only(const atoll_tensor *t, const atoll_tensor *y)
+/* "t" is "y" or broadcasts to it over channels, height or width (not
+ * batch).
+ */
+static int bcast_ok(const atoll_tensor *t, const atoll_tensor *y)
 {
 	int64_t a[4], b[4];
 
 	return canon(t, a) == 0 && canon(y, b) == 0 && a[0] == b[0] &&
-		a[1] == b[1] && (a[2] == b[2] || a[2] == 1) &&
+		(a[1] == b[1] || a[1] == 1) && (a[2] == b[2] || a[2] == 1) &&
 		(a[3] == b[3] || a[3] == 1);
 }
+
+/* Can operand "k" of node "n" read tensor "t" from the scratchpad? */
 
 /* A tensor a MOVE can address: quantised, rank 2 to 4 (canon). */
 static int movable(const atoll_tensor *t)
@@ -131,9 +134,9 @@ static int ok_in(const atoll_plan *p, const atoll_graph *g,
 		return k == 0 && t->rank == 4;
 	if (is_op(n, "QLinearMatMul") || is_op(n, "MatMulInteger"))
 		return k == 0 && (t->rank == 2 || t->rank == 3);
-	if (is_op(n, "QLinearAdd"))	/* broadcast over H, W at most */
+	if (is_op(n, "QLinearAdd"))	/* over channels: moved first */
 		return (k == 0 || k == 3) && t->rank == 4 &&
-			bcast_hw_only(t, &g->tensors[n->outputs[0]]);
+			bcast_ok(t, &g->tensors[n->outputs[0]]);
 	if (is_op(n, "QLinearActivation") || is_op(n, "QLinearMaxPool") ||
 	    is_op(n, "QLinearAveragePool") ||
 	    is_op(n, "QLinearGlobalAveragePool") || is_op(n, "MaxPool"))
@@ -883,11 +886,27 @@ static void count_copies(struct planner *pl)
 	int i;
 
 	for (i = 0; i < g->nnodes; i++) {
-		const atoll_tensor *y = &g->tensors[g->nodes[i].outputs[0]];
+		const atoll_node *n = &g->nodes[i];
+		const atoll_tensor *y = &g->tensors[n->outputs[0]];
 		int64_t bytes = atoll_tensor_numel(y) *
-			(int64_t) atoll_dtype_size(y->dtype);
+			(int64_t) atoll_dtype_size(y->dtype), a[4], b[4];
+		int k;
 
-		if (!is_layout(&g->nodes[i]) || p->alias_node[i] ||
+		/* an Add operand on chip broadcast over channels is first
+		 * moved to every channel (lower_vec.c, bcast_channels)
+		 */
+		for (k = 0; is_op(n, "QLinearAdd") && k < 4; k += 3) {
+			int t = n->inputs[k];
+
+			if (t >= 0 && p->t[t].keep == ATOLL_KEEP_SPM &&
+			    canon(&g->tensors[t], a) == 0 &&
+			    canon(y, b) == 0 && a[1] != b[1]) {
+				p->onchip_copies++;
+				p->onchip_copy_bytes += a[0] * b[1] * a[2] *
+					a[3];
+			}
+		}
+		if (!is_layout(n) || p->alias_node[i] ||
 		    p->view_node[i])
 			continue;
 		if (p->t[g->nodes[i].outputs[0]].keep == ATOLL_KEEP_SPM) {

@@ -43,8 +43,8 @@ expect layout_ops 9 9 0 7
 expect layout_concat 6 6 0 2
 expect pool_variants 10 10 0 1
 expect ops_uint8 6 6 0 4
-# The pair left: an Add operand broadcast over channels is read from
-# DRAM (ADD reads each lane's own partition).
-expect bcast_requant 9 8 0 1
+# An Add operand broadcast over channels is moved to every channel first
+# (ADD reads each lane's own partition): one more on-chip copy.
+expect bcast_requant 9 9 0 2
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]
