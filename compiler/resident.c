@@ -69,12 +69,19 @@ static int canon(const atoll_tensor *t, int64_t *v)
 	return -1;
 }
 
+/* Do "a" and "b" (a reshape of one another: the same elements in the
+ * same row-major order) put every element at the same scratchpad place?
+ * Equal canonical shapes are not enough across ranks: rank 4 keeps dim 1
+ * in the partitions, ranks 2 and 3 the last dim; [N,C,1,W] and [N,W,C]
+ * agree only when C or W is 1.
+ */
 static int same_canon(const atoll_tensor *a, const atoll_tensor *b)
 {
 	int64_t x[4], y[4];
 
-	return canon(a, x) == 0 && canon(b, y) == 0 &&
-		!memcmp(x, y, sizeof(x));
+	if (canon(a, x) < 0 || canon(b, y) < 0 || memcmp(x, y, sizeof(x)))
+		return 0;
+	return (a->rank == 4) == (b->rank == 4) || x[1] == 1 || x[3] == 1;
 }
 
 static int find(struct planner *pl, int t)
