@@ -36,6 +36,7 @@
 #include "emit.h"
 #include "harness.h"
 #include "hwcfg.h"
+#include "isa.h"
 #include "lower.h"
 #include "predict.h"
 #include "refmodel.h"
@@ -2191,6 +2192,273 @@ static int test_predict_corners(void)
 }
 
 /* ------------------------------------------------------------------ */
+/* Scratchpad layout copies (move.c): random transposes with padding
+ * between random ranks, residencies and channel offsets.  The emitted
+ * MOVE and DMA_IN fill commands are interpreted here; the expected
+ * output comes from the logical element map and the resident layout of
+ * resident.h (channel c at partition (chan_off + c) mod ROWS, address
+ * base + n*s_n + ((chan_off + c) div ROWS)*tile + y*pitch + x).
+ */
+struct mv_tensor {
+	int rank;
+	int64_t d[4];		/* own shape */
+	int64_t d4[4];		/* padded to 4-D with leading 1s */
+	atoll_res res;
+};
+
+static void mv_tensor_make(struct mv_tensor *t, const int64_t *d4, int rank,
+	int64_t base, int64_t rows)
+{
+	int64_t c, h, w;
+	int k;
+
+	memcpy(t->d4, d4, sizeof(t->d4));
+	t->rank = rank;
+	for (k = 0; k < rank; k++)
+		t->d[k] = d4[4 - rank + k];
+	/* canonical [n, c, h, w]: rank 4 as is, [B, M, K] and [M, K] as K
+	 * channels over an M-long row
+	 */
+	c = rank == 4 ? d4[1] : d4[3];
+	h = rank == 4 ? d4[2] : 1;
+	w = rank == 4 ? d4[3] : d4[2];
+	memset(&t->res, 0, sizeof(t->res));
+	t->res.on = 1;
+	t->res.chan_off = rng_in(0, 1) ? rng_in(1, 2 * rows - 1) : 0;
+	t->res.tile = h * w;
+	t->res.pitch = w;
+	t->res.s_n = (t->res.chan_off + c + rows - 1) / rows * t->res.tile;
+	t->res.base = base;
+}
+
+/* The place of element (i0..i3) of the 4-D padded shape. */
+static void mv_place(const struct mv_tensor *t, const int64_t *i, int64_t rows,
+	int64_t *part, int64_t *addr)
+{
+	int64_t n, c, h, w, ch;
+
+	if (t->rank == 4) {
+		n = i[0]; c = i[1]; h = i[2]; w = i[3];
+	} else {
+		n = i[1]; c = i[3]; h = 0; w = i[2];
+	}
+	ch = t->res.chan_off + c;
+	*part = ch % rows;
+	*addr = t->res.base + n * t->res.s_n + ch / rows * t->res.tile +
+		h * t->res.pitch + w;
+}
+
+static int64_t mv_bytes(const struct mv_tensor *t)
+{
+	return (t->rank == 4 ? t->d4[0] : t->d4[1]) * t->res.s_n;
+}
+
+static int test_move_random(void)
+{
+	atoll_hwcfg hw;
+	int64_t rows, S;
+	uint8_t *spm, *want;
+	int k, r = 0;
+
+	atoll_hwcfg_default(&hw);
+	rows = hw.rows;
+	S = hw.spm_bytes;
+	spm = malloc((size_t) (rows * S));
+	want = malloc((size_t) (rows * S));
+	if (!spm || !want) {
+		free(spm);
+		free(want);
+		return 1;
+	}
+	rng_seed(91);
+	for (k = 0; k < 300 && r == 0; k++) {
+		atoll_diag d = { 0 };
+		atoll_emit em;
+		atoll_buf xb, yb;
+		atoll_move m;
+		struct mv_tensor x, y;
+		int64_t xd4[4], od[4], perm[4] = { 0, 1, 2, 3 }, xs[4], i[4];
+		int64_t j[4], sp, sa, dp, da, pt, pl;
+		int xr, yr, a, b, fill = (int) rng_in(0, 255);
+		size_t c;
+
+		xr = (int) rng_in(2, 4);
+		for (a = 0; a < 4; a++)
+			xd4[a] = a < 4 - xr ? 1 : rng_in(1, a == 1 ? 20 : 7);
+		for (a = 3; a > 0; a--) {		/* a random permutation */
+			b = (int) rng_in(0, a);
+			xs[0] = perm[a];
+			perm[a] = perm[b];
+			perm[b] = xs[0];
+		}
+		pt = rng_in(0, 1) ? rng_in(0, 2) : 0;
+		pl = rng_in(0, 1) ? rng_in(0, 2) : 0;
+		for (a = 0; a < 4; a++)
+			od[a] = xd4[perm[a]] + (a == 2 ? pt + rng_in(0, 1) :
+				a == 3 ? pl + rng_in(0, 1) : 0);
+		yr = od[0] == 1 && od[1] == 1 && rng_in(0, 1) ? 2 :
+			od[0] == 1 && rng_in(0, 1) ? 3 : 4;
+		if (yr < 4 && (od[2] != xd4[perm[2]] || od[3] !=
+		    xd4[perm[3]] || pt || pl))
+			yr = 4;		/* padding only on rank 4 here */
+		mv_tensor_make(&x, xd4, xr, 64 * rng_in(0, 8), rows);
+		mv_tensor_make(&y, od, yr, 0, rows);
+		y.res.base = (x.res.base + mv_bytes(&x) + 63) / 64 * 64 +
+			64 * rng_in(0, 2);
+		xs[3] = 1;
+		xs[2] = xd4[3];
+		xs[1] = xd4[2] * xd4[3];
+		xs[0] = xd4[1] * xs[1];
+		atoll_buf_init(&xb, "x");
+		atoll_buf_init(&yb, "y");
+		x.res.buf = &xb;
+		y.res.buf = &yb;
+		memset(&m, 0, sizeof(m));
+		m.name = "move";
+		memcpy(m.od, od, sizeof(od));
+		m.src.rank = x.rank;
+		memcpy(m.src.dims, x.d, sizeof(x.d));
+		m.src.res = x.res;
+		for (a = 0; a < 4; a++)
+			m.src.s[a] = xs[perm[a]];
+		m.dst.rank = y.rank;
+		memcpy(m.dst.dims, y.d, sizeof(y.d));
+		m.dst.res = y.res;
+		m.dst.s[3] = 1;
+		m.dst.s[2] = od[3];
+		m.dst.s[1] = od[2] * od[3];
+		m.dst.s[0] = od[1] * od[2] * od[3];
+		m.h = xd4[perm[2]];
+		m.w = xd4[perm[3]];
+		m.pt = pt;
+		m.pl = pl;
+		m.fill = fill;
+		for (c = 0; c < (size_t) (rows * S); c++)
+			spm[c] = (uint8_t) rng();
+		memcpy(want, spm, (size_t) (rows * S));
+		for (i[0] = 0; i[0] < od[0]; i[0]++)
+		for (i[1] = 0; i[1] < od[1]; i[1]++)
+		for (i[2] = 0; i[2] < od[2]; i[2]++)
+		for (i[3] = 0; i[3] < od[3]; i[3]++) {
+			int inside = i[2] >= pt && i[2] - pt < m.h &&
+				i[3] >= pl && i[3] - pl < m.w;
+
+			mv_place(&y, i, rows, &dp, &da);
+			if (!inside) {
+				want[dp * S + da] = (uint8_t) fill;
+				continue;
+			}
+			j[0] = i[0];
+			j[1] = i[1];
+			j[2] = i[2] - pt;
+			j[3] = i[3] - pl;
+			for (a = 0; a < 4; a++)	/* x index of y's */
+				xs[perm[a]] = j[a];
+			mv_place(&x, xs, rows, &sp, &sa);
+			want[dp * S + da] = spm[sp * S + sa];
+		}
+		atoll_emit_init(&em, &hw, &d);
+		if (atoll_emit_begin(&em) < 0 ||
+		    atoll_move_codegen(&em, &m) < 0) {
+			atoll_emit_clear(&em);
+			CHECKF(0, "case %d: move codegen failed", k);
+		}
+		for (c = 0; c < em.ncmds && r == 0; c++) {
+			const uint32_t *w = em.cmds + c * ATOLL_CMD_WORDS;
+			uint64_t op = ATOLL_GETU(w, ATOLL_END_OPCODE), n[4];
+			int64_t q[4];
+
+			if (op == ATOLL_OP_WAIT || op == ATOLL_OP_SIGNAL)
+				continue;
+			if (op == ATOLL_OP_DMA_IN &&
+			    ATOLL_GETU(w, ATOLL_DMA_FILL_EN)) {
+				n[0] = ATOLL_GETU(w, ATOLL_DMA_COUNT0);
+				n[1] = ATOLL_GETU(w, ATOLL_DMA_COUNT1);
+				n[2] = ATOLL_GETU(w, ATOLL_DMA_COUNT2);
+				n[3] = ATOLL_GETU(w, ATOLL_DMA_COUNT3);
+				for (q[3] = 0; q[3] < (int64_t) n[3]; q[3]++)
+				for (q[2] = 0; q[2] < (int64_t) n[2]; q[2]++)
+				for (q[1] = 0; q[1] < (int64_t) n[1]; q[1]++)
+				for (q[0] = 0; q[0] < (int64_t) n[0]; q[0]++) {
+					dp = ATOLL_GETU(w, ATOLL_DMA_SPM_PART) +
+					q[0] * ATOLL_GETS(w, ATOLL_DMA_PART_STRIDE0) +
+					q[1] * ATOLL_GETS(w, ATOLL_DMA_PART_STRIDE1) +
+					q[2] * ATOLL_GETS(w, ATOLL_DMA_PART_STRIDE2) +
+					q[3] * ATOLL_GETS(w, ATOLL_DMA_PART_STRIDE3);
+					da = ATOLL_GETU(w, ATOLL_DMA_SPM_ADDR) +
+					q[0] * ATOLL_GETS(w, ATOLL_DMA_SPM_STRIDE0) +
+					q[1] * ATOLL_GETS(w, ATOLL_DMA_SPM_STRIDE1) +
+					q[2] * ATOLL_GETS(w, ATOLL_DMA_SPM_STRIDE2) +
+					q[3] * ATOLL_GETS(w, ATOLL_DMA_SPM_STRIDE3);
+					if (dp < 0 || dp >= rows || da < 0 || da >= S) {
+						r = 1;
+						break;
+					}
+					spm[dp * S + da] = (uint8_t)
+						ATOLL_GETU(w, ATOLL_DMA_FILL_VALUE);
+				}
+				continue;
+			}
+			if (op != ATOLL_OP_MOVE) {
+				r = 1;
+				break;
+			}
+			n[0] = ATOLL_GETU(w, ATOLL_MOVE_COUNT0);
+			n[1] = ATOLL_GETU(w, ATOLL_MOVE_COUNT1);
+			n[2] = ATOLL_GETU(w, ATOLL_MOVE_COUNT2);
+			n[3] = ATOLL_GETU(w, ATOLL_MOVE_COUNT3);
+#define MV(f, k) (q[k] * ATOLL_GETS(w, ATOLL_MOVE_##f##k))
+			for (q[3] = 0; q[3] < (int64_t) n[3]; q[3]++)
+			for (q[2] = 0; q[2] < (int64_t) n[2]; q[2]++)
+			for (q[1] = 0; q[1] < (int64_t) n[1]; q[1]++)
+			for (q[0] = 0; q[0] < (int64_t) n[0]; q[0]++) {
+				sp = ATOLL_GETU(w, ATOLL_MOVE_SRC_PART) +
+					MV(SRC_PSTRIDE, 0) + MV(SRC_PSTRIDE, 1) +
+					MV(SRC_PSTRIDE, 2) + MV(SRC_PSTRIDE, 3);
+				sa = ATOLL_GETU(w, ATOLL_MOVE_SRC_ADDR) +
+					MV(SRC_STRIDE, 0) + MV(SRC_STRIDE, 1) +
+					MV(SRC_STRIDE, 2) + MV(SRC_STRIDE, 3);
+				dp = ATOLL_GETU(w, ATOLL_MOVE_DST_PART) +
+					MV(DST_PSTRIDE, 0) + MV(DST_PSTRIDE, 1) +
+					MV(DST_PSTRIDE, 2) + MV(DST_PSTRIDE, 3);
+				da = ATOLL_GETU(w, ATOLL_MOVE_DST_ADDR) +
+					MV(DST_STRIDE, 0) + MV(DST_STRIDE, 1) +
+					MV(DST_STRIDE, 2) + MV(DST_STRIDE, 3);
+				if (sp < 0 || sp >= rows || sa < 0 || sa >= S ||
+				    dp < 0 || dp >= rows || da < 0 || da >= S) {
+					r = 1;
+					break;
+				}
+				spm[dp * S + da] = spm[sp * S + sa];
+			}
+#undef MV
+		}
+		if (getenv("MOVE_DEBUG") && memcmp(spm, want, (size_t) (rows * S)))
+			for (c = 0; c < em.ncmds; c++) {
+				char buf[1024];
+
+				atoll_cmd_disasm(em.cmds + c * ATOLL_CMD_WORDS, buf,
+					sizeof(buf));
+				fprintf(stderr, "%s\n", buf);
+			}
+		atoll_emit_clear(&em);
+		CHECKF(r == 0, "case %d: a command outside the scratchpad or "
+			"not a MOVE/fill", k);
+		CHECKF(!memcmp(spm, want, (size_t) (rows * S)), "case %d: rank %d "
+			"[%lld,%lld,%lld,%lld] perm %lld%lld%lld%lld -> rank %d "
+			"pads %lld,%lld: scratchpad differs", k, xr,
+			(long long) xd4[0], (long long) xd4[1],
+			(long long) xd4[2], (long long) xd4[3],
+			(long long) perm[0], (long long) perm[1],
+			(long long) perm[2], (long long) perm[3], yr,
+			(long long) pt, (long long) pl);
+	}
+	free(spm);
+	free(want);
+	return r;
+}
+
+/* ------------------------------------------------------------------ */
 
 static const struct test_case tests[] = {
 	{ "scale_to_fixed edge cases", test_scale_edges },
@@ -2206,6 +2474,8 @@ static const struct test_case tests[] = {
 	{ "dma coalescing and splitting", test_dma_coalesce },
 	{ "predict vs ref: random commands", test_predict_vs_ref },
 	{ "predict vs ref: padding corners", test_predict_corners },
+	{ "move: random layout copies within the scratchpad",
+	  test_move_random },
 };
 
 TEST_MAIN(tests)
