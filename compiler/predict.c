@@ -159,6 +159,7 @@ void atoll_predict_cmd(const uint32_t *w, const atoll_hwcfg *hw,
 #define DMA_SIM_LIMIT (1u << 22)
 #define VICTIM_LIMIT (1u << 16)
 #define RESIM_LIMIT (1u << 16)
+#define MOVE_EXTRA 3
 
 static uint64_t max64(uint64_t a, uint64_t b)
 {
@@ -205,6 +206,8 @@ uint64_t atoll_predict_check_cycles(const uint32_t *w)
 	case ATOLL_OP_ADD:
 		return 12;
 	case ATOLL_OP_POOL:
+		return 8;
+	case ATOLL_OP_MOVE:
 		return 8;
 	default:
 		return 0;
@@ -683,6 +686,18 @@ static uint64_t pool_busy(const uint32_t *w)
 	return vec_busy(0, kh * kw, n0 * n1, 1, 67, div, last);
 }
 
+/* MOVE (rtl/atoll_move.sv): accepted at cycle a, it reads element k at
+ * a + 1 + k, queues the byte at a + 2 + k and writes it at a + 3 + k;
+ * the engine is idle the cycle after the last write: N + 3.
+ */
+static uint64_t move_busy(const uint32_t *w)
+{
+	return (uint64_t) ATOLL_GETU(w, ATOLL_MOVE_COUNT0) *
+		ATOLL_GETU(w, ATOLL_MOVE_COUNT1) *
+		ATOLL_GETU(w, ATOLL_MOVE_COUNT2) *
+		ATOLL_GETU(w, ATOLL_MOVE_COUNT3) + MOVE_EXTRA;
+}
+
 uint64_t atoll_predict_busy(const uint32_t *w, const atoll_hwcfg *hw)
 {
 	uint64_t n;
@@ -703,6 +718,8 @@ uint64_t atoll_predict_busy(const uint32_t *w, const atoll_hwcfg *hw)
 		return add_busy(w);
 	case ATOLL_OP_POOL:
 		return pool_busy(w);
+	case ATOLL_OP_MOVE:
+		return move_busy(w);
 	default:
 		return 0;
 	}
@@ -1084,6 +1101,39 @@ static int victim_dma_out(struct tl_victim *v, const uint32_t *w,
 		dma_chunks(w, hw, n) > k ? dma_chunks(w, hw, n) - k : 0);
 }
 
+/* The source partitions a MOVE reads, element by element (the first
+ * VICTIM_LIMIT elements; the rest count with the last partition).
+ */
+static int victim_move(struct tl_victim *v, const uint32_t *w, uint64_t n)
+{
+	uint32_t c[4], i[4] = { 0, 0, 0, 0 };
+	int32_t ps[4];
+	int64_t part = ATOLL_GETU(w, ATOLL_MOVE_SRC_PART);
+	uint64_t k;
+	int d;
+
+	c[0] = ATOLL_GETU(w, ATOLL_MOVE_COUNT0);
+	c[1] = ATOLL_GETU(w, ATOLL_MOVE_COUNT1);
+	c[2] = ATOLL_GETU(w, ATOLL_MOVE_COUNT2);
+	c[3] = ATOLL_GETU(w, ATOLL_MOVE_COUNT3);
+	ps[0] = ATOLL_GETS(w, ATOLL_MOVE_SRC_PSTRIDE0);
+	ps[1] = ATOLL_GETS(w, ATOLL_MOVE_SRC_PSTRIDE1);
+	ps[2] = ATOLL_GETS(w, ATOLL_MOVE_SRC_PSTRIDE2);
+	ps[3] = ATOLL_GETS(w, ATOLL_MOVE_SRC_PSTRIDE3);
+	for (k = 0; k < n && k < VICTIM_LIMIT; k++) {
+		if (victim_add(v, (uint32_t) part, 1, 1) < 0)
+			return -1;
+		for (d = 0; d < 4 && ++i[d] == c[d]; d++) {
+			part -= (int64_t) (c[d] - 1) * ps[d];
+			i[d] = 0;
+		}
+		if (d < 4)
+			part += ps[d];
+	}
+	return k < n ? victim_add(v, v->runs[v->nruns - 1].part, 1, n - k) :
+		0;
+}
+
 /* The taps of POOL "w" inside the image, over all its positions: the
  * product of the row and the column counts.
  */
@@ -1158,6 +1208,13 @@ static int victim_init(struct tl_victim *v, const uint32_t *w,
 			v->kind = VICTIM_NONE;
 		else
 			rc = victim_dma_out(v, w, hw, n);
+		break;
+	case ATOLL_OP_MOVE:
+		n = (uint64_t) ATOLL_GETU(w, ATOLL_MOVE_COUNT0) *
+			ATOLL_GETU(w, ATOLL_MOVE_COUNT1) *
+			ATOLL_GETU(w, ATOLL_MOVE_COUNT2) *
+			ATOLL_GETU(w, ATOLL_MOVE_COUNT3);
+		rc = victim_move(v, w, n);
 		break;
 	case ATOLL_OP_ACT:
 		n = (uint64_t) ATOLL_GETU(w, ATOLL_ACT_N0) *

@@ -128,7 +128,7 @@ struct sg_gen {
 	int32_t cur_seq;
 	int32_t stamp;
 	int32_t need[SG_ENGINES];
-	int bad, dup, reread;
+	int bad, dup, reread, mvread;
 	struct sg_bbox bb[2];
 	atoll_access_fn fn;
 	void *fn_ctx;
@@ -274,6 +274,8 @@ static void sg_check_read(struct sg_gen *g, enum sg_space sp,
 		g->bad = 1;
 	if (sp == SG_DRAM && l->def)
 		g->reread = 1;
+	if (sp == SG_SPM && l->w && l->weng == 1)
+		g->mvread = 1;
 	if (l->w)
 		sg_need(g, l->weng, l->w);
 }
@@ -756,6 +758,7 @@ static int sg_check(struct sg_gen *g, int e, const uint32_t *w)
 	g->bad = !sg_static_ok(g, w);
 	g->dup = 0;
 	g->reread = 0;
+	g->mvread = 0;
 	g->engine = e;
 	memset(g->need, 0, sizeof(g->need));
 	g->phase = SG_WRITES;
@@ -1108,6 +1111,7 @@ static int sg_emit(struct sg_gen *g, const uint32_t *w)
 		return -1;
 	sg_order(g, e);
 	sg_append(g, w);
+	g->cov->move_read_back += g->mvread;
 	sg_commit_cmd(g, e, w);
 	return 0;
 }
@@ -2263,4 +2267,5 @@ void atoll_stream_cov_add(atoll_stream_cov *sum, const atoll_stream_cov *c)
 	SG_SUM(move_part_stride);
 	SG_SUM(move_transpose);
 	SG_SUM(move_dup_write);
+	SG_SUM(move_read_back);
 }

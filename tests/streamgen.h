@@ -52,6 +52,7 @@ typedef struct atoll_stream_cov {
 	uint32_t move_transpose;	/* MOVE with different partition
 					 * patterns on its two sides */
 	uint32_t move_dup_write;	/* MOVE writing one place twice */
+	uint32_t move_read_back;	/* commands reading what a MOVE wrote */
 } atoll_stream_cov;
 
 /* A stream: the commands (also stored in "dram_init" at "cmd_base"), the
