@@ -159,6 +159,8 @@ void atoll_predict_cmd(const uint32_t *w, const atoll_hwcfg *hw,
 #define DMA_SIM_LIMIT (1u << 22)
 #define VICTIM_LIMIT (1u << 16)
 #define RESIM_LIMIT (1u << 16)
+#define MOVE_EXTRA 3
+#define NO_PART UINT32_MAX
 
 static uint64_t max64(uint64_t a, uint64_t b)
 {
@@ -205,6 +207,8 @@ uint64_t atoll_predict_check_cycles(const uint32_t *w)
 	case ATOLL_OP_ADD:
 		return 12;
 	case ATOLL_OP_POOL:
+		return 8;
+	case ATOLL_OP_MOVE:
 		return 8;
 	default:
 		return 0;
@@ -683,6 +687,18 @@ static uint64_t pool_busy(const uint32_t *w)
 	return vec_busy(0, kh * kw, n0 * n1, 1, 67, div, last);
 }
 
+/* MOVE (rtl/atoll_move.sv): accepted at cycle a, it reads element k at
+ * a + 1 + k, queues the byte at a + 2 + k and writes it at a + 3 + k;
+ * the engine is idle the cycle after the last write: N + 3.
+ */
+static uint64_t move_busy(const uint32_t *w)
+{
+	return (uint64_t) ATOLL_GETU(w, ATOLL_MOVE_COUNT0) *
+		ATOLL_GETU(w, ATOLL_MOVE_COUNT1) *
+		ATOLL_GETU(w, ATOLL_MOVE_COUNT2) *
+		ATOLL_GETU(w, ATOLL_MOVE_COUNT3) + MOVE_EXTRA;
+}
+
 uint64_t atoll_predict_busy(const uint32_t *w, const atoll_hwcfg *hw)
 {
 	uint64_t n;
@@ -703,6 +719,8 @@ uint64_t atoll_predict_busy(const uint32_t *w, const atoll_hwcfg *hw)
 		return add_busy(w);
 	case ATOLL_OP_POOL:
 		return pool_busy(w);
+	case ATOLL_OP_MOVE:
+		return move_busy(w);
 	default:
 		return 0;
 	}
@@ -732,6 +750,7 @@ struct tl_sem {
 struct tl_run {
 	uint32_t part;
 	uint32_t np;
+	uint32_t wpart;
 	uint64_t n;
 };
 
@@ -1034,16 +1053,18 @@ static int tl_sem_add(struct timeline *tl, uint32_t s, uint64_t at)
 	return 0;
 }
 
-/* Append "n" elements reading partitions [part, part + np) to the runs
- * of "v", merging with the last run when the partitions are the same.
+/* Append "n" elements reading partitions [part, part + np) (and, for
+ * MOVE, writing partition "wpart"; NO_PART: none) to the runs of "v",
+ * merging with the last run when the partitions are the same.
  */
 static int victim_add(struct tl_victim *v, uint32_t part, uint32_t np,
-	uint64_t n)
+	uint32_t wpart, uint64_t n)
 {
 	struct tl_run *r;
 
 	if (v->nruns && v->runs[v->nruns - 1].part == part &&
-	    v->runs[v->nruns - 1].np == np) {
+	    v->runs[v->nruns - 1].np == np &&
+	    v->runs[v->nruns - 1].wpart == wpart) {
 		v->runs[v->nruns - 1].n += n;
 		return 0;
 	}
@@ -1056,6 +1077,7 @@ static int victim_add(struct tl_victim *v, uint32_t part, uint32_t np,
 	}
 	v->runs[v->nruns].part = part;
 	v->runs[v->nruns].np = np;
+	v->runs[v->nruns].wpart = wpart;
 	v->runs[v->nruns++].n = n;
 	return 0;
 }
@@ -1072,7 +1094,7 @@ static int victim_dma_out(struct tl_victim *v, const uint32_t *w,
 
 	walk_init(&c, w, hw);
 	for (k = 0; done < n && k < VICTIM_LIMIT; k++) {
-		if (victim_add(v, agu_addr(&c.part), c.np, 1) < 0)
+		if (victim_add(v, agu_addr(&c.part), c.np, NO_PART, 1) < 0)
 			return -1;
 		done += c.len;
 		walk_step(&c);
@@ -1080,8 +1102,50 @@ static int victim_dma_out(struct tl_victim *v, const uint32_t *w,
 	if (done >= n)
 		return 0;
 	r = &v->runs[v->nruns - 1];
-	return victim_add(v, r->part, r->np,
+	return victim_add(v, r->part, r->np, NO_PART,
 		dma_chunks(w, hw, n) > k ? dma_chunks(w, hw, n) - k : 0);
+}
+
+/* The source partitions a MOVE reads and the destination partitions it
+ * writes, element by element (the first VICTIM_LIMIT elements; the rest
+ * count with the last partitions).
+ */
+static int victim_move(struct tl_victim *v, const uint32_t *w, uint64_t n)
+{
+	uint32_t c[4], i[4] = { 0, 0, 0, 0 };
+	int32_t ps[4], qs[4];
+	int64_t part = ATOLL_GETU(w, ATOLL_MOVE_SRC_PART);
+	int64_t dpart = ATOLL_GETU(w, ATOLL_MOVE_DST_PART);
+	uint64_t k;
+	int d;
+
+	c[0] = ATOLL_GETU(w, ATOLL_MOVE_COUNT0);
+	c[1] = ATOLL_GETU(w, ATOLL_MOVE_COUNT1);
+	c[2] = ATOLL_GETU(w, ATOLL_MOVE_COUNT2);
+	c[3] = ATOLL_GETU(w, ATOLL_MOVE_COUNT3);
+	ps[0] = ATOLL_GETS(w, ATOLL_MOVE_SRC_PSTRIDE0);
+	ps[1] = ATOLL_GETS(w, ATOLL_MOVE_SRC_PSTRIDE1);
+	ps[2] = ATOLL_GETS(w, ATOLL_MOVE_SRC_PSTRIDE2);
+	ps[3] = ATOLL_GETS(w, ATOLL_MOVE_SRC_PSTRIDE3);
+	qs[0] = ATOLL_GETS(w, ATOLL_MOVE_DST_PSTRIDE0);
+	qs[1] = ATOLL_GETS(w, ATOLL_MOVE_DST_PSTRIDE1);
+	qs[2] = ATOLL_GETS(w, ATOLL_MOVE_DST_PSTRIDE2);
+	qs[3] = ATOLL_GETS(w, ATOLL_MOVE_DST_PSTRIDE3);
+	for (k = 0; k < n && k < VICTIM_LIMIT; k++) {
+		if (victim_add(v, (uint32_t) part, 1, (uint32_t) dpart, 1) < 0)
+			return -1;
+		for (d = 0; d < 4 && ++i[d] == c[d]; d++) {
+			part -= (int64_t) (c[d] - 1) * ps[d];
+			dpart -= (int64_t) (c[d] - 1) * qs[d];
+			i[d] = 0;
+		}
+		if (d < 4) {
+			part += ps[d];
+			dpart += qs[d];
+		}
+	}
+	return k < n ? victim_add(v, v->runs[v->nruns - 1].part, 1,
+		v->runs[v->nruns - 1].wpart, n - k) : 0;
 }
 
 /* The taps of POOL "w" inside the image, over all its positions: the
@@ -1115,7 +1179,7 @@ static int victim_vector(struct tl_victim *v, uint32_t part, uint32_t np,
 {
 	v->cost = n ? (double) busy / (double) n : 0;
 	v->reads = reads;
-	return n ? victim_add(v, part, np, n) : 0;
+	return n ? victim_add(v, part, np, NO_PART, n) : 0;
 }
 
 static uint64_t victim_elements(const struct tl_victim *v)
@@ -1158,6 +1222,13 @@ static int victim_init(struct tl_victim *v, const uint32_t *w,
 			v->kind = VICTIM_NONE;
 		else
 			rc = victim_dma_out(v, w, hw, n);
+		break;
+	case ATOLL_OP_MOVE:
+		n = (uint64_t) ATOLL_GETU(w, ATOLL_MOVE_COUNT0) *
+			ATOLL_GETU(w, ATOLL_MOVE_COUNT1) *
+			ATOLL_GETU(w, ATOLL_MOVE_COUNT2) *
+			ATOLL_GETU(w, ATOLL_MOVE_COUNT3);
+		rc = victim_move(v, w, n);
 		break;
 	case ATOLL_OP_ACT:
 		n = (uint64_t) ATOLL_GETU(w, ATOLL_ACT_N0) *
@@ -1202,12 +1273,25 @@ static int parts_meet(uint32_t a, uint32_t n, uint32_t p0, uint32_t p1)
 	return n > 0 && a < p1 && (uint64_t) a + n > p0;
 }
 
+/* The accesses of run "r" of "v" that meet partitions [p0, p1): its
+ * reads, or with "wr" its MOVE write.
+ */
+static double victim_hits(const struct tl_victim *v, const struct tl_run *r,
+	uint32_t p0, uint32_t p1, int wr)
+{
+	if (wr)
+		return r->wpart != NO_PART && parts_meet(r->wpart, 1, p0, p1);
+	return (parts_meet(r->part, r->np, p0, p1) ? v->reads : 0) +
+		(parts_meet(v->bpart, v->bnp, p0, p1) ? v->breads : 0);
+}
+
 /* Let "v" progress from v->now to cycle "until" at "cost" cycles per
- * element, plus, per element whose reads meet a partition in [p0, p1),
- * "dens" / (1 - dens) cycles for each such read (stalled when dens >= 1).
+ * element, plus, per element whose reads (with "wr": MOVE writes) meet
+ * a partition in [p0, p1), "dens" / (1 - dens) cycles for each such
+ * access (stalled when dens >= 1).
  */
 static void victim_advance(struct tl_victim *v, double until, uint32_t p0,
-	uint32_t p1, double dens)
+	uint32_t p1, double dens, int wr)
 {
 	const struct tl_run *r;
 	double c, left, k, hit;
@@ -1215,8 +1299,7 @@ static void victim_advance(struct tl_victim *v, double until, uint32_t p0,
 	while (v->now < until && v->run < v->nruns) {
 		r = &v->runs[v->run];
 		c = v->cost;
-		hit = (parts_meet(r->part, r->np, p0, p1) ? v->reads : 0) +
-			(parts_meet(v->bpart, v->bnp, p0, p1) ? v->breads : 0);
+		hit = victim_hits(v, r, p0, p1, wr);
 		if (hit > 0 && dens > 0) {
 			if (dens >= 1) {
 				v->now = until;
@@ -1250,11 +1333,13 @@ static uint64_t victim_free(const struct tl_victim *v)
 	return (uint64_t) ceil(v->now + left * v->cost + v->tail);
 }
 
-/* Stretch the command running on engine "e" by the PE phase "b": it
- * runs unhindered up to b->s and then at the rates of victim_advance
+/* Stretch the command running on engine "e" by the read phase "b" (with
+ * "wr": the ACT write phase "b", which only a MOVE's writes yield to):
+ * it runs unhindered up to b->s and then at the rates of victim_advance
  * up to b->e.
  */
-static void tl_stretch(struct timeline *tl, int e, const struct tl_block *b)
+static void tl_stretch_as(struct timeline *tl, int e,
+	const struct tl_block *b, int wr)
 {
 	struct tl_victim *v = &tl->vic[e];
 	struct tl_queue *q = &tl->q[e];
@@ -1262,11 +1347,16 @@ static void tl_stretch(struct timeline *tl, int e, const struct tl_block *b)
 	if (v->kind != (b->psum ? VICTIM_PSUM : VICTIM_SPM) ||
 	    (double) q->free <= b->s || b->dens <= 0)
 		return;
-	victim_advance(v, b->s, 0, 0, 0);
+	victim_advance(v, b->s, 0, 0, 0, 0);
 	victim_advance(v, b->e, b->psum ? 0 : b->p0,
-		b->psum ? UINT32_MAX : b->p1, b->dens);
+		b->psum ? UINT32_MAX : b->p1, b->dens, wr);
 	q->free = max64(q->free, victim_free(v));
 	tl->t[v->cmd].done = q->free;
+}
+
+static void tl_stretch(struct timeline *tl, int e, const struct tl_block *b)
+{
+	tl_stretch_as(tl, e, b, 0);
 }
 
 /* The output rows [*r0, *r1) of MM "w" whose input row lies inside the
@@ -1410,8 +1500,9 @@ static void act_phases(const uint32_t *w, uint64_t a, uint64_t free,
 }
 
 /* Record the phases of the ACT-engine command "i" started at "start":
- * a DMA_OUT running meanwhile yields to its reads, a DMA_IN running (or
- * starting) meanwhile to its writes.
+ * a DMA_OUT or MOVE running meanwhile yields to its reads, a DMA_IN
+ * running (or starting) meanwhile and a MOVE running meanwhile to its
+ * writes.
  */
 static int tl_act_start(struct timeline *tl, uint32_t i, uint64_t start)
 {
@@ -1432,17 +1523,21 @@ static int tl_act_start(struct timeline *tl, uint32_t i, uint64_t start)
 		tl->cap_act_wr = cap;
 	}
 	tl->act_wr[tl->nact_wr++] = wr;
+	tl_stretch_as(tl, 1, &wr, 1);
 	tl_fetch_contend(tl, (uint64_t) wr.s);
 	return 0;
 }
 
 /* Apply to the victim starting on engine "e" the phases of the engines
- * with priority that are known, in order of their start.
+ * with priority that are known, in order of their start, then (a MOVE)
+ * the ACT write phases not over yet.
  */
 static void tl_stretch_known(struct timeline *tl, int e)
 {
 	const struct tl_block *b[4];
 	const struct tl_block *t;
+	struct wr_blocks wb;
+	uint32_t j;
 	int n = 0, k, m;
 
 	for (k = 0; k < tl->npe; k++)
@@ -1457,6 +1552,9 @@ static void tl_stretch_known(struct timeline *tl, int e)
 		}
 	for (k = 0; k < n; k++)
 		tl_stretch(tl, e, b[k]);
+	if (e == 1 && tl_act_writes(tl, (uint64_t) tl->vic[e].now, &wb))
+		for (j = 0; j < wb.n; j++)
+			tl_stretch_as(tl, e, &wb.b[j], 1);
 }
 
 /* Start the head of queue "e" at cycle "start": a command keeps the

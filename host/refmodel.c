@@ -20,7 +20,7 @@
 
 #define REF_ENGINES 4
 #define REF_DMA_SETUP 8
-#define REF_MOVE_SETUP 4
+#define REF_MOVE_SETUP 3
 #define REF_LDW_EXTRA 2
 #define REF_VEC_EXTRA 4
 #define REF_PARAM_BYTES 12

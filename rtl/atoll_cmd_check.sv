@@ -4,7 +4,9 @@
 //
 // Pattern ranges are computed exactly (56-bit signed): each range check
 // takes two cycles (its up to four (count - 1) * stride terms in
-// parallel, then the comparison); a command needs at most 13 cycles.  start_i starts a check
+// parallel, then the comparison); a command needs at most 13 cycles.
+// MOVE's disjointness check (source box against destination box) is
+// made with its last range check, in the same cycle.  start_i starts a check
 // of cmd_i (held stable until done_o); done_o pulses with err_o (0: the
 // command may execute).
 `include "atoll_config.vh"
@@ -27,14 +29,15 @@ module atoll_cmd_check #(
   output logic         done_o,
   output logic [7:0]   err_o
 );
-  localparam logic [2:0] FMT_END  = 3'd0;
-  localparam logic [2:0] FMT_DMA  = 3'd1;
-  localparam logic [2:0] FMT_LDW  = 3'd2;
-  localparam logic [2:0] FMT_MM   = 3'd3;
-  localparam logic [2:0] FMT_ACT  = 3'd4;
-  localparam logic [2:0] FMT_ADD  = 3'd5;
-  localparam logic [2:0] FMT_POOL = 3'd6;
-  localparam logic [2:0] FMT_SEM  = 3'd7;
+  localparam logic [3:0] FMT_END  = 4'd0;
+  localparam logic [3:0] FMT_DMA  = 4'd1;
+  localparam logic [3:0] FMT_LDW  = 4'd2;
+  localparam logic [3:0] FMT_MM   = 4'd3;
+  localparam logic [3:0] FMT_ACT  = 4'd4;
+  localparam logic [3:0] FMT_ADD  = 4'd5;
+  localparam logic [3:0] FMT_POOL = 4'd6;
+  localparam logic [3:0] FMT_SEM  = 4'd7;
+  localparam logic [3:0] FMT_MOVE = 4'd8;
   localparam int S = 56;
 
   // ------------------------------------------------------------ fields
@@ -307,9 +310,82 @@ module atoll_cmd_check #(
   assign f_sem_value = `ATOLL_FLD(cmd_i, `ATOLL_SEM_VALUE_WORD,
                                   `ATOLL_SEM_VALUE_LSB, `ATOLL_SEM_VALUE_WIDTH);
 
+  logic [`ATOLL_MOVE_SRC_PART_WIDTH-1:0] f_mv_src_part;
+  assign f_mv_src_part = `ATOLL_FLD(cmd_i, `ATOLL_MOVE_SRC_PART_WORD,
+                                    `ATOLL_MOVE_SRC_PART_LSB, `ATOLL_MOVE_SRC_PART_WIDTH);
+  logic [`ATOLL_MOVE_SRC_ADDR_WIDTH-1:0] f_mv_src_addr;
+  assign f_mv_src_addr = `ATOLL_FLD(cmd_i, `ATOLL_MOVE_SRC_ADDR_WORD,
+                                    `ATOLL_MOVE_SRC_ADDR_LSB, `ATOLL_MOVE_SRC_ADDR_WIDTH);
+  logic [`ATOLL_MOVE_DST_PART_WIDTH-1:0] f_mv_dst_part;
+  assign f_mv_dst_part = `ATOLL_FLD(cmd_i, `ATOLL_MOVE_DST_PART_WORD,
+                                    `ATOLL_MOVE_DST_PART_LSB, `ATOLL_MOVE_DST_PART_WIDTH);
+  logic [`ATOLL_MOVE_DST_ADDR_WIDTH-1:0] f_mv_dst_addr;
+  assign f_mv_dst_addr = `ATOLL_FLD(cmd_i, `ATOLL_MOVE_DST_ADDR_WORD,
+                                    `ATOLL_MOVE_DST_ADDR_LSB, `ATOLL_MOVE_DST_ADDR_WIDTH);
+  logic signed [`ATOLL_MOVE_SRC_PSTRIDE0_WIDTH-1:0] f_mv_src_pstride0;
+  assign f_mv_src_pstride0 = `ATOLL_FLD(cmd_i, `ATOLL_MOVE_SRC_PSTRIDE0_WORD,
+                                        `ATOLL_MOVE_SRC_PSTRIDE0_LSB, `ATOLL_MOVE_SRC_PSTRIDE0_WIDTH);
+  logic signed [`ATOLL_MOVE_SRC_STRIDE0_WIDTH-1:0] f_mv_src_stride0;
+  assign f_mv_src_stride0 = `ATOLL_FLD(cmd_i, `ATOLL_MOVE_SRC_STRIDE0_WORD,
+                                       `ATOLL_MOVE_SRC_STRIDE0_LSB, `ATOLL_MOVE_SRC_STRIDE0_WIDTH);
+  logic signed [`ATOLL_MOVE_SRC_PSTRIDE1_WIDTH-1:0] f_mv_src_pstride1;
+  assign f_mv_src_pstride1 = `ATOLL_FLD(cmd_i, `ATOLL_MOVE_SRC_PSTRIDE1_WORD,
+                                        `ATOLL_MOVE_SRC_PSTRIDE1_LSB, `ATOLL_MOVE_SRC_PSTRIDE1_WIDTH);
+  logic signed [`ATOLL_MOVE_SRC_STRIDE1_WIDTH-1:0] f_mv_src_stride1;
+  assign f_mv_src_stride1 = `ATOLL_FLD(cmd_i, `ATOLL_MOVE_SRC_STRIDE1_WORD,
+                                       `ATOLL_MOVE_SRC_STRIDE1_LSB, `ATOLL_MOVE_SRC_STRIDE1_WIDTH);
+  logic signed [`ATOLL_MOVE_SRC_PSTRIDE2_WIDTH-1:0] f_mv_src_pstride2;
+  assign f_mv_src_pstride2 = `ATOLL_FLD(cmd_i, `ATOLL_MOVE_SRC_PSTRIDE2_WORD,
+                                        `ATOLL_MOVE_SRC_PSTRIDE2_LSB, `ATOLL_MOVE_SRC_PSTRIDE2_WIDTH);
+  logic signed [`ATOLL_MOVE_SRC_STRIDE2_WIDTH-1:0] f_mv_src_stride2;
+  assign f_mv_src_stride2 = `ATOLL_FLD(cmd_i, `ATOLL_MOVE_SRC_STRIDE2_WORD,
+                                       `ATOLL_MOVE_SRC_STRIDE2_LSB, `ATOLL_MOVE_SRC_STRIDE2_WIDTH);
+  logic signed [`ATOLL_MOVE_SRC_PSTRIDE3_WIDTH-1:0] f_mv_src_pstride3;
+  assign f_mv_src_pstride3 = `ATOLL_FLD(cmd_i, `ATOLL_MOVE_SRC_PSTRIDE3_WORD,
+                                        `ATOLL_MOVE_SRC_PSTRIDE3_LSB, `ATOLL_MOVE_SRC_PSTRIDE3_WIDTH);
+  logic signed [`ATOLL_MOVE_SRC_STRIDE3_WIDTH-1:0] f_mv_src_stride3;
+  assign f_mv_src_stride3 = `ATOLL_FLD(cmd_i, `ATOLL_MOVE_SRC_STRIDE3_WORD,
+                                       `ATOLL_MOVE_SRC_STRIDE3_LSB, `ATOLL_MOVE_SRC_STRIDE3_WIDTH);
+  logic signed [`ATOLL_MOVE_DST_PSTRIDE0_WIDTH-1:0] f_mv_dst_pstride0;
+  assign f_mv_dst_pstride0 = `ATOLL_FLD(cmd_i, `ATOLL_MOVE_DST_PSTRIDE0_WORD,
+                                        `ATOLL_MOVE_DST_PSTRIDE0_LSB, `ATOLL_MOVE_DST_PSTRIDE0_WIDTH);
+  logic signed [`ATOLL_MOVE_DST_STRIDE0_WIDTH-1:0] f_mv_dst_stride0;
+  assign f_mv_dst_stride0 = `ATOLL_FLD(cmd_i, `ATOLL_MOVE_DST_STRIDE0_WORD,
+                                       `ATOLL_MOVE_DST_STRIDE0_LSB, `ATOLL_MOVE_DST_STRIDE0_WIDTH);
+  logic signed [`ATOLL_MOVE_DST_PSTRIDE1_WIDTH-1:0] f_mv_dst_pstride1;
+  assign f_mv_dst_pstride1 = `ATOLL_FLD(cmd_i, `ATOLL_MOVE_DST_PSTRIDE1_WORD,
+                                        `ATOLL_MOVE_DST_PSTRIDE1_LSB, `ATOLL_MOVE_DST_PSTRIDE1_WIDTH);
+  logic signed [`ATOLL_MOVE_DST_STRIDE1_WIDTH-1:0] f_mv_dst_stride1;
+  assign f_mv_dst_stride1 = `ATOLL_FLD(cmd_i, `ATOLL_MOVE_DST_STRIDE1_WORD,
+                                       `ATOLL_MOVE_DST_STRIDE1_LSB, `ATOLL_MOVE_DST_STRIDE1_WIDTH);
+  logic signed [`ATOLL_MOVE_DST_PSTRIDE2_WIDTH-1:0] f_mv_dst_pstride2;
+  assign f_mv_dst_pstride2 = `ATOLL_FLD(cmd_i, `ATOLL_MOVE_DST_PSTRIDE2_WORD,
+                                        `ATOLL_MOVE_DST_PSTRIDE2_LSB, `ATOLL_MOVE_DST_PSTRIDE2_WIDTH);
+  logic signed [`ATOLL_MOVE_DST_STRIDE2_WIDTH-1:0] f_mv_dst_stride2;
+  assign f_mv_dst_stride2 = `ATOLL_FLD(cmd_i, `ATOLL_MOVE_DST_STRIDE2_WORD,
+                                       `ATOLL_MOVE_DST_STRIDE2_LSB, `ATOLL_MOVE_DST_STRIDE2_WIDTH);
+  logic signed [`ATOLL_MOVE_DST_PSTRIDE3_WIDTH-1:0] f_mv_dst_pstride3;
+  assign f_mv_dst_pstride3 = `ATOLL_FLD(cmd_i, `ATOLL_MOVE_DST_PSTRIDE3_WORD,
+                                        `ATOLL_MOVE_DST_PSTRIDE3_LSB, `ATOLL_MOVE_DST_PSTRIDE3_WIDTH);
+  logic signed [`ATOLL_MOVE_DST_STRIDE3_WIDTH-1:0] f_mv_dst_stride3;
+  assign f_mv_dst_stride3 = `ATOLL_FLD(cmd_i, `ATOLL_MOVE_DST_STRIDE3_WORD,
+                                       `ATOLL_MOVE_DST_STRIDE3_LSB, `ATOLL_MOVE_DST_STRIDE3_WIDTH);
+  logic [`ATOLL_MOVE_COUNT0_WIDTH-1:0] f_mv_count0;
+  assign f_mv_count0 = `ATOLL_FLD(cmd_i, `ATOLL_MOVE_COUNT0_WORD,
+                                  `ATOLL_MOVE_COUNT0_LSB, `ATOLL_MOVE_COUNT0_WIDTH);
+  logic [`ATOLL_MOVE_COUNT1_WIDTH-1:0] f_mv_count1;
+  assign f_mv_count1 = `ATOLL_FLD(cmd_i, `ATOLL_MOVE_COUNT1_WORD,
+                                  `ATOLL_MOVE_COUNT1_LSB, `ATOLL_MOVE_COUNT1_WIDTH);
+  logic [`ATOLL_MOVE_COUNT2_WIDTH-1:0] f_mv_count2;
+  assign f_mv_count2 = `ATOLL_FLD(cmd_i, `ATOLL_MOVE_COUNT2_WORD,
+                                  `ATOLL_MOVE_COUNT2_LSB, `ATOLL_MOVE_COUNT2_WIDTH);
+  logic [`ATOLL_MOVE_COUNT3_WIDTH-1:0] f_mv_count3;
+  assign f_mv_count3 = `ATOLL_FLD(cmd_i, `ATOLL_MOVE_COUNT3_WORD,
+                                  `ATOLL_MOVE_COUNT3_LSB, `ATOLL_MOVE_COUNT3_WIDTH);
+
   // ------------------------------------------- opcode, format, reserved
   logic         legal;
-  logic [2:0]   fmt;
+  logic [3:0]   fmt;
   logic [511:0] used;
   logic         reserved;
 
@@ -327,6 +403,7 @@ module atoll_cmd_check #(
       `ATOLL_OP_POOL:    fmt = FMT_POOL;
       `ATOLL_OP_WAIT:    fmt = FMT_SEM;
       `ATOLL_OP_SIGNAL:  fmt = FMT_SEM;
+      `ATOLL_OP_MOVE:    fmt = FMT_MOVE;
       default:           legal = 1'b0;
     endcase
   end
@@ -397,6 +474,14 @@ module atoll_cmd_check #(
                 `ATOLL_SEM_USED_W3, `ATOLL_SEM_USED_W2, `ATOLL_SEM_USED_W1,
                 `ATOLL_SEM_USED_W0};
       end
+      FMT_MOVE: begin
+        used = {`ATOLL_MOVE_USED_W15, `ATOLL_MOVE_USED_W14, `ATOLL_MOVE_USED_W13,
+                `ATOLL_MOVE_USED_W12, `ATOLL_MOVE_USED_W11, `ATOLL_MOVE_USED_W10,
+                `ATOLL_MOVE_USED_W9, `ATOLL_MOVE_USED_W8, `ATOLL_MOVE_USED_W7,
+                `ATOLL_MOVE_USED_W6, `ATOLL_MOVE_USED_W5, `ATOLL_MOVE_USED_W4,
+                `ATOLL_MOVE_USED_W3, `ATOLL_MOVE_USED_W2, `ATOLL_MOVE_USED_W1,
+                `ATOLL_MOVE_USED_W0};
+      end
       default: used = '1;
     endcase
   end
@@ -426,6 +511,8 @@ module atoll_cmd_check #(
                             (f_pool_w == '0) || (f_pool_kh == '0) ||
                             (f_pool_kw == '0) || (f_pool_dy == '0) ||
                             (f_pool_dx == '0);
+      FMT_MOVE: bad_field = (f_mv_count0 == '0) || (f_mv_count1 == '0) ||
+                            (f_mv_count2 == '0) || (f_mv_count3 == '0);
       default: bad_field = 1'b0;
     endcase
   end
@@ -645,6 +732,34 @@ module atoll_cmd_check #(
           end
         endcase
       end
+      FMT_MOVE: begin
+        d_cnt  = {f_mv_count3, f_mv_count2, f_mv_count1, f_mv_count0};
+        d_last = (k_q == 3'd3);
+        case (k_q)
+          3'd0: begin
+            d_base = 32'(f_mv_src_part);
+            d_str  = {32'($signed(f_mv_src_pstride3)), 32'($signed(f_mv_src_pstride2)),
+                      32'($signed(f_mv_src_pstride1)), 32'($signed(f_mv_src_pstride0))};
+            d_hi   = LIM_ROWS;
+          end
+          3'd1: begin
+            d_base = f_mv_src_addr;
+            d_str  = {32'($signed(f_mv_src_stride3)), 32'($signed(f_mv_src_stride2)),
+                      32'($signed(f_mv_src_stride1)), 32'($signed(f_mv_src_stride0))};
+          end
+          3'd2: begin
+            d_base = 32'(f_mv_dst_part);
+            d_str  = {32'($signed(f_mv_dst_pstride3)), 32'($signed(f_mv_dst_pstride2)),
+                      32'($signed(f_mv_dst_pstride1)), 32'($signed(f_mv_dst_pstride0))};
+            d_hi   = LIM_ROWS;
+          end
+          default: begin
+            d_base = f_mv_dst_addr;
+            d_str  = {32'($signed(f_mv_dst_stride3)), 32'($signed(f_mv_dst_stride2)),
+                      32'($signed(f_mv_dst_stride1)), 32'($signed(f_mv_dst_stride0))};
+          end
+        endcase
+      end
       default: begin
         d_en = 1'b0;
       end
@@ -693,6 +808,24 @@ module atoll_cmd_check #(
   assign e_fail = (e_lo < $signed({{(S-32){1'b0}}, d_lo})) ||
                   (e_hi >= $signed({{(S-33){1'b0}}, d_hi}));
 
+  // MOVE: the ranges of checks 0 (source partitions), 1 (source
+  // addresses) and 2 (destination partitions), kept for the disjointness
+  // check with check 3 (destination addresses); all passed their range
+  // check, so 32 bits hold them.
+  logic [3*64-1:0] mv_rng_q;
+  logic            mv_overlap;
+
+  always_ff @(posedge clk_i) begin
+    if (st_q == ST_EVAL && fmt == FMT_MOVE && k_q != 3'd3) begin
+      mv_rng_q[64*32'(k_q) +: 64] <= {e_hi[31:0], e_lo[31:0]};
+    end
+  end
+
+  assign mv_overlap = (mv_rng_q[0 +: 32] <= mv_rng_q[160 +: 32]) &&
+                      (mv_rng_q[128 +: 32] <= mv_rng_q[32 +: 32]) &&
+                      (mv_rng_q[64 +: 32] <= e_hi[31:0]) &&
+                      (e_lo[31:0] <= mv_rng_q[96 +: 32]);
+
   always_comb begin
     st_d  = st_q;
     k_d   = k_q;
@@ -740,6 +873,9 @@ module atoll_cmd_check #(
       ST_EVAL: begin
         if (e_fail) begin
           err_d = d_code;
+          st_d  = ST_DONE;
+        end else if (d_last && fmt == FMT_MOVE && mv_overlap) begin
+          err_d = `ATOLL_ERR_BAD_FIELD;
           st_d  = ST_DONE;
         end else if (d_last) begin
           st_d = ST_DONE;

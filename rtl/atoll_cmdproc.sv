@@ -281,6 +281,7 @@ module atoll_cmdproc #(
     case (cmd[7:0])
       `ATOLL_OP_DMA_IN:  target = 2'd0;
       `ATOLL_OP_DMA_OUT: target = 2'd1;
+      `ATOLL_OP_MOVE:    target = 2'd1;
       `ATOLL_OP_LDW:     target = 2'd2;
       `ATOLL_OP_MM:      target = 2'd2;
       `ATOLL_OP_ACT:     target = 2'd3;

@@ -7,7 +7,8 @@
 //   status_o {error, done, busy} as in the STATUS CSR (interrupt source).
 //
 // Blocks: atoll_csr, atoll_cmdproc (fetch, atoll_cmd_check, per-engine
-// queues, semaphores), two atoll_dma engines, atoll_pe_engine (with
+// queues, semaphores), two atoll_dma engines (the DMA-out one with
+// atoll_move for MOVE), atoll_pe_engine (with
 // atoll_array), atoll_act_engine, atoll_spm (ROWS banks), atoll_psum
 // (COLS banks).  Parameters come from build/gen/atoll_config.vh.
 `include "atoll_config.vh"
@@ -238,6 +239,10 @@ module atoll_core #(
   logic [NW-1:0]     do_rlen, di_wlen;
   logic              do_rlanes, di_wlanes;
   logic [DW-1:0]     do_rdata, di_wdata;
+  logic              mv_we, mv_wgnt;
+  logic [PW-1:0]     mv_wpart;
+  logic [AW-1:0]     mv_waddr;
+  logic [7:0]        mv_wdata;
 
   atoll_spm #(
     .ROWS      (ROWS),
@@ -270,7 +275,12 @@ module atoll_core #(
     .dma_wlen_i  (di_wlen),
     .dma_wlanes_i (di_wlanes),
     .dma_wdata_i (di_wdata),
-    .dma_wgnt_o  (di_wgnt)
+    .dma_wgnt_o  (di_wgnt),
+    .mv_we_i     (mv_we),
+    .mv_wpart_i  (mv_wpart),
+    .mv_waddr_i  (mv_waddr),
+    .mv_wdata_i  (mv_wdata),
+    .mv_wgnt_o   (mv_wgnt)
   );
 
   // ----------------------------------------------------------- PSUM
@@ -361,6 +371,29 @@ module atoll_core #(
     .cnt_spm_o   (di_cnt_spm)
   );
 
+  // DMA-out engine: DMA_OUT commands to atoll_dma, MOVE commands to
+  // atoll_move; each takes a command only while the other is idle, and
+  // they share the DMA-out SPM read port (only the busy one requests)
+  logic              dmaout_mv, dd_valid, dd_ready, dd_idle;
+  logic              mv_valid, mv_ready, mv_idle;
+  logic              dd_re, mv_re;
+  logic [PW-1:0]     dd_rpart, mv_rpart;
+  logic [AW-1:0]     dd_raddr, mv_raddr;
+  logic [NW-1:0]     dd_rlen;
+  logic              dd_rlanes;
+  logic              mv_cnt_rd, mv_cnt_wr;
+
+  assign dmaout_mv    = (dmaout_cmd[7:0] == `ATOLL_OP_MOVE);
+  assign dd_valid     = dmaout_valid && !dmaout_mv && mv_idle;
+  assign mv_valid     = dmaout_valid && dmaout_mv && dd_idle;
+  assign dmaout_ready = dd_ready && mv_ready;
+  assign dmaout_idle  = dd_idle && mv_idle;
+  assign do_re        = dd_re || mv_re;
+  assign do_rpart     = mv_re ? mv_rpart : dd_rpart;
+  assign do_raddr     = mv_re ? mv_raddr : dd_raddr;
+  assign do_rlen      = mv_re ? NW'(1) : dd_rlen;
+  assign do_rlanes    = mv_re ? 1'b0 : dd_rlanes;
+
   // DMA-out: AXI read channels and SPM write port unused
   logic              do_ar_valid, do_r_ready, do_we;
   logic [31:0]       do_ar_addr;
@@ -378,10 +411,10 @@ module atoll_core #(
   ) u_dma_out (
     .clk_i       (clk_i),
     .rst_ni      (rst_ni),
-    .cmd_valid_i (dmaout_valid),
-    .cmd_ready_o (dmaout_ready),
+    .cmd_valid_i (dd_valid),
+    .cmd_ready_o (dd_ready),
     .cmd_i       (dmaout_cmd),
-    .idle_o      (dmaout_idle),
+    .idle_o      (dd_idle),
     .ar_valid_o  (do_ar_valid),
     .ar_ready_i  (1'b0),
     .ar_addr_o   (do_ar_addr),
@@ -397,12 +430,12 @@ module atoll_core #(
     .w_strb_o    (m_axi_wstrb_o),
     .b_valid_i   (m_axi_bvalid_i),
     .b_ready_o   (m_axi_bready_o),
-    .spm_re_o    (do_re),
-    .spm_rpart_o (do_rpart),
-    .spm_raddr_o (do_raddr),
-    .spm_rlen_o  (do_rlen),
-    .spm_rlanes_o (do_rlanes),
-    .spm_rgnt_i  (do_rgnt),
+    .spm_re_o    (dd_re),
+    .spm_rpart_o (dd_rpart),
+    .spm_raddr_o (dd_raddr),
+    .spm_rlen_o  (dd_rlen),
+    .spm_rlanes_o (dd_rlanes),
+    .spm_rgnt_i  (do_rgnt && !mv_re),
     .spm_rdata_i (do_rdata),
     .spm_we_o    (do_we),
     .spm_wpart_o (do_wpart),
@@ -414,6 +447,30 @@ module atoll_core #(
     .cnt_cmd_o   (do_cnt_cmd),
     .cnt_dram_o  (do_cnt_dram),
     .cnt_spm_o   (do_cnt_spm)
+  );
+
+  atoll_move #(
+    .ROWS      (ROWS),
+    .SPM_BYTES (SPM_BYTES)
+  ) u_move (
+    .clk_i        (clk_i),
+    .rst_ni       (rst_ni),
+    .cmd_valid_i  (mv_valid),
+    .cmd_ready_o  (mv_ready),
+    .cmd_i        (dmaout_cmd),
+    .idle_o       (mv_idle),
+    .spm_re_o     (mv_re),
+    .spm_rpart_o  (mv_rpart),
+    .spm_raddr_o  (mv_raddr),
+    .spm_rgnt_i   (do_rgnt && mv_re),
+    .spm_rdata_i  (do_rdata[7:0]),
+    .spm_we_o     (mv_we),
+    .spm_wpart_o  (mv_wpart),
+    .spm_waddr_o  (mv_waddr),
+    .spm_wdata_o  (mv_wdata),
+    .spm_wgnt_i   (mv_wgnt),
+    .cnt_spm_rd_o (mv_cnt_rd),
+    .cnt_spm_wr_o (mv_cnt_wr)
   );
 
   logic [31:0] pe_cnt_macs;
@@ -486,9 +543,11 @@ module atoll_core #(
     cnt_inc[32*`ATOLL_CNT_CMD_FETCH +: 32] = cnt_fetch ? 32'd64 : 32'd0;
     cnt_inc[32*`ATOLL_CNT_SPM_RD +: 32]    = 32'(do_cnt_spm) +
                                             {16'd0, act_cnt_spm_rd} +
-                                            {16'd0, pe_cnt_spm_rd};
+                                            {16'd0, pe_cnt_spm_rd} +
+                                            {31'd0, mv_cnt_rd};
     cnt_inc[32*`ATOLL_CNT_SPM_WR +: 32]    = 32'(di_cnt_spm) +
-                                            {16'd0, act_cnt_spm_wr};
+                                            {16'd0, act_cnt_spm_wr} +
+                                            {31'd0, mv_cnt_wr};
     cnt_inc[32*`ATOLL_CNT_PSUM_RD +: 32]   = {16'd0, pe_cnt_psum_rd} +
                                             {16'd0, act_cnt_psum_rd};
     cnt_inc[32*`ATOLL_CNT_PSUM_WR +: 32]   = {16'd0, pe_cnt_psum_wr};

@@ -19,7 +19,8 @@
 // Write ports: ACT (any set of partitions at one address, one data byte
 // per partition, never refused), then DMA-in (a chunk like DMA-out's,
 // byte j of dma_wdata_i to chunk byte j, granted as a whole when the
-// ACT writes none of its partitions).
+// ACT writes none of its partitions), then MOVE (one byte, granted when
+// neither the ACT nor a granted DMA-in chunk writes its partition).
 // Requesters hold a request until it is granted; a granted request is
 // performed in that cycle.  Programs are race-free (docs/isa.md), so the
 // arbitration order changes timing only, never results.  A partition's
@@ -69,7 +70,13 @@ module atoll_spm #(
   input  logic [NW-1:0]     dma_wlen_i,
   input  logic              dma_wlanes_i,
   input  logic [DW-1:0]     dma_wdata_i,
-  output logic              dma_wgnt_o
+  output logic              dma_wgnt_o,
+  // MOVE write port
+  input  logic              mv_we_i,
+  input  logic [PW-1:0]     mv_wpart_i,
+  input  logic [AW-1:0]     mv_waddr_i,
+  input  logic [7:0]        mv_wdata_i,
+  output logic              mv_wgnt_o
 );
   logic [ROWS*DW-1:0] raw;       // every lane of every partition
   logic [ROWS*8-1:0]  rdata;     // each partition's addressed byte
@@ -77,7 +84,7 @@ module atoll_spm #(
   logic [PW-1:0]      dma_rpart_q;
   logic [LW-1:0]      dma_rlane_q;
   logic               dma_rlanes_q;
-  logic [ROWS-1:0]    dma_rmask, dma_wmask;
+  logic [ROWS-1:0]    dma_rmask, dma_wmask, mv_wmask;
   logic [DW-1:0]      dma_rword, dma_rrun;
 
   // lane of address "a" (its low bits)
@@ -117,6 +124,9 @@ module atoll_spm #(
   assign dma_rgnt_o = dma_re_i && !(|(dma_rmask & (pe_re_i | act_re_i)));
   assign act_wgnt_o = |act_we_i;
   assign dma_wgnt_o = dma_we_i && !(|(dma_wmask & act_we_i));
+  assign mv_wmask   = run_mask(mv_wpart_i, NW'(1), 1'b1);
+  assign mv_wgnt_o  = mv_we_i &&
+                      !(|(mv_wmask & (act_we_i | (dma_wgnt_o ? dma_wmask : '0))));
 
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
@@ -159,7 +169,7 @@ module atoll_spm #(
   genvar b, l;
   generate
     for (b = 0; b < ROWS; b = b + 1) begin : gen_part
-      logic          re, dma_re, dma_we;
+      logic          re, dma_re, dma_we, mv_we;
       logic [LW-1:0] rlane_d;
       logic [7:0]    dma_pbyte;
 
@@ -175,6 +185,7 @@ module atoll_spm #(
 
       assign dma_re = dma_rgnt_o && dma_rmask[b];
       assign dma_we = dma_wgnt_o && dma_wmask[b] && !act_we_i[b];
+      assign mv_we  = mv_wgnt_o && mv_wmask[b];
       assign re     = pe_re_i[b] || (act_rgnt_o && act_re_i[b]) || dma_re;
 
       always_comb begin
@@ -224,6 +235,10 @@ module atoll_spm #(
             we    = (lane_of(dma_waddr_i[LW-1:0]) == LW'(l));
             waddr = row_of(dma_waddr_i);
             wdata = dma_pbyte;
+          end else if (mv_we) begin
+            we    = (lane_of(mv_waddr_i[LW-1:0]) == LW'(l));
+            waddr = row_of(mv_waddr_i);
+            wdata = mv_wdata_i;
           end
         end
 

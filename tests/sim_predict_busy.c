@@ -10,7 +10,7 @@
  * The DMA rows (busy_dma_in / busy_dma_out) were added with the chunked
  * DMA (up to a bus word per cycle): contiguous and partition-parallel
  * patterns, aligned and not, fills, and a strided one-byte-per-cycle
- * pattern for comparison.
+ * pattern for comparison.  MOVE rows (busy_dma_out) came with MOVE.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -233,6 +233,51 @@ static void mk_dma_out_narrow(uint32_t *w)
 	dma(w, ATOLL_OP_DMA_OUT, 0x20000, 200, 2, 2, 0);
 }
 
+/* A MOVE of "n0" x "n1" elements: source partition "sp" from address
+ * 0x100 (partition stride "sps", address stride "ss" on dimension 0,
+ * "ss1" on dimension 1), destination partition 0 from 0x4000
+ * (dimension 0 across partitions when "xpose").
+ */
+static void move(uint32_t *w, uint32_t n0, uint32_t n1, int32_t sps,
+	int32_t ss, int32_t ss1, int xpose)
+{
+	w[0] = ATOLL_OP_MOVE;
+	SET(w, MOVE_SRC_PART, sps < 0 ? 7 : 0);
+	SET(w, MOVE_SRC_ADDR, ss < 0 || ss1 < 0 ? 0x2000 : 0x100);
+	SET(w, MOVE_DST_PART, 0);
+	SET(w, MOVE_DST_ADDR, 0x4000);
+	SET(w, MOVE_SRC_PSTRIDE0, (uint32_t) sps);
+	SET(w, MOVE_SRC_STRIDE0, (uint32_t) ss);
+	SET(w, MOVE_SRC_STRIDE1, (uint32_t) ss1);
+	SET(w, MOVE_DST_PSTRIDE0, xpose ? 1 : 0);
+	SET(w, MOVE_DST_STRIDE0, xpose ? 0 : 1);
+	SET(w, MOVE_DST_STRIDE1, xpose ? 1 : n0);
+	SET(w, MOVE_COUNT0, n0);
+	SET(w, MOVE_COUNT1, n1);
+	SET(w, MOVE_COUNT2, 1);
+	SET(w, MOVE_COUNT3, 1);
+}
+
+static void mk_move_c(uint32_t *w)
+{
+	move(w, 300, 2, 0, 1, 300, 0);
+}
+
+static void mk_move_xpose(uint32_t *w)
+{
+	move(w, 8, 64, 0, 1, 8, 1);
+}
+
+static void mk_move_neg(uint32_t *w)
+{
+	move(w, 8, 20, -1, -3, -40, 0);
+}
+
+static void mk_move_one(uint32_t *w)
+{
+	move(w, 1, 1, 0, 1, 1, 0);
+}
+
 static const struct busy_case {
 	const char *name;
 	void (*make)(uint32_t *w);
@@ -259,6 +304,10 @@ static const struct busy_case {
 	{ "DMA_OUT 64 x 8 partitions", mk_dma_out_p },
 	{ "DMA_OUT fill 3 x 100", mk_dma_out_fill },
 	{ "DMA_OUT 2 x 200 SPM stride 2", mk_dma_out_narrow },
+	{ "MOVE 2 x 300 contiguous", mk_move_c },
+	{ "MOVE 64 x 8 transpose to partitions", mk_move_xpose },
+	{ "MOVE 20 x 8 negative strides", mk_move_neg },
+	{ "MOVE one element", mk_move_one },
 };
 
 /* Run the stream "w" (n commands) alone on "h"; counters into "cnt". */
@@ -342,7 +391,7 @@ static int busy_table(void)
 }
 
 static const struct test_case cases[] = {
-	{ "ACT/ADD/POOL/DMA busy cycles: predicted = sim", busy_table },
+	{ "ACT/ADD/POOL/DMA/MOVE busy cycles: predicted = sim", busy_table },
 };
 
 TEST_MAIN(cases)

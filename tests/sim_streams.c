@@ -3,7 +3,9 @@
  * 200, valid by construction, tests/streamgen.c) run on the functional
  * model and on the Verilator model of the RTL; device memory must be
  * identical and every counter equal except the timing ones (cycles,
- * busy_*, stall_*).  STREAM_SEEDS=n runs fewer.
+ * busy_*, stall_*).  STREAM_SEEDS=n runs fewer.  STREAM_PREDICT=1 runs
+ * the sim with the latency of the cycle predictor (compiler/predict.c)
+ * and prints the largest relative error of its predicted cycles.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,6 +15,7 @@
 #include "harness.h"
 #include "hwcfg.h"
 #include "hwsim.h"
+#include "predict.h"
 #include "refmodel.h"
 #include "streamgen.h"
 
@@ -52,8 +55,20 @@ static int sim_run(atoll_hwsim *h, const atoll_stream *s, uint64_t *cnt)
 	return 0;
 }
 
+/* The relative error of the predicted cycles of "s" against "cnt". */
+static double predict_err(const atoll_stream *s, const atoll_hwcfg *cfg,
+	const uint64_t *cnt)
+{
+	uint64_t cycles;
+
+	if (atoll_predict_timeline(s->cmds, s->ncmds, cfg, NULL, &cycles) < 0)
+		return 1e9;
+	return ((double) cycles - (double) cnt[ATOLL_CNT_CYCLES]) /
+		(double) cnt[ATOLL_CNT_CYCLES];
+}
+
 static int one_seed(atoll_ref *ref, atoll_hwsim *h, const atoll_hwcfg *cfg,
-	uint64_t seed)
+	uint64_t seed, double *err)
 {
 	atoll_stream s;
 	atoll_run_params p;
@@ -89,6 +104,8 @@ static int one_seed(atoll_ref *ref, atoll_hwsim *h, const atoll_hwcfg *cfg,
 				(unsigned long long) st.counters[i]);
 			bad = 1;
 		}
+	if (!bad)
+		*err = predict_err(&s, cfg, cnt);
 	free(mem);
 	atoll_stream_free(&s);
 	return bad;
@@ -98,6 +115,8 @@ static int streams(void)
 {
 	const char *env = getenv("STREAM_SEEDS");
 	int n = env ? atoi(env) : 200, fails = 0;
+	int pred = getenv("STREAM_PREDICT") != NULL;
+	double err = 0, worst = 0;
 	atoll_hwcfg cfg;
 	atoll_ref *ref;
 	atoll_hwsim *h;
@@ -105,10 +124,19 @@ static int streams(void)
 
 	atoll_hwcfg_default(&cfg);
 	ref = atoll_ref_create(&cfg);
-	h = atoll_hwsim_create(NULL, SIM_DRAM, 8, 0);
+	h = atoll_hwsim_create(NULL, SIM_DRAM,
+		pred ? ATOLL_PRED_MEM_LATENCY : 8, 0);
 	CHECK(ref && h);
-	for (seed = 1; seed <= (uint64_t) n; seed++)
-		fails += one_seed(ref, h, &cfg, seed);
+	for (seed = 1; seed <= (uint64_t) n; seed++) {
+		fails += one_seed(ref, h, &cfg, seed, &err);
+		if (pred && (err < 0 ? -err : err) > worst)
+			worst = err < 0 ? -err : err;
+		if (pred && (err > 0.005 || err < -0.005))
+			printf("  seed %llu: predicted cycles %+.3f%%\n",
+				(unsigned long long) seed, 100 * err);
+	}
+	if (pred)
+		printf("  predicted cycles: max |err| %.3f%%\n", 100 * worst);
 	atoll_hwsim_free(h);
 	atoll_ref_free(ref);
 	CHECKF(fails == 0, "%d of %d streams differ", fails, n);

@@ -128,7 +128,7 @@ struct sg_gen {
 	int32_t cur_seq;
 	int32_t stamp;
 	int32_t need[SG_ENGINES];
-	int bad, dup, reread;
+	int bad, dup, reread, mvread;
 	struct sg_bbox bb[2];
 	atoll_access_fn fn;
 	void *fn_ctx;
@@ -200,6 +200,7 @@ static int sg_engine(const uint32_t *w)
 	case ATOLL_OP_DMA_IN:
 		return 0;
 	case ATOLL_OP_DMA_OUT:
+	case ATOLL_OP_MOVE:
 		return 1;
 	case ATOLL_OP_LDW:
 	case ATOLL_OP_MM:
@@ -273,6 +274,8 @@ static void sg_check_read(struct sg_gen *g, enum sg_space sp,
 		g->bad = 1;
 	if (sp == SG_DRAM && l->def)
 		g->reread = 1;
+	if (sp == SG_SPM && l->w && l->weng == 1)
+		g->mvread = 1;
 	if (l->w)
 		sg_need(g, l->weng, l->w);
 }
@@ -431,6 +434,108 @@ static void sg_visit_dma(struct sg_gen *g, const uint32_t *w)
 				in ? dram : addr, 0, e);
 		sg_touch(g, in ? SG_SPM : SG_DRAM, in ? part : 0,
 			in ? addr : dram, 1, e);
+	}
+}
+
+/* Count, source partition and address strides, destination partition
+ * and address strides of MOVE dimension "d".
+ */
+static void sg_move_dim(const uint32_t *w, int d, int64_t *v)
+{
+	switch (d) {
+	case 0:
+		v[0] = GETU(w, MOVE_COUNT0);
+		v[1] = GETS(w, MOVE_SRC_PSTRIDE0);
+		v[2] = GETS(w, MOVE_SRC_STRIDE0);
+		v[3] = GETS(w, MOVE_DST_PSTRIDE0);
+		v[4] = GETS(w, MOVE_DST_STRIDE0);
+		break;
+	case 1:
+		v[0] = GETU(w, MOVE_COUNT1);
+		v[1] = GETS(w, MOVE_SRC_PSTRIDE1);
+		v[2] = GETS(w, MOVE_SRC_STRIDE1);
+		v[3] = GETS(w, MOVE_DST_PSTRIDE1);
+		v[4] = GETS(w, MOVE_DST_STRIDE1);
+		break;
+	case 2:
+		v[0] = GETU(w, MOVE_COUNT2);
+		v[1] = GETS(w, MOVE_SRC_PSTRIDE2);
+		v[2] = GETS(w, MOVE_SRC_STRIDE2);
+		v[3] = GETS(w, MOVE_DST_PSTRIDE2);
+		v[4] = GETS(w, MOVE_DST_STRIDE2);
+		break;
+	default:
+		v[0] = GETU(w, MOVE_COUNT3);
+		v[1] = GETS(w, MOVE_SRC_PSTRIDE3);
+		v[2] = GETS(w, MOVE_SRC_STRIDE3);
+		v[3] = GETS(w, MOVE_DST_PSTRIDE3);
+		v[4] = GETS(w, MOVE_DST_STRIDE3);
+		break;
+	}
+}
+
+static void sg_move_set_dim(uint32_t *w, int d, int64_t c, int64_t sps,
+	int64_t ss, int64_t dps, int64_t ds)
+{
+	switch (d) {
+	case 0:
+		SET(w, MOVE_COUNT0, c);
+		SET(w, MOVE_SRC_PSTRIDE0, sps);
+		SET(w, MOVE_SRC_STRIDE0, ss);
+		SET(w, MOVE_DST_PSTRIDE0, dps);
+		SET(w, MOVE_DST_STRIDE0, ds);
+		break;
+	case 1:
+		SET(w, MOVE_COUNT1, c);
+		SET(w, MOVE_SRC_PSTRIDE1, sps);
+		SET(w, MOVE_SRC_STRIDE1, ss);
+		SET(w, MOVE_DST_PSTRIDE1, dps);
+		SET(w, MOVE_DST_STRIDE1, ds);
+		break;
+	case 2:
+		SET(w, MOVE_COUNT2, c);
+		SET(w, MOVE_SRC_PSTRIDE2, sps);
+		SET(w, MOVE_SRC_STRIDE2, ss);
+		SET(w, MOVE_DST_PSTRIDE2, dps);
+		SET(w, MOVE_DST_STRIDE2, ds);
+		break;
+	default:
+		SET(w, MOVE_COUNT3, c);
+		SET(w, MOVE_SRC_PSTRIDE3, sps);
+		SET(w, MOVE_SRC_STRIDE3, ss);
+		SET(w, MOVE_DST_PSTRIDE3, dps);
+		SET(w, MOVE_DST_STRIDE3, ds);
+		break;
+	}
+}
+
+/* MOVE: element e = i0 + c0 * (i1 + c1 * (i2 + c2 * i3)) reads its
+ * source byte and writes its destination byte.
+ */
+static void sg_visit_move(struct sg_gen *g, const uint32_t *w)
+{
+	int64_t v[4][5], n, e, i, rest, sp, sa, dp, da;
+	int d;
+
+	for (d = 0; d < 4; d++)
+		sg_move_dim(w, d, v[d]);
+	n = v[0][0] * v[1][0] * v[2][0] * v[3][0];
+	for (e = 0; e < n; e++) {
+		sp = GETU(w, MOVE_SRC_PART);
+		sa = GETU(w, MOVE_SRC_ADDR);
+		dp = GETU(w, MOVE_DST_PART);
+		da = GETU(w, MOVE_DST_ADDR);
+		rest = e;
+		for (d = 0; d < 4; d++) {
+			i = rest % v[d][0];
+			rest /= v[d][0];
+			sp += i * v[d][1];
+			sa += i * v[d][2];
+			dp += i * v[d][3];
+			da += i * v[d][4];
+		}
+		sg_touch(g, SG_SPM, sp, sa, 0, e);
+		sg_touch(g, SG_SPM, dp, da, 1, e);
 	}
 }
 
@@ -606,6 +711,9 @@ static void sg_visit(struct sg_gen *g, const uint32_t *w)
 	case ATOLL_OP_POOL:
 		sg_visit_pool(g, w);
 		break;
+	case ATOLL_OP_MOVE:
+		sg_visit_move(g, w);
+		break;
 	}
 }
 
@@ -650,6 +758,7 @@ static int sg_check(struct sg_gen *g, int e, const uint32_t *w)
 	g->bad = !sg_static_ok(g, w);
 	g->dup = 0;
 	g->reread = 0;
+	g->mvread = 0;
 	g->engine = e;
 	memset(g->need, 0, sizeof(g->need));
 	g->phase = SG_WRITES;
@@ -706,6 +815,32 @@ static void sg_cover_dma(struct sg_gen *g, const uint32_t *w)
 		c->dma_fill[in ? 0 : 1]++;
 		c->dma_fill_ignored += sg_dma_ignored(g, w);
 	}
+}
+
+/* MOVE: dimensions, negative strides, partitions changing on either
+ * side, a different partition pattern on the two sides (a transpose
+ * across partitions), one destination written twice.
+ */
+static void sg_cover_move(struct sg_gen *g, const uint32_t *w)
+{
+	atoll_stream_cov *c = g->cov;
+	int64_t v[5];
+	int d, n = 0, neg = 0, part = 0, xpose = 0;
+
+	for (d = 0; d < 4; d++) {
+		sg_move_dim(w, d, v);
+		if (v[0] <= 1)
+			continue;
+		n++;
+		neg |= v[1] < 0 || v[2] < 0 || v[3] < 0 || v[4] < 0;
+		part |= v[1] != 0 || v[3] != 0;
+		xpose |= v[1] != v[3];
+	}
+	c->move_dims[n]++;
+	c->move_neg_stride += neg;
+	c->move_part_stride += part;
+	c->move_transpose += xpose;
+	c->move_dup_write += g->dup;
 }
 
 /* Number of MM positions inside the image. */
@@ -791,6 +926,9 @@ static void sg_cover(struct sg_gen *g, const uint32_t *w)
 		break;
 	case ATOLL_OP_POOL:
 		sg_cover_pool(g, w);
+		break;
+	case ATOLL_OP_MOVE:
+		sg_cover_move(g, w);
 		break;
 	}
 }
@@ -973,6 +1111,7 @@ static int sg_emit(struct sg_gen *g, const uint32_t *w)
 		return -1;
 	sg_order(g, e);
 	sg_append(g, w);
+	g->cov->move_read_back += g->mvread;
 	sg_commit_cmd(g, e, w);
 	return 0;
 }
@@ -1282,6 +1421,85 @@ static int sg_gen_dma_out(struct sg_gen *g)
 		return -1;
 	sg_dma_encode(w, ATOLL_OP_DMA_OUT, fill, &pd, &pp, &pa,
 		sg_below(g, 256));
+	return sg_emit(g, w);
+}
+
+/* The range [lo, hi] of pattern "p". */
+static void sg_pat_range(const struct sg_pat *p, int64_t *lo, int64_t *hi)
+{
+	sg_pat_offsets(p, lo, hi);
+	*lo += p->base;
+	*hi += p->base;
+}
+
+/* A part of [lo, hi] below "below" or above "above" (either side when
+ * both are not empty), into [*out_lo, *out_hi].
+ */
+static int sg_outside(struct sg_gen *g, int64_t lo, int64_t hi,
+	int64_t below, int64_t above, int64_t *out_lo, int64_t *out_hi)
+{
+	int low = below > lo, high = above < hi;
+
+	if (!low && !high)
+		return -1;
+	if (low && (!high || sg_chance(g, 1, 2))) {
+		*out_lo = lo;
+		*out_hi = below - 1;
+	} else {
+		*out_lo = above + 1;
+		*out_hi = hi;
+	}
+	return 0;
+}
+
+static void sg_move_encode(uint32_t *w, const struct sg_pat *sp,
+	const struct sg_pat *sa, const struct sg_pat *dp,
+	const struct sg_pat *da)
+{
+	int d;
+
+	memset(w, 0, ATOLL_CMD_BYTES);
+	SET(w, MOVE_OPCODE, ATOLL_OP_MOVE);
+	SET(w, MOVE_SRC_PART, sp->base);
+	SET(w, MOVE_SRC_ADDR, sa->base);
+	SET(w, MOVE_DST_PART, dp->base);
+	SET(w, MOVE_DST_ADDR, da->base);
+	for (d = 0; d < 4; d++)
+		sg_move_set_dim(w, d, sa->c[d], sp->s[d], sa->s[d], dp->s[d],
+			da->s[d]);
+}
+
+/* MOVE of a 1..4-D pattern from a box of written SPM to a destination
+ * box (partition range x address range) disjoint from the source's: on
+ * other partitions or on other addresses of the SPM window.
+ */
+static int sg_gen_move(struct sg_gen *g)
+{
+	uint32_t w[ATOLL_CMD_WORDS];
+	struct sg_pat sp, sa, dp, da;
+	struct sg_box b;
+	int64_t plo, phi, alo, ahi, p0 = 0, p1 = g->rows - 1;
+	int64_t a0 = g->spm_lo, a1 = g->spm_lo + g->spm_n - 1;
+
+	sg_dma_counts(g, &sa, 512);
+	sg_pat_counts(&sp, &sa);
+	sg_pat_counts(&dp, &sa);
+	sg_pat_counts(&da, &sa);
+	if (sg_box_pick(g, &g->spm_boxes, 1, 1, &b) < 0 ||
+	    sg_fit(g, &sp, 1, b.p0, b.p0 + b.np - 1, 0, SG_S8_MAX) < 0 ||
+	    sg_fit(g, &sa, 1, b.a0, b.a0 + b.na - 1, sg_chance(g, 1, 3),
+	    SG_S24_MAX) < 0)
+		return -1;
+	sg_pat_range(&sp, &plo, &phi);
+	sg_pat_range(&sa, &alo, &ahi);
+	if (sg_chance(g, 1, 2) ?
+	    sg_outside(g, 0, g->rows - 1, plo, phi, &p0, &p1) < 0 :
+	    sg_outside(g, a0, a1, alo, ahi, &a0, &a1) < 0)
+		return -1;
+	if (sg_fit(g, &dp, 1, p0, p1, 0, SG_S8_MAX) < 0 ||
+	    sg_fit(g, &da, 1, a0, a1, sg_chance(g, 3, 4), SG_S24_MAX) < 0)
+		return -1;
+	sg_move_encode(w, &sp, &sa, &dp, &da);
 	return sg_emit(g, w);
 }
 
@@ -1801,7 +2019,7 @@ static sg_gen_fn sg_engine_gen(struct sg_gen *g, int e)
 {
 	static const sg_gen_fn fn[SG_ENGINES][3] = {
 		{ sg_gen_dma_in, sg_gen_dma_box, sg_gen_dma_box },
-		{ sg_gen_dma_out, sg_gen_dma_out, sg_gen_dma_out },
+		{ sg_gen_dma_out, sg_gen_dma_out, sg_gen_move },
 		{ sg_gen_ldw, sg_gen_mm_any, sg_gen_mm_any },
 		{ sg_gen_act, sg_gen_add, sg_gen_pool },
 	};
@@ -1837,6 +2055,7 @@ static void sg_step(struct sg_gen *g)
 		{ sg_gen_dma_out, 10 }, { sg_gen_ldw, 4 },
 		{ sg_gen_mm_any, 8 }, { sg_gen_conv, 3 },
 		{ sg_gen_act, 12 }, { sg_gen_add, 6 }, { sg_gen_pool, 6 },
+		{ sg_gen_move, 6 },
 		{ sg_gen_signal, 2 }, { sg_gen_wait_reached, 3 },
 		{ sg_gen_burst, 1 },
 	};
@@ -2043,4 +2262,10 @@ void atoll_stream_cov_add(atoll_stream_cov *sum, const atoll_stream_cov *c)
 	SG_SUM(wait_reached);
 	SG_SUM(wait_multi);
 	SG_SUM(queue_fill);
+	SG_SUM(move_dims);
+	SG_SUM(move_neg_stride);
+	SG_SUM(move_part_stride);
+	SG_SUM(move_transpose);
+	SG_SUM(move_dup_write);
+	SG_SUM(move_read_back);
 }

@@ -46,6 +46,13 @@ typedef struct atoll_stream_cov {
 	uint32_t wait_multi;		/* semaphores waited on twice or more */
 	uint32_t queue_fill;		/* runs of > QUEUE_DEPTH commands to
 					 * one engine, in stream order */
+	uint32_t move_dims[5];		/* MOVE by number of counts > 1 */
+	uint32_t move_neg_stride;	/* MOVE with a negative stride used */
+	uint32_t move_part_stride;	/* MOVE changing partitions */
+	uint32_t move_transpose;	/* MOVE with different partition
+					 * patterns on its two sides */
+	uint32_t move_dup_write;	/* MOVE writing one place twice */
+	uint32_t move_read_back;	/* commands reading what a MOVE wrote */
 } atoll_stream_cov;
 
 /* A stream: the commands (also stored in "dram_init" at "cmd_base"), the

@@ -41,6 +41,13 @@ struct dma_desc {
 	int32_t ps[4];
 };
 
+/* MOVE: [0] source, [1] destination. */
+struct move_desc {
+	uint32_t part[2], addr[2];
+	uint32_t count[4];
+	int32_t ps[2][4], ss[2][4];
+};
+
 struct mm_desc {
 	unsigned sgn, acc, nrows, ncols;
 	uint32_t x_addr, x_part, x_zp, pitch, h, w;
@@ -159,6 +166,37 @@ static uint32_t *dma(struct prog *p, uint32_t op, const struct dma_desc *d)
 	SET(w, DMA_PART_STRIDE1, d->ps[1]);
 	SET(w, DMA_PART_STRIDE2, d->ps[2]);
 	SET(w, DMA_PART_STRIDE3, d->ps[3]);
+	return w;
+}
+
+static uint32_t *move(struct prog *p, const struct move_desc *d)
+{
+	uint32_t *w = cmd(p, ATOLL_OP_MOVE);
+
+	SET(w, MOVE_SRC_PART, d->part[0]);
+	SET(w, MOVE_SRC_ADDR, d->addr[0]);
+	SET(w, MOVE_DST_PART, d->part[1]);
+	SET(w, MOVE_DST_ADDR, d->addr[1]);
+	SET(w, MOVE_COUNT0, d->count[0]);
+	SET(w, MOVE_COUNT1, d->count[1]);
+	SET(w, MOVE_COUNT2, d->count[2]);
+	SET(w, MOVE_COUNT3, d->count[3]);
+	SET(w, MOVE_SRC_PSTRIDE0, d->ps[0][0]);
+	SET(w, MOVE_SRC_PSTRIDE1, d->ps[0][1]);
+	SET(w, MOVE_SRC_PSTRIDE2, d->ps[0][2]);
+	SET(w, MOVE_SRC_PSTRIDE3, d->ps[0][3]);
+	SET(w, MOVE_SRC_STRIDE0, d->ss[0][0]);
+	SET(w, MOVE_SRC_STRIDE1, d->ss[0][1]);
+	SET(w, MOVE_SRC_STRIDE2, d->ss[0][2]);
+	SET(w, MOVE_SRC_STRIDE3, d->ss[0][3]);
+	SET(w, MOVE_DST_PSTRIDE0, d->ps[1][0]);
+	SET(w, MOVE_DST_PSTRIDE1, d->ps[1][1]);
+	SET(w, MOVE_DST_PSTRIDE2, d->ps[1][2]);
+	SET(w, MOVE_DST_PSTRIDE3, d->ps[1][3]);
+	SET(w, MOVE_DST_STRIDE0, d->ss[1][0]);
+	SET(w, MOVE_DST_STRIDE1, d->ss[1][1]);
+	SET(w, MOVE_DST_STRIDE2, d->ss[1][2]);
+	SET(w, MOVE_DST_STRIDE3, d->ss[1][3]);
 	return w;
 }
 
@@ -1403,6 +1441,194 @@ static uint32_t *add_ok(struct prog *p)
 	return w;
 }
 
+/* MOVE transposing a 4 x 8 tile across partitions: source partitions
+ * 0..3, addresses 0..7; destination SPM[a][100 + q] = SPM[q][a] in
+ * partitions 0..7 (the boxes share partitions, not addresses).  Bytes
+ * around the destination keep their values.
+ */
+MODEL_TEST(t_move_transpose, 4)
+{
+	struct move_desc d = { { 0, 0 }, { 0, 100 }, { 8, 4, 1, 1 },
+		{ { 0, 1, 0, 0 }, { 1, 0, 0, 0 } },
+		{ { 1, 0, 0, 0 }, { 0, 1, 0, 0 } } };
+	struct prog p = { .n = 0 };
+	atoll_run_status st;
+	unsigned q, a;
+
+	for (q = 0; q < ROWS; q++)
+		for (a = 0; a < 110; a++)
+			*spm_at(m, q, a) = (uint8_t) (16 * q + a);
+	move(&p, &d);
+	end(&p);
+	CHECK(run(m, &p, &st) == 0 && st.error == ATOLL_ERR_NONE);
+	for (a = 0; a < 8; a++)
+		for (q = 0; q < 4; q++)
+			CHECKF(*spm_at(m, a, 100 + q) == 16 * q + a,
+				"dst %u %u: %u", a, 100 + q,
+				*spm_at(m, a, 100 + q));
+	for (a = 0; a < 8; a++)
+		CHECK(*spm_at(m, a, 99) == (uint8_t) (16 * a + 99) &&
+			*spm_at(m, a, 104) == (uint8_t) (16 * a + 104));
+	CHECK(*spm_at(m, 2, 5) == 16 * 2 + 5);
+	return 0;
+}
+
+/* MOVE with negative strides on the source (addresses 20 down to 15,
+ * partitions 3 down to 1) into every other byte of partitions 5..7:
+ * SPM[5 + i1][300 + 2 i0] = SPM[3 - i1][20 - i0]; the bytes in between
+ * are not written.  A second MOVE with destination stride 0 writes one
+ * byte four times: the last element wins.
+ */
+MODEL_TEST(t_move_negative, 4)
+{
+	struct move_desc d = { { 3, 5 }, { 20, 300 }, { 6, 3, 1, 1 },
+		{ { 0, -1, 0, 0 }, { 0, 1, 0, 0 } },
+		{ { -1, 0, 0, 0 }, { 2, 0, 0, 0 } } };
+	struct move_desc dup = { { 0, 1 }, { 40, 500 }, { 4, 1, 1, 1 },
+		{ { 1, 0, 0, 0 }, { 0, 0, 0, 0 } },
+		{ { 3, 0, 0, 0 }, { 0, 0, 0, 0 } } };
+	struct prog p = { .n = 0 };
+	atoll_run_status st;
+	unsigned i0, i1;
+
+	fill_random(atoll_ref_spm(m), ROWS * SPM_BYTES, 11);
+	*spm_at(m, 3, 49) = 0xa5;
+	memset(spm_at(m, 5, 300), 0xee, 12);
+	move(&p, &d);
+	move(&p, &dup);
+	end(&p);
+	CHECK(run(m, &p, &st) == 0 && st.error == ATOLL_ERR_NONE);
+	for (i1 = 0; i1 < 3; i1++)
+		for (i0 = 0; i0 < 6; i0++)
+			CHECKF(*spm_at(m, 5 + i1, 300 + 2 * i0) ==
+				*spm_at(m, 3 - i1, 20 - i0), "i1 %u i0 %u",
+				i1, i0);
+	for (i0 = 0; i0 < 6; i0++)
+		CHECK(*spm_at(m, 5, 301 + 2 * i0) == 0xee);
+	CHECK(*spm_at(m, 1, 500) == 0xa5);
+	return 0;
+}
+
+/* MOVE counters: N = 5 * 3 * 2 = 30 bytes read and written, no DMA
+ * command, no device memory; busy on the DMA-out engine for N + 3
+ * cycles (docs/traffic.md, as the RTL).
+ */
+MODEL_TEST(t_move_counters, 4)
+{
+	struct move_desc d = { { 0, 4 }, { 0, 0 }, { 5, 3, 2, 1 },
+		{ { 0, 1, 0, 0 }, { 0, 0, 2, 0 } },
+		{ { 1, 0, 8, 0 }, { 2, 16, 64, 0 } } };
+	struct prog p = { .n = 0 };
+	atoll_run_status st;
+
+	move(&p, &d);
+	end(&p);
+	CHECK(run(m, &p, &st) == 0 && st.error == ATOLL_ERR_NONE);
+	CHECK(st.counters[ATOLL_CNT_SPM_RD] == 30 &&
+		st.counters[ATOLL_CNT_SPM_WR] == 30);
+	CHECK(st.counters[ATOLL_CNT_DMA_CMDS] == 0 &&
+		st.counters[ATOLL_CNT_DRAM_RD] == 0 &&
+		st.counters[ATOLL_CNT_DRAM_WR] == 0 &&
+		st.counters[ATOLL_CNT_PSUM_WR] == 0);
+	CHECK(st.counters[ATOLL_CNT_BUSY_DMAOUT] == 30 + 3 &&
+		st.counters[ATOLL_CNT_BUSY_DMAIN] == 0 &&
+		st.counters[ATOLL_CNT_BUSY_PE] == 0 &&
+		st.counters[ATOLL_CNT_BUSY_ACT] == 0);
+	return 0;
+}
+
+static struct move_desc move_ok(void)
+{
+	struct move_desc d = { { 0, 0 }, { 0, 32 }, { 8, 1, 1, 1 },
+		{ { 0, 0, 0, 0 }, { 0, 0, 0, 0 } },
+		{ { 1, 0, 0, 0 }, { 1, 0, 0, 0 } } };
+
+	return d;
+}
+
+static void f_move_count(struct prog *p, atoll_run_params *prm)
+{
+	struct move_desc d = move_ok();
+
+	(void) prm;
+	d.count[2] = 0;
+	d.part[0] = ROWS;
+	move(p, &d);
+	end(p);
+}
+
+static void f_move_src_part(struct prog *p, atoll_run_params *prm)
+{
+	struct move_desc d = move_ok();
+
+	(void) prm;
+	d.count[1] = 2;
+	d.ps[0][1] = -1;
+	d.addr[1] = 4;
+	move(p, &d);
+	end(p);
+}
+
+static void f_move_src_addr(struct prog *p, atoll_run_params *prm)
+{
+	struct move_desc d = move_ok();
+
+	(void) prm;
+	d.addr[0] = SPM_BYTES - 7;
+	d.part[1] = ROWS;
+	move(p, &d);
+	end(p);
+}
+
+static void f_move_dst_part(struct prog *p, atoll_run_params *prm)
+{
+	struct move_desc d = move_ok();
+
+	(void) prm;
+	d.part[1] = ROWS - 1;
+	d.count[1] = 2;
+	d.ps[1][1] = 1;
+	move(p, &d);
+	end(p);
+}
+
+static void f_move_dst_addr(struct prog *p, atoll_run_params *prm)
+{
+	struct move_desc d = move_ok();
+
+	(void) prm;
+	d.addr[1] = 3;
+	d.ss[1][0] = -1;
+	move(p, &d);
+	end(p);
+}
+
+static void f_move_overlap(struct prog *p, atoll_run_params *prm)
+{
+	struct move_desc d = move_ok();
+
+	(void) prm;
+	d.ss[0][0] = 2;
+	d.addr[1] = 1;
+	d.ss[1][0] = 2;
+	move(p, &d);
+	end(p);
+}
+
+static void f_move_overlap_parts(struct prog *p, atoll_run_params *prm)
+{
+	struct move_desc d = move_ok();
+
+	(void) prm;
+	d.count[1] = 4;
+	d.ps[0][1] = 2;
+	d.part[1] = 1;
+	d.ps[1][1] = 2;
+	d.addr[1] = 7;
+	move(p, &d);
+	end(p);
+}
+
 static void f_illegal_00(struct prog *p, atoll_run_params *prm)
 {
 	(void) prm;
@@ -1417,11 +1643,11 @@ static void f_illegal_ff(struct prog *p, atoll_run_params *prm)
 	end(p);
 }
 
-static void f_illegal_0b(struct prog *p, atoll_run_params *prm)
+static void f_illegal_0c(struct prog *p, atoll_run_params *prm)
 {
 	(void) prm;
 	sem(p, ATOLL_OP_SIGNAL, 0, 0, 0);
-	cmd(p, 0x0b);
+	cmd(p, 0x0c);
 	end(p);
 }
 
@@ -1910,7 +2136,7 @@ static void f_deadlock_value(struct prog *p, atoll_run_params *prm)
 static const struct fault_case fault_cases[] = {
 	{ "illegal 0x00", f_illegal_00, ATOLL_ERR_ILLEGAL_OP, 0 },
 	{ "illegal 0xff", f_illegal_ff, ATOLL_ERR_ILLEGAL_OP, 0 },
-	{ "illegal 0x0b", f_illegal_0b, ATOLL_ERR_ILLEGAL_OP, 1 },
+	{ "illegal 0x0c", f_illegal_0c, ATOLL_ERR_ILLEGAL_OP, 1 },
 	{ "reserved dma w0", f_reserved_dma, ATOLL_ERR_RESERVED, 0 },
 	{ "reserved end w15", f_reserved_end, ATOLL_ERR_RESERVED, 0 },
 	{ "reserved sem", f_reserved_sem, ATOLL_ERR_RESERVED, 0 },
@@ -1959,6 +2185,14 @@ static const struct fault_case fault_cases[] = {
 	{ "no end", f_no_end, ATOLL_ERR_NO_END, 1 },
 	{ "no end, count 0", f_no_end_empty, ATOLL_ERR_NO_END, 0 },
 	{ "fault index", f_later_index, ATOLL_ERR_BAD_FIELD, 2 },
+	{ "move count 0", f_move_count, ATOLL_ERR_BAD_FIELD, 0 },
+	{ "move src part", f_move_src_part, ATOLL_ERR_SPM_RANGE, 0 },
+	{ "move src addr", f_move_src_addr, ATOLL_ERR_SPM_RANGE, 0 },
+	{ "move dst part", f_move_dst_part, ATOLL_ERR_SPM_RANGE, 0 },
+	{ "move dst addr", f_move_dst_addr, ATOLL_ERR_SPM_RANGE, 0 },
+	{ "move boxes overlap", f_move_overlap, ATOLL_ERR_BAD_FIELD, 0 },
+	{ "move boxes overlap, partitions", f_move_overlap_parts,
+		ATOLL_ERR_BAD_FIELD, 0 },
 	{ "deadlock", f_deadlock, ATOLL_ERR_DEADLOCK, 0 },
 	{ "deadlock value", f_deadlock_value, ATOLL_ERR_DEADLOCK, 3 },
 };
@@ -2093,6 +2327,9 @@ static const struct test_case tests[] = {
 	{ "faults", t_faults },
 	{ "window_nothing_written", t_window_nothing_written },
 	{ "two_models", t_two_models },
+	{ "move_transpose", t_move_transpose },
+	{ "move_negative", t_move_negative },
+	{ "move_counters", t_move_counters },
 };
 
 TEST_MAIN(tests)

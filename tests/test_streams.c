@@ -24,6 +24,7 @@
 #include "atoll_isa.h"
 #include "harness.h"
 #include "hwcfg.h"
+#include "isa.h"
 #include "refmodel.h"
 #include "streamgen.h"
 
@@ -578,10 +579,7 @@ static const char *hb_check(struct hb *h, const atoll_stream *s,
 		op = GETU(w, END_OPCODE);
 		if (op == ATOLL_OP_END)
 			break;
-		h->e = op == ATOLL_OP_DMA_IN ? 0 : op == ATOLL_OP_DMA_OUT ? 1 :
-			op == ATOLL_OP_LDW || op == ATOLL_OP_MM ? 2 :
-			op == ATOLL_OP_WAIT || op == ATOLL_OP_SIGNAL ?
-			(int) GETU(w, SEM_ENGINE) : 3;
+		h->e = atoll_cmd_engine(w);
 		h->clk[h->e][h->e]++;
 		if (op == ATOLL_OP_MM && !loaded)
 			h->why = "MM before any LDW";
@@ -722,15 +720,21 @@ static int test_streams_coverage(void)
 		for (f = 0; f < 4; f++)
 			pairs = pairs && (e == f || c.wait_pair[e][f]);
 	printf("  %u commands: DMA_IN %u DMA_OUT %u LDW %u MM %u ACT %u "
-		"ADD %u POOL %u WAIT %u SIGNAL %u; reached %u, queue fills "
-		"%u\n", total, c.op[ATOLL_OP_DMA_IN], c.op[ATOLL_OP_DMA_OUT],
-		c.op[ATOLL_OP_LDW], c.op[ATOLL_OP_MM], c.op[ATOLL_OP_ACT],
-		c.op[ATOLL_OP_ADD], c.op[ATOLL_OP_POOL], c.op[ATOLL_OP_WAIT],
-		c.op[ATOLL_OP_SIGNAL], c.wait_reached, c.queue_fill);
+		"ADD %u POOL %u WAIT %u SIGNAL %u MOVE %u; reached %u, queue "
+		"fills %u\n", total, c.op[ATOLL_OP_DMA_IN],
+		c.op[ATOLL_OP_DMA_OUT], c.op[ATOLL_OP_LDW], c.op[ATOLL_OP_MM],
+		c.op[ATOLL_OP_ACT], c.op[ATOLL_OP_ADD], c.op[ATOLL_OP_POOL],
+		c.op[ATOLL_OP_WAIT], c.op[ATOLL_OP_SIGNAL], c.op[ATOLL_OP_MOVE],
+		c.wait_reached, c.queue_fill);
+	printf("  MOVE results read by %u commands\n", c.move_read_back);
 	if (n < STREAM_SEEDS)
 		return 0;
-	CHECK(all_nonzero(c.op + ATOLL_OP_END, ATOLL_OP_SIGNAL -
+	CHECK(all_nonzero(c.op + ATOLL_OP_END, ATOLL_OP_MOVE -
 		ATOLL_OP_END + 1));
+	CHECK(NONZERO(c.move_dims[1]) && NONZERO(c.move_dims[2]) &&
+		NONZERO(c.move_dims[3]) && NONZERO(c.move_dims[4]));
+	CHECK(c.move_neg_stride && c.move_part_stride && c.move_transpose &&
+		c.move_dup_write && c.move_read_back);
 	CHECK(NONZERO(c.dma_dims[1]) && NONZERO(c.dma_dims[2]) &&
 		NONZERO(c.dma_dims[3]) && NONZERO(c.dma_dims[4]));
 	CHECK(NONZERO(c.dma_fill) && c.dma_fill_ignored);

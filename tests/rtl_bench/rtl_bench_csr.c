@@ -136,7 +136,7 @@ static int cp_illegal(void)
 	if (expect_fault(&p, 0x1000, 3, 0, BENCH_DRAM, ATOLL_ERR_ILLEGAL_OP,
 	    1, 2))
 		return 1;
-	p.w[1][0] = 0x0b;
+	p.w[1][0] = 0x0c;
 	return expect_fault(&p, 0x1000, 3, 0, BENCH_DRAM,
 		ATOLL_ERR_ILLEGAL_OP, 1, 2);
 }
