@@ -102,7 +102,7 @@ static int64_t conv_layout(struct conv_gen *g, int64_t bh, int64_t bw,
 	size[A_IN] = g->nct * g->in_slot;
 	size[A_W] = g->nct * g->w_slot;
 	size[A_ZP] = g->C;
-	size[A_PAR] = 12;
+	size[A_PAR] = ATOLL_PARAM_BYTES;
 	size[A_OUT] = c->yres.on ? 0 : bh * bw * g->esize;
 	memcpy(g->size2, size, sizeof(size));
 	for (k = 0; k < 5; k++)
@@ -327,10 +327,11 @@ static int stmt_ldp(struct conv_gen *g, const int64_t *v)
 		return -1;
 	if (c->out_kind != ATOLL_OUT_REQUANT)
 		return 0;
-	d[0] = (atoll_dma_dim) { 12, 1, 1, 0 };
-	d[1] = (atoll_dma_dim) { nc, 12, 0, 1 };
+	d[0] = (atoll_dma_dim) { ATOLL_PARAM_BYTES, 1, 1, 0 };
+	d[1] = (atoll_dma_dim) { nc, ATOLL_PARAM_BYTES, 0, 1 };
 	return atoll_emit_dma(g->em, ATOLL_OP_DMA_IN, g->em->const_base +
-		c->par_const + 12 * o->lo[1], c->yres.on ? o->lo[1] % g->R : 0,
+		c->par_const + ATOLL_PARAM_BYTES * o->lo[1],
+		c->yres.on ? o->lo[1] % g->R : 0,
 		g->par_base, d, 2, -1, g->spm_par, NULL, c->name);
 }
 

@@ -145,15 +145,30 @@ static int make_zp_const(struct atoll_lower *L, atoll_conv *c,
 	return c->zp_const < 0 ? -1 : 0;
 }
 
+/* Store "b", "m" and "sh" as the parameter record "rec" of ACT with PP
+ * (docs/isa.md): int32 bias, then mult in bits [23:0] and shift in bits
+ * [29:24] of one little-endian word.
+ */
+static void requant_record(uint8_t *rec, int32_t b, int32_t m, int sh)
+{
+	uint32_t word = (uint32_t) m | (uint32_t) sh << 24;
+	int k;
+
+	for (k = 0; k < 4; k++) {
+		rec[k] = (uint8_t) ((uint32_t) b >> (8 * k));
+		rec[4 + k] = (uint8_t) (word >> (8 * k));
+	}
+}
+
 /* Per output channel: bias, and the real multiplier
  * S = (x_scale * w_scale[o]) / y_scale in float32, as ONNX computes it,
- * stored exactly as mult * 2^-shift.
+ * stored exactly as mult * 2^-shift with mult < 2^24 (S < 2^24).
  */
 static int make_requant_const(struct atoll_lower *L, atoll_conv *c,
 	const atoll_tensor *xs, const atoll_tensor *ws, const atoll_tensor *ys,
 	const atoll_tensor *bias)
 {
-	uint8_t *rec = calloc(c->co, 12);
+	uint8_t *rec = calloc(c->co, ATOLL_PARAM_BYTES);
 	int64_t o;
 
 	if (!rec)
@@ -162,7 +177,7 @@ static int make_requant_const(struct atoll_lower *L, atoll_conv *c,
 		volatile float t = lw_param_f(xs, 0) * lw_param_f(ws, o);
 		volatile float s = t / lw_param_f(ys, 0);
 		int32_t b = 0, m;
-		int sh, k;
+		int sh;
 
 		if (bias)
 			memcpy(&b, (const char *) bias->data + 4 * o, 4);
@@ -172,13 +187,17 @@ static int make_requant_const(struct atoll_lower *L, atoll_conv *c,
 				"channel %lld is not representable", (double) s,
 				(long long) o);
 		}
-		for (k = 0; k < 4; k++) {
-			rec[12 * o + k] = (uint8_t) ((uint32_t) b >> (8 * k));
-			rec[12 * o + 4 + k] = (uint8_t) ((uint32_t) m >> (8 * k));
+		if (m >= (int32_t) 1 << 24) {
+			free(rec);
+			return lw_fail(L, "requantisation scale %g of output "
+				"channel %lld needs a multiplier of %ld, more "
+				"than 24 bits", (double) s, (long long) o,
+				(long) m);
 		}
-		rec[12 * o + 8] = (uint8_t) sh;
+		requant_record(rec + ATOLL_PARAM_BYTES * o, b, m, sh);
 	}
-	c->par_const = atoll_emit_const(L->em, rec, 12 * c->co, 64);
+	c->par_const = atoll_emit_const(L->em, rec, ATOLL_PARAM_BYTES * c->co,
+		64);
 	free(rec);
 	return c->par_const < 0 ? -1 : 0;
 }

@@ -55,7 +55,7 @@ typedef struct atoll_conv {
 					 * its diagonal */
 	int dw_fill;
 	int64_t zp_const;		/* pool offset of co weight zero points */
-	int64_t par_const;		/* pool offset of co 12-byte records */
+	int64_t par_const;		/* pool offset of co ACT PP records */
 	atoll_buf *x_buf, *w_buf, *y_buf;	/* DRAM tensors */
 } atoll_conv;
 

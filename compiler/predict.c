@@ -77,7 +77,7 @@ static void predict_act(const uint32_t *w, uint64_t *cnt)
 	cnt[ATOLL_CNT_SPM_WR] += (ATOLL_GETU(w, ATOLL_ACT_DST_TYPE) == 2 ?
 		4 : 1) * n;
 	if (ATOLL_GETU(w, ATOLL_ACT_PP))
-		cnt[ATOLL_CNT_SPM_RD] += 12 * np;
+		cnt[ATOLL_CNT_SPM_RD] += ATOLL_PARAM_BYTES * np;
 }
 
 static void predict_pool(const uint32_t *w, uint64_t *cnt)
@@ -583,15 +583,16 @@ static uint64_t dma_busy(const uint32_t *w, const atoll_hwcfg *hw)
 /* The lane-parallel ACT engine (rtl/atoll_act_engine.sv) runs ACT, ADD
  * and POOL one element position (i1, i0) at a time, every partition in
  * its own lane.  It is accepted at cycle a, spends a + 1 in INIT, reads
- * the 12 PP bytes in a + 2 .. a + 13 (ACT with PP), then issues the "j"
- * memory jobs of a position one per cycle.  The last job of a position
+ * the B = ATOLL_PARAM_BYTES PP bytes in a + 2 .. a + 1 + B (ACT with PP),
+ * one per cycle, then issues the "j" memory jobs of a position one per
+ * cycle.  The last job of a position
  * issues only once the write stage can take its result, i.e. "e"
  * cycles after the last job of the position before, e being 1 for one
  * byte written per lane, 4 for an int32 destination and 67 for an
  * average-pool division (one cycle to start the 64-step divider, 66 to
  * its done).  The last write lands e cycles after the last job, and the
  * engine is idle the cycle after.  With position k's e written e(k):
- *   busy = 1 + 12 PP + j + sum_{k < N-1} max(j, e(k)) + 1 + e(N-1).
+ *   busy = 1 + B PP + j + sum_{k < N-1} max(j, e(k)) + 1 + e(N-1).
  * "ndiv" of the n positions take "e_div" instead of "e", the last one
  * among them when "last_div".
  */
@@ -602,8 +603,9 @@ static uint64_t vec_busy(int pp, uint64_t j, uint64_t n, uint64_t e,
 
 	if (n == 0)
 		return 2;
-	return 1 + (pp ? 12 : 0) + j + (n - 1 - mid) * max64(j, e) +
-		mid * max64(j, e_div) + 1 + (last_div ? e_div : e);
+	return 1 + (pp ? ATOLL_PARAM_BYTES : 0) + j +
+		(n - 1 - mid) * max64(j, e) + mid * max64(j, e_div) + 1 +
+		(last_div ? e_div : e);
 }
 
 /* Memory jobs per ACT position: 4 reads of an int32 SPM source, else 1. */
@@ -613,7 +615,8 @@ static uint64_t act_jobs(const uint32_t *w)
 }
 
 /* ACT: one read job per position (4 for an int32 SPM source), 1 byte
- * written per lane (4 for an int32 destination); 12 more cycles with PP.
+ * written per lane (4 for an int32 destination); ATOLL_PARAM_BYTES more
+ * cycles with PP.
  */
 static uint64_t act_busy(const uint32_t *w)
 {
@@ -1438,8 +1441,8 @@ static int pe_blocks(const uint32_t *w, const atoll_hwcfg *hw, uint64_t a,
 
 /* The SPM phases of the ACT-engine command "w" accepted at cycle "a"
  * and idle again at "free" (vec_busy): its reads from the first job,
- * a + 2 + 12 PP, to the last, free - 1 - e, into "rd" (none, dens 0, for
- * a PSUM source); its writes from the first result, a + 3 + 12 PP + j,
+ * a + 2 + B PP, to the last, free - 1 - e, into "rd" (none, dens 0, for
+ * a PSUM source); its writes from the first result, a + 3 + B PP + j,
  * to the last, free - 1, into "wr".  Each partition of the source range
  * is read (written) in the fraction of its phase given by the count of
  * its reads (write cycles); ADD reads two ranges, taken as their hull.
@@ -1483,14 +1486,14 @@ static void act_phases(const uint32_t *w, uint64_t a, uint64_t free,
 		nrd = pool_taps(w);
 		break;
 	}
-	rd->s = (double) (a + 2 + 12 * pp);
+	rd->s = (double) (a + 2 + ATOLL_PARAM_BYTES * pp);
 	rd->e = (double) free - (double) e;
 	rd->p0 = src < src2 ? src : src2;
 	rd->p1 = (src < src2 ? src2 : src) + np;
 	rd->dens = rd->e > rd->s ? (double) nrd / (rd->e - rd->s) : 0;
 	rd->dens = rd->dens > 1 ? 1 : rd->dens;
 	rd->psum = 0;
-	wr->s = (double) (a + 3 + 12 * pp + j);
+	wr->s = (double) (a + 3 + ATOLL_PARAM_BYTES * pp + j);
 	wr->e = (double) free;
 	wr->p0 = dst;
 	wr->p1 = dst + np;

@@ -119,6 +119,10 @@ static void gen_isa_c(FILE *f)
 #define ATOLL_CSR(n, o, a) \
 	fprintf(f, "#define ATOLL_CSR_%s 0x%03xu\n", #n, o);
 #include "isa.def"
+	fprintf(f, "\n");
+#define ATOLL_CONST(n, v) \
+	fprintf(f, "#define ATOLL_%s %d\n", #n, v);
+#include "isa.def"
 	fprintf(f, "\n/* Explicit shift/mask access; F is a field prefix such as "
 		"ATOLL_DMA_COUNT0. */\n"
 		"#define ATOLL_GETU(w, F) \\\n"
@@ -177,6 +181,10 @@ static void gen_isa_v(FILE *f)
 		);
 #define ATOLL_CSR(n, o, a) \
 	fprintf(f, "`define ATOLL_CSR_%s 12'h%03x\n", #n, o);
+#include "isa.def"
+	fprintf(f, "\n");
+#define ATOLL_CONST(n, v) \
+	fprintf(f, "`define ATOLL_%s %d\n", #n, v);
 #include "isa.def"
 	fprintf(f, "\n`endif\n");
 }

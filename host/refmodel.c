@@ -23,7 +23,6 @@
 #define REF_MOVE_SETUP 3
 #define REF_LDW_EXTRA 2
 #define REF_VEC_EXTRA 4
-#define REF_PARAM_BYTES 12
 #define REF_MAX_LANES 256
 
 #define GETU(w, F) ((uint64_t) ATOLL_GETU(w, ATOLL_##F))
@@ -849,7 +848,8 @@ static uint32_t ref_act_check(const atoll_hwcfg *cfg, const uint32_t *w)
 	    !ref_range_in(ref_range_bytes(d.dst_addr, r,
 	    ref_act_dst_esize(&d)), cfg->spm_bytes))
 		return ATOLL_ERR_SPM_RANGE;
-	if (d.pp && (uint64_t) d.param_addr + REF_PARAM_BYTES > cfg->spm_bytes)
+	if (d.pp &&
+	    (uint64_t) d.param_addr + ATOLL_PARAM_BYTES > cfg->spm_bytes)
 		return ATOLL_ERR_SPM_RANGE;
 	return ATOLL_ERR_NONE;
 }
@@ -890,8 +890,10 @@ static void ref_act_elem(atoll_ref *m, const struct ref_act *d, int64_t i,
 	}
 }
 
-/* The (bias, mult, shift) of partition "i": from the 12-byte record at
- * SPM[DST_PART + i][PARAM_ADDR] with PP, else (0, MULT, SHIFT).
+/* The (bias, mult, shift) of partition "i": from the ATOLL_PARAM_BYTES
+ * record at SPM[DST_PART + i][PARAM_ADDR] with PP (int32 bias, then a
+ * word holding the unsigned mult in bits [23:0] and shift in [29:24]),
+ * else (0, MULT, SHIFT).
  */
 static void ref_act_params(atoll_ref *m, const struct ref_act *d, int64_t i,
 	int64_t *param)
@@ -906,8 +908,8 @@ static void ref_act_params(atoll_ref *m, const struct ref_act *d, int64_t i,
 	}
 	p = ref_spm_at(m, d->dst_part + i, d->param_addr);
 	param[0] = ref_to_i32(ref_load32(p));
-	param[1] = ref_to_i32(ref_load32(p + 4));
-	param[2] = p[8] & 63;
+	param[1] = ref_load32(p + 4) & 0xffffffu;
+	param[2] = (ref_load32(p + 4) >> 24) & 63;
 }
 
 /* ACT: for every partition, read its parameters once, then run the
@@ -938,7 +940,7 @@ static void ref_act_exec(atoll_ref *m, const uint32_t *w, uint64_t *cnt)
 		cnt[ATOLL_CNT_SPM_RD] += (uint64_t) ref_act_src_esize(&d) * n;
 	cnt[ATOLL_CNT_SPM_WR] += (uint64_t) ref_act_dst_esize(&d) * n;
 	if (d.pp)
-		cnt[ATOLL_CNT_SPM_RD] += REF_PARAM_BYTES * d.nparts;
+		cnt[ATOLL_CNT_SPM_RD] += ATOLL_PARAM_BYTES * d.nparts;
 }
 
 static void ref_add_decode(const uint32_t *w, struct ref_add *d)

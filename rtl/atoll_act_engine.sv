@@ -14,8 +14,8 @@
 // starts its atoll_div_rne for average pooling) and the write stage then
 // stores 1 or 4 bytes per lane, one byte per lane per cycle, overlapped
 // with the reads of the next position.  ACT with PP first reads the
-// 12-byte (bias, mult, shift) record of every partition (same address in
-// each DST_PART + i).  Processing partitions in parallel instead of one
+// `ATOLL_PARAM_BYTES-byte (bias, mult, shift) record of every partition,
+// one byte per cycle (same address in each DST_PART + i).  Processing partitions in parallel instead of one
 // after the other differs from the specification's order only for
 // programs whose result docs/isa.md leaves unspecified (clarification 12).
 `include "atoll_config.vh"
@@ -530,7 +530,7 @@ module atoll_act_engine #(
     if (fs_q == FS_PARAM) begin
       j_part = dst_base;
       j_addr = f_act_param_addr + 32'(rk_q);
-      j_last = (rk_q == 4'd11);
+      j_last = (rk_q == 4'(`ATOLL_PARAM_BYTES - 1));
     end else begin
       case (op_q)
         OP_ADD: begin
@@ -772,7 +772,7 @@ module atoll_act_engine #(
       logic [7:0]         rbyte;
       logic [31:0]        rword;
       logic [31:0]        rb_q, rb_cur;   // operand bytes of the position
-      logic [95:0]        prm_q;          // PP record
+      logic [8*`ATOLL_PARAM_BYTES-1:0] prm_q;  // PP record
       logic signed [17:0] tv, max_q, max_base, max_n;
       logic signed [33:0] sum_q, sum_base, sum_n;
       logic signed [31:0] v32, bias, mult;
@@ -832,8 +832,8 @@ module atoll_act_engine #(
 
       // arithmetic
       assign bias = f_act_pp ? prm_q[31:0] : 32'sd0;
-      assign mult = f_act_pp ? prm_q[63:32] : f_act_mult;
-      assign sh   = (op_q != OP_ACT) ? shift : f_act_pp ? prm_q[69:64] : f_act_shift;
+      assign mult = f_act_pp ? {8'd0, prm_q[55:32]} : f_act_mult;
+      assign sh   = (op_q != OP_ACT) ? shift : f_act_pp ? prm_q[61:56] : f_act_shift;
 
       always_comb begin
         case (f_act_src_type)
@@ -903,10 +903,10 @@ module atoll_act_engine #(
 
       assign lane_w[gi] = w_q;
 
-      // unused: PP bytes 9..11 and bits 7:6 of byte 8 (docs/isa.md), the
+      // unused: bits 31:30 of the PP record's second word (docs/isa.md), the
       // top bits of the 68-bit product (|result| < 2^63)
       logic unused_lane;
-      assign unused_lane = ^{prm_q[95:70], prod[67:64]};
+      assign unused_lane = ^{prm_q[63:62], prod[67:64]};
     end
   endgenerate
 

@@ -662,7 +662,7 @@ module atoll_cmd_check #(
           default: begin
             d_en   = f_act_pp;
             d_base = f_act_param_addr;
-            d_cnt[0 +: 16] = 16'd12;
+            d_cnt[0 +: 16] = 16'(`ATOLL_PARAM_BYTES);
             d_str[0 +: 32] = 32'd1;
           end
         endcase

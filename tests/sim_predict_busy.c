@@ -208,6 +208,17 @@ static void mk_dma_in_narrow(uint32_t *w)
 	dma(w, ATOLL_OP_DMA_IN, 0x10000, 300, 2, 2, 0);
 }
 
+/* The ACT parameter records of 8 output channels as the compiler loads
+ * them (compiler/conv.c): one aligned 8-byte record per partition.
+ */
+static void mk_dma_in_records(uint32_t *w)
+{
+	dma(w, ATOLL_OP_DMA_IN, 0x10040, ATOLL_PARAM_BYTES, 8, 0, 0);
+	SET(w, DMA_DRAM_STRIDE1, ATOLL_PARAM_BYTES);
+	SET(w, DMA_SPM_STRIDE1, 0);
+	SET(w, DMA_PART_STRIDE1, 1);
+}
+
 static void mk_dma_in_fill(uint32_t *w)
 {
 	dma(w, ATOLL_OP_DMA_IN, 0x10003, 37, 9, 0, 1);
@@ -299,6 +310,7 @@ static const struct busy_case {
 	{ "DMA_IN 9 x 37 contiguous, unaligned", mk_dma_in_c_odd },
 	{ "DMA_IN 50 x 7 partitions, unaligned", mk_dma_in_p },
 	{ "DMA_IN 2 x 300 SPM stride 2", mk_dma_in_narrow },
+	{ "DMA_IN 8 x 8-byte records", mk_dma_in_records },
 	{ "DMA_IN fill 9 x 37", mk_dma_in_fill },
 	{ "DMA_OUT 2 x 512 contiguous, unaligned", mk_dma_out_c },
 	{ "DMA_OUT 64 x 8 partitions", mk_dma_out_p },

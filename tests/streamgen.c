@@ -31,7 +31,6 @@
 #define SG_SYNC_MAX 7
 #define SG_IMAGE_MAX (256 << 10)
 #define SG_BOX_AREA_MAX 65536
-#define SG_PARAM_BYTES 12
 #define SG_S8_MAX 127
 #define SG_S16_MAX 32767
 #define SG_S24_MAX 8388607
@@ -608,7 +607,8 @@ static void sg_visit_act(struct sg_gen *g, const uint32_t *w)
 	for (i = 0; i < GETU(w, ACT_NPARTS); i++) {
 		if (GETU(w, ACT_PP))
 			sg_touch_bytes(g, GETU(w, ACT_DST_PART) + i,
-				GETU(w, ACT_PARAM_ADDR), SG_PARAM_BYTES, 0, -1);
+				GETU(w, ACT_PARAM_ADDR), ATOLL_PARAM_BYTES, 0,
+				-1);
 		for (i1 = 0; i1 < n1; i1++)
 			for (i0 = 0; i0 < n0; i0++)
 				sg_visit_act_elem(g, w, i,
@@ -1810,7 +1810,7 @@ static int sg_gen_act(struct sg_gen *g)
 	    &sp) < 0)
 		return -1;
 	nparts = sg_min(sb.np, g->rows);
-	if (pp && sg_box_pick(g, &g->spm_boxes, 1, SG_PARAM_BYTES, &pb) < 0)
+	if (pp && sg_box_pick(g, &g->spm_boxes, 1, ATOLL_PARAM_BYTES, &pb) < 0)
 		return -1;
 	if (pp)
 		nparts = sg_min(nparts, pb.np);
@@ -1840,7 +1840,7 @@ static int sg_gen_act(struct sg_gen *g)
 	SET(w, ACT_DS1, dp.s[1]);
 	if (pp)
 		SET(w, ACT_PARAM_ADDR, pb.a0 + sg_below(g, pb.na -
-			SG_PARAM_BYTES + 1));
+			ATOLL_PARAM_BYTES + 1));
 	return sg_emit(g, w);
 }
 

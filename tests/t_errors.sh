@@ -49,6 +49,13 @@ expect per_axis_scale_length 1 "QuantizeLinear.*per-axis scale has 2 elements; i
 	"$atoll" compile "$b/model.onnx" -o "$tmp/x.atb" \
 	--const "y_scale=$b/test_data_set_0/input_1.pb" \
 	--const "y_zero_point=$b/test_data_set_0/input_2.pb"
+b="$tmp/bad/scale_too_large"
+# shellcheck disable=SC2046
+expect requant_mult_24_bits 1 "scale_too_large.*channel 0 needs a multiplier of [0-9]+, more than 24 bits" \
+	"$atoll" compile "$b/model.onnx" -o "$tmp/x.atb" \
+	$(i=1; for n in a_scale a_zero_point b b_scale b_zero_point y_scale \
+	y_zero_point; do echo "--const $n=$b/test_data_set_0/input_$i.pb"
+	i=$((i + 1)); done)
 expect dynamic_shape 1 "dynamic" "$atoll" compile \
 	"$tmp/bad/dynamic_shape/model.onnx" -o "$tmp/x.atb"
 head -c 3000 /dev/urandom >"$tmp/random.onnx"

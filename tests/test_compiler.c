@@ -1991,7 +1991,7 @@ static void gen_act(uint32_t *w, const atoll_hwcfg *hw)
 	SET(w, ACT_SS1, ss1);
 	SET(w, ACT_DS0, ds0);
 	SET(w, ACT_DS1, ds1);
-	SET(w, ACT_PARAM_ADDR, rng_in(0, hw->spm_bytes - 12));
+	SET(w, ACT_PARAM_ADDR, rng_in(0, hw->spm_bytes - ATOLL_PARAM_BYTES));
 	SET(w, ACT_MULT, rng());
 	SET(w, ACT_SHIFT, rng_in(0, 63));
 	SET(w, ACT_SRC_ZP, rng());

@@ -49,6 +49,8 @@ static struct c_sym c_syms[] = {
 	SYM(ATOLL_CNT_COUNT),
 #define ATOLL_CSR(n, o, a) SYM(ATOLL_CSR_##n),
 #include "isa.def"
+#define ATOLL_CONST(n, v) SYM(ATOLL_##n),
+#include "isa.def"
 };
 
 #define N_SYMS ((int) (sizeof(c_syms) / sizeof(c_syms[0])))

@@ -332,10 +332,10 @@ static const struct busy_case {
 	{ "DMA_OUT 64 x 8 partitions, chunked", mk_dma_out_parts, 145, 6 },
 	{ "LDW 4 x 3", mk_ldw, 8, 8 },
 	{ "MM 7 positions", mk_mm, 25, 6 },
-	/* the lanes run all partitions of a position at once: INIT, 12
-	 * PP reads, one position per cycle, the last write: 1 + 12 + 32 + 2
+	/* the lanes run all partitions of a position at once: INIT, 8
+	 * PP reads, one position per cycle, the last write: 1 + 8 + 32 + 2
 	 */
-	{ "ACT PSUM, PP, 8 x 32", mk_act_pp, 47, 10 },
+	{ "ACT PSUM, PP, 8 x 32", mk_act_pp, 43, 10 },
 	/* 4 reads and 4 writes per position: 1 + 4 + 14 * 4 + 1 + 4 */
 	{ "ACT int32 -> int32, 2 x 15", mk_act_i32, 66, 9 },
 	/* A and B reads per position: 1 + 2 + 9 * 2 + 2 */

@@ -862,54 +862,69 @@ MODEL_TEST(t_act_rne_wide, 4)
 }
 
 /* Per-partition parameters and saturation.  Partition i of the
- * destination holds (bias, mult, shift) at PARAM_ADDR 800; shift bytes
- * are taken & 63 (160 -> 32).  int32 source in SPM, int32 destination.
- * By hand: sat32(2^31-1 + 10) * 2 / 4 = 1073741823.5 -> 1073741824 (an
- * unsaturated sum would give 1073741828); 1010 * 2 / 4 = 505;
- * sat32(-2^31 - 10) * 4 / 2 saturates to -2^31; -1010 * 4 / 2 = -2020.
+ * destination holds its 8-byte record at PARAM_ADDR 800: int32 bias, then
+ * the word mult [23:0] | shift [29:24] | junk in bits [31:30], which ACT
+ * ignores; bytes 808..811 hold 0xff (the record ends at 808).  int32
+ * source in SPM, int32 destination.  By hand:
+ *  0: word 0xc2000002 (mult 2, shift 2): sat32(2^31-1 + 10) * 2 / 4 =
+ *     1073741823.5 -> 1073741824 (an unsaturated sum would give
+ *     1073741828); 1010 * 2 / 4 = 505; 3 * 2 / 4 = 1.5 -> 2.
+ *  1: word 0x58ffffff (mult 2^24-1, shift 24): sat32(-2^31 - 10) gives
+ *     -2^31 * (2^24-1) / 2^24 = -2^31 + 128; -1010 + 1010/2^24 -> -1010;
+ *     -1 + 2^-24 -> -1.
+ *  2: word 0xbfffffff (mult 2^24-1, shift 63): every |v * mult| < 2^55,
+ *     so 0.
+ *  3: word 0xefffffff (mult 2^24-1, shift 47): (2^31-1)(2^24-1) / 2^47 =
+ *     256 - 2^-16 - 2^-23 + 2^-47 -> 256; 2^23 (2^24-1) / 2^47 =
+ *     1 - 2^-24 -> 1; -3*2^22 (2^24-1) / 2^47 = -1.5 + 3*2^-25 -> -1.
  */
 MODEL_TEST(t_act_pp_sat, 4)
 {
-	static const int32_t src[3][3] = {
+	static const int32_t src[4][3] = {
 		{ INT32_MAX, 1000, -7 },
 		{ INT32_MIN, -1000, 9 },
-		{ 123456, -654321, 0 },
+		{ 123456, -654321, INT32_MIN },
+		{ INT32_MAX, 1 << 23, -(3 << 22) },
 	};
-	static const int32_t bias[3] = { 10, -10, 0 };
-	static const int32_t mult[3] = { 2, 4, 1 << 30 };
-	static const unsigned shift[3] = { 2, 64 + 1, 128 + 32 };
-	struct act_desc a = { 1, 2, 1, 3, 0, 0, 2, 64, 3, 1, 1, 0, 1, 0,
+	static const int32_t bias[4] = { 10, -10, 0, 0 };
+	static const uint32_t word[4] = { 0xc2000002u, 0x58ffffffu,
+		0xbfffffffu, 0xefffffffu };
+	static const int32_t want[4][3] = {
+		{ 1073741824, 505, 2 },
+		{ -2147483647 + 127, -1010, -1 },
+		{ 0, 0, 0 },
+		{ 256, 1, -1 },
+	};
+	struct act_desc a = { 1, 2, 1, 4, 0, 0, 2, 64, 3, 1, 1, 0, 1, 0,
 		800, 99, 5, 77, 0, 0, 0 };
 	struct prog p = { .n = 0 };
 	atoll_run_status st;
 	int64_t v, r;
 	unsigned i, k;
 
-	for (i = 0; i < 3; i++) {
+	for (i = 0; i < 4; i++) {
 		for (k = 0; k < 3; k++)
 			put32(spm_at(m, i, 4 * k), src[i][k]);
 		put32(spm_at(m, 2 + i, 800), bias[i]);
-		put32(spm_at(m, 2 + i, 804), mult[i]);
-		*spm_at(m, 2 + i, 808) = (uint8_t) shift[i];
+		put32(spm_at(m, 2 + i, 804), (int32_t) word[i]);
+		put32(spm_at(m, 2 + i, 808), -1);
 	}
 	act(&p, &a);
 	end(&p);
 	CHECK(run(m, &p, &st) == 0);
-	CHECK(get32(spm_at(m, 2, 64)) == 1073741824);
-	CHECK(get32(spm_at(m, 2, 68)) == 505);
-	CHECK(get32(spm_at(m, 3, 64)) == INT32_MIN);
-	CHECK(get32(spm_at(m, 3, 68)) == -2020);
-	for (i = 0; i < 3; i++)
+	for (i = 0; i < 4; i++)
 		for (k = 0; k < 3; k++) {
+			CHECKF(get32(spm_at(m, 2 + i, 64 + 4 * k)) ==
+				want[i][k], "i %u k %u: %d", i, k,
+				get32(spm_at(m, 2 + i, 64 + 4 * k)));
 			v = clamp((int64_t) src[i][k] + bias[i], INT32_MIN,
 				INT32_MAX);
-			r = clamp(test_rne(v * mult[i], shift[i] & 63),
-				INT32_MIN, INT32_MAX);
-			CHECKF(get32(spm_at(m, 2 + i, 64 + 4 * k)) == r,
-				"i %u k %u", i, k);
+			r = clamp(test_rne(v * (word[i] & 0xffffff),
+				(word[i] >> 24) & 63), INT32_MIN, INT32_MAX);
+			CHECKF(r == want[i][k], "i %u k %u", i, k);
 		}
-	CHECK(st.counters[ATOLL_CNT_SPM_RD] == 9 * 4 + 3 * 12);
-	CHECK(st.counters[ATOLL_CNT_SPM_WR] == 9 * 4);
+	CHECK(st.counters[ATOLL_CNT_SPM_RD] == 12 * 4 + 4 * 8);
+	CHECK(st.counters[ATOLL_CNT_SPM_WR] == 12 * 4);
 	return 0;
 }
 
@@ -1912,9 +1927,9 @@ static void f_act_pp(struct prog *p, atoll_run_params *prm)
 	(void) prm;
 	a.pp = 1;
 	a.dst_addr = 100;
-	a.param_addr = SPM_BYTES - 12;
+	a.param_addr = SPM_BYTES - 8;
 	act(p, &a);
-	a.param_addr = SPM_BYTES - 11;
+	a.param_addr = SPM_BYTES - 7;
 	act(p, &a);
 	end(p);
 }

@@ -1107,6 +1107,31 @@ static int bad_axis_scale(const char *outdir)
 	return r;
 }
 
+/* scale_too_large: QLinearMatMul whose y_scale 3e-12 makes the
+ * requantisation scale S = a_scale * b_scale / y_scale between 3.3e7 and
+ * 8.4e8, in [2^24, 2^31): a 32-bit MULT could apply it, the 24-bit mult
+ * of the ACT parameter record (docs/isa.md) cannot.
+ */
+static int bad_scale_too_large(const char *outdir)
+{
+	struct node nd;
+	struct rng r;
+	struct tensor *y;
+	int rc;
+
+	rng_seed(&r, NULL, "scale_too_large");
+	mm_build(&nd, &mm_small, "scale_too_large", &r);
+	nd.in[6]->f[0] = 3e-12f;
+	y = ref_run(&nd, RQ_DOUBLE);
+	rc = y ? case_write(outdir, nd.name, &nd, y, 1) : -1;
+	tensor_free(y);
+	node_clear(&nd);
+	if (rc == 0)
+		printf("%-34s QLinearMatMul with y_scale 3e-12 (S >= 2^24)\n",
+			"scale_too_large");
+	return rc;
+}
+
 /* Overwrite input "k" of case "nd" with a copy of its value whose type is
  * "dtype" (same bytes) and whose shape is "rank" x "dims" (same count).
  */
@@ -1183,6 +1208,7 @@ static int gen_bad(const char *outdir)
 	node_clear(&nd);
 	fail |= bad_wrong_inputs(outdir) < 0;
 	fail |= bad_axis_scale(outdir) < 0;
+	fail |= bad_scale_too_large(outdir) < 0;
 	return fail;
 }
 

@@ -238,7 +238,8 @@ static void gen_act(struct gen *g)
 	ATOLL_SET(w, ATOLL_ACT_SS1, ss1);
 	ATOLL_SET(w, ATOLL_ACT_DS0, ds0);
 	ATOLL_SET(w, ATOLL_ACT_DS1, ds1);
-	ATOLL_SET(w, ATOLL_ACT_PARAM_ADDR, rnd(g, 0, SPM_WIN - 12));
+	ATOLL_SET(w, ATOLL_ACT_PARAM_ADDR,
+		rnd(g, 0, SPM_WIN - ATOLL_PARAM_BYTES));
 	ATOLL_SET(w, ATOLL_ACT_MULT, rnd_mult(g));
 	ATOLL_SET(w, ATOLL_ACT_SHIFT, rnd_shift(g));
 	ATOLL_SET(w, ATOLL_ACT_SRC_ZP, rnd(g, -200, 300));
