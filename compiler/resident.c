@@ -931,11 +931,21 @@ static int64_t tensor_bytes(const atoll_tensor *t)
 	return atoll_tensor_numel(t) * (int64_t) atoll_dtype_size(t->dtype);
 }
 
-/* The constants the operators read (weights, biases, zero points and
- * quantisation scales, in the model's own encoding: the device reads a
- * scale as its requantisation multiplier and shift), graph inputs and
- * graph outputs, each once.  Shape, axes and pads operands (int64) are
- * not data and do not count.
+/* Is input "k" of node "n" the weights' quantisation scale (w_scale of
+ * QLinearConv, b_scale of QLinearMatMul)?  The device reads it, with the
+ * activation scales folded in, as the per-channel requantisation
+ * multiplier and shift next to the bias.
+ */
+static int weight_scale(const atoll_node *n, int k)
+{
+	return k == 4 && (is_op(n, "QLinearConv") ||
+		is_op(n, "QLinearMatMul"));
+}
+
+/* The weights with their zero points and quantisation scales, the
+ * biases and the other integer constants the operators read, graph
+ * inputs and graph outputs, each once.  Shape, axes and pads operands
+ * (int64) and activation scales are not data the device reads.
  */
 static int64_t compulsory(const atoll_graph *g)
 {
@@ -949,11 +959,13 @@ static int64_t compulsory(const atoll_graph *g)
 		for (k = 0; k < g->nodes[i].ninputs; k++) {
 			int t = g->nodes[i].inputs[k];
 
-			if (t >= 0 && g->tensors[t].data &&
-			    g->tensors[t].dtype != ATOLL_DT_INT64 && !seen[t]) {
-				seen[t] = 1;
-				n += tensor_bytes(&g->tensors[t]);
-			}
+			if (t < 0 || !g->tensors[t].data || seen[t] ||
+			    g->tensors[t].dtype == ATOLL_DT_INT64 ||
+			    (g->tensors[t].dtype == ATOLL_DT_FLOAT &&
+			     !weight_scale(&g->nodes[i], k)))
+				continue;
+			seen[t] = 1;
+			n += tensor_bytes(&g->tensors[t]);
 		}
 	for (i = 0; i < g->ninputs; i++)
 		n += tensor_bytes(&g->tensors[g->inputs[i]]);
