@@ -15,6 +15,11 @@
  *    consumers can address the scratchpad directly gets a buffer in the
  *    resident heap for its lifetime (first producer to last consumer),
  *    first fit; what does not fit stays in DRAM with the reason recorded.
+ * 4. Other layout operators (Transpose, Slice, Pad, Concat off channels,
+ *    reshapes that change the layout) are first planned as MOVEs between
+ *    two resident tensors (move.c); one whose sides did not both stay on
+ *    chip is dropped and the model planned again, so it becomes a view,
+ *    a DRAM alias or a copy instead.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -120,8 +125,6 @@ static int bcast_ok(const atoll_tensor *t, const atoll_tensor *y)
 		(a[3] == b[3] || a[3] == 1);
 }
 
-/* Can operand "k" of node "n" read tensor "t" from the scratchpad? */
-
 /* A tensor a MOVE can address: quantised, rank 2 to 4 (canon). */
 static int movable(const atoll_tensor *t)
 {
@@ -130,6 +133,7 @@ static int movable(const atoll_tensor *t)
 	return is_q8(t) && !t->data && canon(t, v) == 0;
 }
 
+/* Can operand "k" of node "n" read tensor "t" from the scratchpad? */
 static int ok_in(const atoll_plan *p, const atoll_graph *g,
 	const atoll_node *n, int k, const atoll_tensor *t)
 {
