@@ -675,6 +675,19 @@ static uint64_t pool_busy(const uint32_t *w)
 	return vec_busy(0, kh * kw, n0 * n1, 1, 67, div, last);
 }
 
+/* The cycles LDW or MM "w" spends in the PE engine's first stage (SPM
+ * reads), one per cycle: 2 * NCOLS for LDW (zero points, then one weight
+ * column per cycle), N0 * N1 for MM (one position per cycle).  The
+ * engine takes the next LDW or MM in the last of them.
+ */
+static uint64_t pe_issue(const uint32_t *w)
+{
+	if (opcode(w) == ATOLL_OP_LDW)
+		return 2 * (uint64_t) ATOLL_GETU(w, ATOLL_LDW_NCOLS);
+	return (uint64_t) ATOLL_GETU(w, ATOLL_MM_N0) *
+		ATOLL_GETU(w, ATOLL_MM_N1);
+}
+
 uint64_t atoll_predict_busy(const uint32_t *w, const atoll_hwcfg *hw)
 {
 	uint64_t n;
@@ -684,11 +697,10 @@ uint64_t atoll_predict_busy(const uint32_t *w, const atoll_hwcfg *hw)
 	case ATOLL_OP_DMA_OUT:
 		return dma_busy(w, hw);
 	case ATOLL_OP_LDW:
-		return 2 * (uint64_t) ATOLL_GETU(w, ATOLL_LDW_NCOLS) + 2;
 	case ATOLL_OP_MM:
-		n = (uint64_t) ATOLL_GETU(w, ATOLL_MM_N0) *
-			ATOLL_GETU(w, ATOLL_MM_N1);
-		return n + hw->rows + hw->cols + 2;
+		n = pe_issue(w);
+		return n + 1 + (opcode(w) == ATOLL_OP_MM ?
+			(uint64_t) hw->rows + hw->cols : 0);
 	case ATOLL_OP_ACT:
 		return act_busy(w);
 	case ATOLL_OP_ADD:
@@ -708,6 +720,7 @@ struct tl_queue {
 	uint32_t n;
 	uint32_t head;
 	uint64_t free;
+	uint64_t idle;
 	uint64_t last_pop;
 };
 
@@ -752,6 +765,9 @@ struct tl_victim {
 	double tail;
 };
 
+/* The PE phases the timeline keeps (tl_pe_keep). */
+#define PE_BLOCKS 8
+
 struct timeline {
 	const uint32_t *cmds;
 	uint32_t ncmds;
@@ -766,8 +782,10 @@ struct timeline {
 	uint32_t nissue;
 	uint32_t last;
 	int ended;
-	struct tl_block pe[3];
+	struct tl_block pe[PE_BLOCKS];
 	int npe;
+	int bank;
+	uint64_t bank_free[2];
 	struct tl_block act_rd;
 	struct tl_block *act_wr;
 	uint32_t nact_wr;
@@ -966,9 +984,11 @@ static int tl_dispatch(struct timeline *tl)
 }
 
 /* The cycle the head of queue "e" can start, into "*start": a command
- * or SIGNAL once the engine is idle, a WAIT once its semaphore shows
- * VALUE increments; never before the cycle after its dispatch and after
- * the previous head left.  Returns 0 when the queue is empty or its head
+ * once the engine can take it (the PE: in the last cycle of the previous
+ * LDW or MM's first stage; an LDW also once no vector using the weight
+ * bank it loads is in flight), a SIGNAL once the engine is idle, a WAIT
+ * once its semaphore shows VALUE increments; never before the cycle
+ * after its dispatch and after the previous head left.  Returns 0 when the queue is empty or its head
  * is a WAIT not yet satisfied by the SIGNALs executed so far.
  */
 static int tl_head(const struct timeline *tl, int e, uint64_t *start)
@@ -984,6 +1004,15 @@ static int tl_head(const struct timeline *tl, int e, uint64_t *start)
 	i = q->cmd[q->head];
 	w = tl_cmd(tl, i);
 	avail = max64(tl->t[i].dispatch + 1, q->head ? q->last_pop + 1 : 0);
+	if (opcode(w) == ATOLL_OP_SIGNAL) {
+		*start = max64(avail, max64(q->free, q->idle));
+		return 1;
+	}
+	if (opcode(w) == ATOLL_OP_LDW) {
+		*start = max64(max64(avail, q->free),
+			tl->bank_free[!tl->bank]);
+		return 1;
+	}
 	if (opcode(w) != ATOLL_OP_WAIT) {
 		*start = max64(avail, q->free);
 		return 1;
@@ -1433,7 +1462,7 @@ static int tl_act_start(struct timeline *tl, uint32_t i, uint64_t start)
  */
 static void tl_stretch_known(struct timeline *tl, int e)
 {
-	const struct tl_block *b[4];
+	const struct tl_block *b[PE_BLOCKS + 1];
 	const struct tl_block *t;
 	int n = 0, k, m;
 
@@ -1449,6 +1478,58 @@ static void tl_stretch_known(struct timeline *tl, int e)
 		}
 	for (k = 0; k < n; k++)
 		tl_stretch(tl, e, b[k]);
+}
+
+/* Keep the PE phases "tl->pe" that end after cycle "a" (an MM's PSUM
+ * phase outlasts its first stage), at most PE_BLOCKS - 2 of them (the
+ * latest: only a run of very short MMs has more), to make room for the
+ * next command's.
+ */
+static void tl_pe_keep(struct timeline *tl, uint64_t a)
+{
+	int k, n = 0;
+
+	for (k = 0; k < tl->npe; k++)
+		if (tl->pe[k].e > (double) a)
+			tl->pe[n++] = tl->pe[k];
+	k = n > PE_BLOCKS - 2 ? n - (PE_BLOCKS - 2) : 0;
+	memmove(tl->pe, tl->pe + k, (size_t) (n - k) * sizeof(*tl->pe));
+	tl->npe = n - k;
+}
+
+/* Start LDW or MM "w" (its times "t") on the PE at cycle "start": its
+ * first stage runs pe_issue(w) cycles, the engine takes the next LDW or
+ * MM in the last of them; its last weight write lands one cycle later
+ * (LDW), its last sums ROWS + COLS cycles later (MM), and the engine is
+ * idle the cycle after.  An LDW loads the weight bank the MMs since the
+ * previous one do not use; a vector leaves the array ROWS + COLS - 1
+ * cycles after it entered, so an LDW of the bank of an MM can start
+ * from the MM's start + N0 * N1 + ROWS + COLS + 1.  The PE's read
+ * phases slow the DMA-out and ACT commands running meanwhile.
+ */
+static int tl_pe_run(struct timeline *tl, const uint32_t *w,
+	atoll_cmd_time *t, uint64_t start)
+{
+	struct tl_queue *q = &tl->q[2];
+	uint64_t n = pe_issue(w);
+	int k, m;
+
+	q->free = start + n;
+	t->done = start + atoll_predict_busy(w, tl->hw) + 1;
+	q->idle = max64(q->idle, t->done);
+	if (opcode(w) == ATOLL_OP_LDW)
+		tl->bank = !tl->bank;
+	else
+		tl->bank_free[tl->bank] = max64(tl->bank_free[tl->bank],
+			t->done - 1);
+	tl_pe_keep(tl, start);
+	m = tl->npe;
+	tl->npe += pe_blocks(w, tl->hw, start, tl->pe + m);
+	for (k = m; k < tl->npe; k++) {
+		tl_stretch(tl, 1, &tl->pe[k]);
+		tl_stretch(tl, 3, &tl->pe[k]);
+	}
+	return 0;
 }
 
 /* Start the head of queue "e" at cycle "start": a command keeps the
@@ -1477,17 +1558,11 @@ static int tl_run(struct timeline *tl, int e, uint64_t start)
 	default:
 		break;
 	}
+	if (e == 2)
+		return tl_pe_run(tl, w, t, start);
 	busy = tl_busy(tl, i, start);
 	q->free = start + busy + 1;
 	t->done = q->free;
-	if (e == 2) {
-		tl->npe = pe_blocks(w, tl->hw, start, tl->pe);
-		for (k = 0; k < tl->npe; k++) {
-			tl_stretch(tl, 1, &tl->pe[k]);
-			tl_stretch(tl, 3, &tl->pe[k]);
-		}
-		return 0;
-	}
 	if (e != 1 && e != 3)
 		return 0;
 	tl->vic[e].cmd = i;
