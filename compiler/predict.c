@@ -1544,7 +1544,6 @@ static int tl_run(struct timeline *tl, int e, uint64_t start)
 	const uint32_t *w = tl_cmd(tl, i);
 	atoll_cmd_time *t = &tl->t[i];
 	uint64_t busy;
-	int k;
 
 	t->start = start;
 	q->last_pop = start;
