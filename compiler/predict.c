@@ -1312,6 +1312,50 @@ static void mm_rows(const uint32_t *w, uint64_t *r0, uint64_t *r1)
 	}
 }
 
+/* The number of SPM words (of "bus" bytes) that the "n" consecutive
+ * addresses from "a" touch: the reads of an LDW phase, as the PE keeps
+ * the last word it read.
+ */
+static uint64_t pe_words(uint64_t a, uint64_t n, uint64_t bus)
+{
+	return n ? (a + n - 1) / bus - a / bus + 1 : 0;
+}
+
+/* The SPM reads of the MM "w" in its rows of positions r0 <= i1 < r1:
+ * the PE reads a position inside the image only when its address
+ * X_ADDR + y * PITCH + x lies in another word than the last position
+ * read in the same row (the PE's word buffer is empty at the start of
+ * every row).
+ */
+static uint64_t mm_reads(const uint32_t *w, uint64_t r0, uint64_t r1,
+	uint64_t bus)
+{
+	int64_t x0 = ATOLL_GETS(w, ATOLL_MM_X0);
+	int64_t sx = ATOLL_GETS(w, ATOLL_MM_SX);
+	int64_t wd = ATOLL_GETU(w, ATOLL_MM_W), x;
+	uint64_t n0 = ATOLL_GETU(w, ATOLL_MM_N0), i0, i1, k = 0;
+	uint64_t base, word, last = 0;
+	int have;
+
+	for (i1 = r0; i1 < r1; i1++) {
+		base = ATOLL_GETU(w, ATOLL_MM_X_ADDR) + (uint64_t)
+			((ATOLL_GETS(w, ATOLL_MM_Y0) + (int64_t) i1 *
+			ATOLL_GETS(w, ATOLL_MM_SY)) & 0xffff) *
+			ATOLL_GETU(w, ATOLL_MM_PITCH);
+		have = 0;
+		for (i0 = 0; i0 < n0; i0++) {
+			x = x0 + (int64_t) i0 * sx;
+			if (x < 0 || x >= wd)
+				continue;
+			word = (base + (uint64_t) x) / bus;
+			k += !have || word != last;
+			last = word;
+			have = 1;
+		}
+	}
+	return k;
+}
+
 /* The read phases of LDW or MM "w" accepted at cycle "a": LDW reads the
  * zero-point partition for NCOLS cycles, then its weight partitions for
  * NCOLS cycles; MM reads its partitions at the positions inside the
@@ -1319,13 +1363,15 @@ static void mm_rows(const uint32_t *w, uint64_t *r0, uint64_t *r1)
  * row by row: none in the rows outside the image, the same fraction in
  * every row inside) and, with ACC, holds the
  * PSUM read port for N0 * N1 cycles as the sums leave the array
- * ROWS + COLS cycles later.
+ * ROWS + COLS cycles later.  The PE keeps the last SPM word it read, so
+ * a phase reads in the fraction of its cycles given by its word reads
+ * (pe_words, mm_reads).
  */
 static int pe_blocks(const uint32_t *w, const atoll_hwcfg *hw, uint64_t a,
 	struct tl_block *b)
 {
-	double n, in, c;
-	uint64_t n0, r0, r1;
+	double n, c;
+	uint64_t n0, r0, r1, bus = bus_bytes(hw);
 
 	if (opcode(w) == ATOLL_OP_LDW) {
 		c = ATOLL_GETU(w, ATOLL_LDW_NCOLS);
@@ -1333,13 +1379,15 @@ static int pe_blocks(const uint32_t *w, const atoll_hwcfg *hw, uint64_t a,
 		b[0].e = b[0].s + c;
 		b[0].p0 = ATOLL_GETU(w, ATOLL_LDW_ZP_PART);
 		b[0].p1 = b[0].p0 + 1;
-		b[0].dens = 1;
+		b[0].dens = (double) pe_words(ATOLL_GETU(w, ATOLL_LDW_ZP_ADDR),
+			(uint64_t) c, bus) / c;
 		b[0].psum = 0;
 		b[1].s = b[0].e;
 		b[1].e = b[1].s + c;
 		b[1].p0 = ATOLL_GETU(w, ATOLL_LDW_W_PART);
 		b[1].p1 = b[1].p0 + ATOLL_GETU(w, ATOLL_LDW_NROWS);
-		b[1].dens = 1;
+		b[1].dens = (double) pe_words(ATOLL_GETU(w, ATOLL_LDW_W_ADDR),
+			(uint64_t) c, bus) / c;
 		b[1].psum = 0;
 		return 2;
 	}
@@ -1347,14 +1395,13 @@ static int pe_blocks(const uint32_t *w, const atoll_hwcfg *hw, uint64_t a,
 		return 0;
 	n0 = ATOLL_GETU(w, ATOLL_MM_N0);
 	n = (double) n0 * ATOLL_GETU(w, ATOLL_MM_N1);
-	in = (double) inside(ATOLL_GETS(w, ATOLL_MM_X0),
-		ATOLL_GETS(w, ATOLL_MM_SX), n0, ATOLL_GETU(w, ATOLL_MM_W));
 	mm_rows(w, &r0, &r1);
 	b[0].s = (double) a + 1 + (double) (r0 * n0);
 	b[0].e = (double) a + 1 + (double) (r1 * n0);
 	b[0].p0 = ATOLL_GETU(w, ATOLL_MM_X_PART);
 	b[0].p1 = b[0].p0 + ATOLL_GETU(w, ATOLL_MM_NROWS);
-	b[0].dens = r1 > r0 ? in / (double) n0 : 0;
+	b[0].dens = r1 > r0 ? (double) mm_reads(w, r0, r1, bus) /
+		(double) ((r1 - r0) * n0) : 0;
 	b[0].psum = 0;
 	if (!ATOLL_GETU(w, ATOLL_MM_ACC))
 		return 1;

@@ -20,6 +20,16 @@
 // Everything stage 2 and the array need travels with the data (stage-2
 // copies of the command fields; bank, ACC, NCOLS and PSUM address with
 // each vector).  The engine is idle once the last PSUM write landed.
+//
+// Word buffer: a read returns the whole SPM word (BUS_BYTES lanes) of
+// every partition read; the engine keeps the last one and reads the SPM
+// again only when the address moves to another word, so a contiguous
+// walk reads each partition once per BUS_BYTES positions and leaves the
+// SPM to the ACT engine and DMA-out in between.  The buffer is emptied
+// when a command starts, between the zero points and the weights of an
+// LDW, and at the end of every row of MM positions (SPM contents change
+// only between commands in race-free programs).  The counters count the
+// reads docs/isa.md defines, whatever the buffer saves.
 `include "atoll_config.vh"
 `include "atoll_isa.vh"
 `include "atoll_defs.vh"
@@ -29,11 +39,15 @@ module atoll_pe_engine #(
   parameter int COLS       = `ATOLL_CFG_COLS,
   parameter int SPM_BYTES  = `ATOLL_CFG_SPM_BYTES,
   parameter int PSUM_DEPTH = `ATOLL_CFG_PSUM_DEPTH,
+  parameter int BUS_BYTES  = `ATOLL_CFG_DRAM_BUS_BYTES,
   localparam int CMD_W     = 10 * 32,
   localparam int AW        = $clog2(SPM_BYTES),
   localparam int PAW       = $clog2(PSUM_DEPTH),
   localparam int PW        = (ROWS > 1) ? $clog2(ROWS) : 1,
-  localparam int CW        = (COLS > 1) ? $clog2(COLS) : 1
+  localparam int CW        = (COLS > 1) ? $clog2(COLS) : 1,
+  localparam int LB        = $clog2(BUS_BYTES),
+  localparam int LW        = (BUS_BYTES > 1) ? LB : 1,
+  localparam int DW        = BUS_BYTES * 8
 ) (
   input  logic               clk_i,
   input  logic               rst_ni,
@@ -45,7 +59,7 @@ module atoll_pe_engine #(
   // SPM PE read port (always granted)
   output logic [ROWS-1:0]    spm_re_o,
   output logic [AW-1:0]      spm_raddr_o,
-  input  logic [ROWS*8-1:0]  spm_rdata_i,
+  input  logic [ROWS*DW-1:0] spm_rword_i,
   // PSUM accumulate-on-write port
   output logic               acc_valid_o,
   output logic [COLS-1:0]    acc_mask_o,
@@ -176,6 +190,12 @@ module atoll_pe_engine #(
   logic [PW-1:0]      s2_part_q, s2_zp_part_q;
   logic [8:0]         s2_xzp_q;
   logic [CW-1:0]      s2_ncm1_q;
+  // word buffer (stage 2 side): the position read the SPM (s2_rd_q) or
+  // found its word buffered (s2_hit_q); its byte lane
+  logic               s2_rd_q, s2_hit_q;
+  logic [LW-1:0]      s2_lane_q;
+  logic [ROWS*DW-1:0] wb_data_q, s2_word;
+  logic [ROWS*8-1:0]  s2_byte;
   logic [TAG_W-1:0]   arr_tag;
   logic [CW-1:0]      arr_ncm1;
   logic [ROWS*8-1:0]  rot;
@@ -349,7 +369,33 @@ module atoll_pe_engine #(
     parow_q <= parow_d;
   end
 
-  // SPM reads of stage 1
+  // word buffer (stage 1 side): the word index of the buffered word
+  logic          need_rd, hit, wb_valid_q;
+  logic [AW-1:0] wb_word_q, rd_word;
+
+  assign need_rd = (st_q == ST_ZP) || (st_q == ST_W) ||
+                   ((st_q == ST_MM) && in_img);
+  assign rd_word = spm_raddr_o >> LB;
+  assign hit     = need_rd && wb_valid_q && (rd_word == wb_word_q);
+
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      wb_valid_q <= 1'b0;
+    end else if (accept || (st_q == ST_ZP && k_q == ncols_q - 8'd1) ||
+                 (st_q == ST_MM && i0_q == n0_q - 16'd1)) begin
+      wb_valid_q <= 1'b0;
+    end else if (need_rd) begin
+      wb_valid_q <= 1'b1;
+    end
+  end
+
+  always_ff @(posedge clk_i) begin
+    if (need_rd) begin
+      wb_word_q <= rd_word;
+    end
+  end
+
+  // SPM reads of stage 1 (none when the word is buffered)
   always_comb begin
     spm_re_o    = '0;
     spm_raddr_o = addr_q + AW'(k_q);
@@ -374,6 +420,9 @@ module atoll_pe_engine #(
         spm_re_o = '0;
       end
     endcase
+    if (hit) begin
+      spm_re_o = '0;
+    end
   end
 
   // ------------------------------------------------------- stage 2
@@ -397,6 +446,9 @@ module atoll_pe_engine #(
     s2_k_q      <= k_q;
     s2_in_img_q <= in_img;
     s2_pa_q     <= pa_q[PAW-1:0];
+    s2_rd_q     <= need_rd;
+    s2_hit_q    <= hit;
+    s2_lane_q   <= LW'(spm_raddr_o & AW'(BUS_BYTES - 1));
     s2_sgn_q    <= sgn_q;
     s2_bank_q   <= bank_q;
     s2_acc_q    <= acc_q;
@@ -407,19 +459,33 @@ module atoll_pe_engine #(
     s2_ncm1_q   <= CW'(ncols_q - 8'd1);
   end
 
+  always_ff @(posedge clk_i) begin
+    if (s2_rd_q && !s2_hit_q) begin
+      wb_data_q <= spm_rword_i;
+    end
+  end
+
+  // each partition's byte of the position
+  assign s2_word = s2_hit_q ? wb_data_q : spm_rword_i;
+  always_comb begin
+    for (int b = 0; b < ROWS; b++) begin
+      s2_byte[8*b +: 8] = s2_word[DW*b + 8*32'(s2_lane_q) +: 8];
+    end
+  end
+
   // partition part_q + r feeds row r
   always_comb begin
     rot = '0;
     for (int r = 0; r < ROWS; r++) begin
       if (32'(s2_part_q) + r < ROWS && r < 32'(s2_nrows_q)) begin
-        rot[8*r +: 8] = spm_rdata_i[8*(32'(s2_part_q) + r) +: 8];
+        rot[8*r +: 8] = s2_byte[8*(32'(s2_part_q) + r) +: 8];
       end
     end
   end
 
   always_ff @(posedge clk_i) begin
     if (s2_valid_q && s2_kind_q == K_ZP) begin
-      zp_q[9*s2_k_q +: 9] <= val9(spm_rdata_i[8*s2_zp_part_q +: 8],
+      zp_q[9*s2_k_q +: 9] <= val9(s2_byte[8*s2_zp_part_q +: 8],
                                   s2_sgn_q);
     end
   end
