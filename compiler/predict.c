@@ -702,6 +702,19 @@ static uint64_t move_busy(const uint32_t *w)
 		ATOLL_GETU(w, ATOLL_MOVE_COUNT3) + MOVE_EXTRA;
 }
 
+/* The cycles LDW or MM "w" spends in the PE engine's first stage (SPM
+ * reads), one per cycle: 2 * NCOLS for LDW (zero points, then one weight
+ * column per cycle), N0 * N1 for MM (one position per cycle).  The
+ * engine takes the next LDW or MM in the last of them.
+ */
+static uint64_t pe_issue(const uint32_t *w)
+{
+	if (opcode(w) == ATOLL_OP_LDW)
+		return 2 * (uint64_t) ATOLL_GETU(w, ATOLL_LDW_NCOLS);
+	return (uint64_t) ATOLL_GETU(w, ATOLL_MM_N0) *
+		ATOLL_GETU(w, ATOLL_MM_N1);
+}
+
 uint64_t atoll_predict_busy(const uint32_t *w, const atoll_hwcfg *hw)
 {
 	uint64_t n;
@@ -711,11 +724,10 @@ uint64_t atoll_predict_busy(const uint32_t *w, const atoll_hwcfg *hw)
 	case ATOLL_OP_DMA_OUT:
 		return dma_busy(w, hw);
 	case ATOLL_OP_LDW:
-		return 2 * (uint64_t) ATOLL_GETU(w, ATOLL_LDW_NCOLS) + 2;
 	case ATOLL_OP_MM:
-		n = (uint64_t) ATOLL_GETU(w, ATOLL_MM_N0) *
-			ATOLL_GETU(w, ATOLL_MM_N1);
-		return n + hw->rows + hw->cols + 2;
+		n = pe_issue(w);
+		return n + 1 + (opcode(w) == ATOLL_OP_MM ?
+			(uint64_t) hw->rows + hw->cols : 0);
 	case ATOLL_OP_ACT:
 		return act_busy(w);
 	case ATOLL_OP_ADD:
@@ -737,6 +749,7 @@ struct tl_queue {
 	uint32_t n;
 	uint32_t head;
 	uint64_t free;
+	uint64_t idle;
 	uint64_t last_pop;
 };
 
@@ -782,6 +795,9 @@ struct tl_victim {
 	double tail;
 };
 
+/* The PE phases the timeline keeps (tl_pe_keep). */
+#define PE_BLOCKS 8
+
 struct timeline {
 	const uint32_t *cmds;
 	uint32_t ncmds;
@@ -796,8 +812,10 @@ struct timeline {
 	uint32_t nissue;
 	uint32_t last;
 	int ended;
-	struct tl_block pe[3];
+	struct tl_block pe[PE_BLOCKS];
 	int npe;
+	int bank;
+	uint64_t bank_free[2];
 	struct tl_block act_rd;
 	struct tl_block *act_wr;
 	uint32_t nact_wr;
@@ -996,9 +1014,11 @@ static int tl_dispatch(struct timeline *tl)
 }
 
 /* The cycle the head of queue "e" can start, into "*start": a command
- * or SIGNAL once the engine is idle, a WAIT once its semaphore shows
- * VALUE increments; never before the cycle after its dispatch and after
- * the previous head left.  Returns 0 when the queue is empty or its head
+ * once the engine can take it (the PE: in the last cycle of the previous
+ * LDW or MM's first stage; an LDW also once no vector using the weight
+ * bank it loads is in flight), a SIGNAL once the engine is idle, a WAIT
+ * once its semaphore shows VALUE increments; never before the cycle
+ * after its dispatch and after the previous head left.  Returns 0 when the queue is empty or its head
  * is a WAIT not yet satisfied by the SIGNALs executed so far.
  */
 static int tl_head(const struct timeline *tl, int e, uint64_t *start)
@@ -1014,6 +1034,15 @@ static int tl_head(const struct timeline *tl, int e, uint64_t *start)
 	i = q->cmd[q->head];
 	w = tl_cmd(tl, i);
 	avail = max64(tl->t[i].dispatch + 1, q->head ? q->last_pop + 1 : 0);
+	if (opcode(w) == ATOLL_OP_SIGNAL) {
+		*start = max64(avail, max64(q->free, q->idle));
+		return 1;
+	}
+	if (opcode(w) == ATOLL_OP_LDW) {
+		*start = max64(max64(avail, q->free),
+			tl->bank_free[!tl->bank]);
+		return 1;
+	}
 	if (opcode(w) != ATOLL_OP_WAIT) {
 		*start = max64(avail, q->free);
 		return 1;
@@ -1384,6 +1413,50 @@ static void mm_rows(const uint32_t *w, uint64_t *r0, uint64_t *r1)
 	}
 }
 
+/* The number of SPM words (of "bus" bytes) that the "n" consecutive
+ * addresses from "a" touch: the reads of an LDW phase, as the PE keeps
+ * the last word it read.
+ */
+static uint64_t pe_words(uint64_t a, uint64_t n, uint64_t bus)
+{
+	return n ? (a + n - 1) / bus - a / bus + 1 : 0;
+}
+
+/* The SPM reads of the MM "w" in its rows of positions r0 <= i1 < r1:
+ * the PE reads a position inside the image only when its address
+ * X_ADDR + y * PITCH + x lies in another word than the last position
+ * read in the same row (the PE's word buffer is empty at the start of
+ * every row).
+ */
+static uint64_t mm_reads(const uint32_t *w, uint64_t r0, uint64_t r1,
+	uint64_t bus)
+{
+	int64_t x0 = ATOLL_GETS(w, ATOLL_MM_X0);
+	int64_t sx = ATOLL_GETS(w, ATOLL_MM_SX);
+	int64_t wd = ATOLL_GETU(w, ATOLL_MM_W), x;
+	uint64_t n0 = ATOLL_GETU(w, ATOLL_MM_N0), i0, i1, k = 0;
+	uint64_t base, word, last = 0;
+	int have;
+
+	for (i1 = r0; i1 < r1; i1++) {
+		base = ATOLL_GETU(w, ATOLL_MM_X_ADDR) + (uint64_t)
+			((ATOLL_GETS(w, ATOLL_MM_Y0) + (int64_t) i1 *
+			ATOLL_GETS(w, ATOLL_MM_SY)) & 0xffff) *
+			ATOLL_GETU(w, ATOLL_MM_PITCH);
+		have = 0;
+		for (i0 = 0; i0 < n0; i0++) {
+			x = x0 + (int64_t) i0 * sx;
+			if (x < 0 || x >= wd)
+				continue;
+			word = (base + (uint64_t) x) / bus;
+			k += !have || word != last;
+			last = word;
+			have = 1;
+		}
+	}
+	return k;
+}
+
 /* The read phases of LDW or MM "w" accepted at cycle "a": LDW reads the
  * zero-point partition for NCOLS cycles, then its weight partitions for
  * NCOLS cycles; MM reads its partitions at the positions inside the
@@ -1391,13 +1464,15 @@ static void mm_rows(const uint32_t *w, uint64_t *r0, uint64_t *r1)
  * row by row: none in the rows outside the image, the same fraction in
  * every row inside) and, with ACC, holds the
  * PSUM read port for N0 * N1 cycles as the sums leave the array
- * ROWS + COLS cycles later.
+ * ROWS + COLS cycles later.  The PE keeps the last SPM word it read, so
+ * a phase reads in the fraction of its cycles given by its word reads
+ * (pe_words, mm_reads).
  */
 static int pe_blocks(const uint32_t *w, const atoll_hwcfg *hw, uint64_t a,
 	struct tl_block *b)
 {
-	double n, in, c;
-	uint64_t n0, r0, r1;
+	double n, c;
+	uint64_t n0, r0, r1, bus = bus_bytes(hw);
 
 	if (opcode(w) == ATOLL_OP_LDW) {
 		c = ATOLL_GETU(w, ATOLL_LDW_NCOLS);
@@ -1405,13 +1480,15 @@ static int pe_blocks(const uint32_t *w, const atoll_hwcfg *hw, uint64_t a,
 		b[0].e = b[0].s + c;
 		b[0].p0 = ATOLL_GETU(w, ATOLL_LDW_ZP_PART);
 		b[0].p1 = b[0].p0 + 1;
-		b[0].dens = 1;
+		b[0].dens = (double) pe_words(ATOLL_GETU(w, ATOLL_LDW_ZP_ADDR),
+			(uint64_t) c, bus) / c;
 		b[0].psum = 0;
 		b[1].s = b[0].e;
 		b[1].e = b[1].s + c;
 		b[1].p0 = ATOLL_GETU(w, ATOLL_LDW_W_PART);
 		b[1].p1 = b[1].p0 + ATOLL_GETU(w, ATOLL_LDW_NROWS);
-		b[1].dens = 1;
+		b[1].dens = (double) pe_words(ATOLL_GETU(w, ATOLL_LDW_W_ADDR),
+			(uint64_t) c, bus) / c;
 		b[1].psum = 0;
 		return 2;
 	}
@@ -1419,14 +1496,13 @@ static int pe_blocks(const uint32_t *w, const atoll_hwcfg *hw, uint64_t a,
 		return 0;
 	n0 = ATOLL_GETU(w, ATOLL_MM_N0);
 	n = (double) n0 * ATOLL_GETU(w, ATOLL_MM_N1);
-	in = (double) inside(ATOLL_GETS(w, ATOLL_MM_X0),
-		ATOLL_GETS(w, ATOLL_MM_SX), n0, ATOLL_GETU(w, ATOLL_MM_W));
 	mm_rows(w, &r0, &r1);
 	b[0].s = (double) a + 1 + (double) (r0 * n0);
 	b[0].e = (double) a + 1 + (double) (r1 * n0);
 	b[0].p0 = ATOLL_GETU(w, ATOLL_MM_X_PART);
 	b[0].p1 = b[0].p0 + ATOLL_GETU(w, ATOLL_MM_NROWS);
-	b[0].dens = r1 > r0 ? in / (double) n0 : 0;
+	b[0].dens = r1 > r0 ? (double) mm_reads(w, r0, r1, bus) /
+		(double) ((r1 - r0) * n0) : 0;
 	b[0].psum = 0;
 	if (!ATOLL_GETU(w, ATOLL_MM_ACC))
 		return 1;
@@ -1537,7 +1613,7 @@ static int tl_act_start(struct timeline *tl, uint32_t i, uint64_t start)
  */
 static void tl_stretch_known(struct timeline *tl, int e)
 {
-	const struct tl_block *b[4];
+	const struct tl_block *b[PE_BLOCKS + 1];
 	const struct tl_block *t;
 	struct wr_blocks wb;
 	uint32_t j;
@@ -1560,6 +1636,58 @@ static void tl_stretch_known(struct timeline *tl, int e)
 			tl_stretch_as(tl, e, &wb.b[j], 1);
 }
 
+/* Keep the PE phases "tl->pe" that end after cycle "a" (an MM's PSUM
+ * phase outlasts its first stage), at most PE_BLOCKS - 2 of them (the
+ * latest: only a run of very short MMs has more), to make room for the
+ * next command's.
+ */
+static void tl_pe_keep(struct timeline *tl, uint64_t a)
+{
+	int k, n = 0;
+
+	for (k = 0; k < tl->npe; k++)
+		if (tl->pe[k].e > (double) a)
+			tl->pe[n++] = tl->pe[k];
+	k = n > PE_BLOCKS - 2 ? n - (PE_BLOCKS - 2) : 0;
+	memmove(tl->pe, tl->pe + k, (size_t) (n - k) * sizeof(*tl->pe));
+	tl->npe = n - k;
+}
+
+/* Start LDW or MM "w" (its times "t") on the PE at cycle "start": its
+ * first stage runs pe_issue(w) cycles, the engine takes the next LDW or
+ * MM in the last of them; its last weight write lands one cycle later
+ * (LDW), its last sums ROWS + COLS cycles later (MM), and the engine is
+ * idle the cycle after.  An LDW loads the weight bank the MMs since the
+ * previous one do not use; a vector leaves the array ROWS + COLS - 1
+ * cycles after it entered, so an LDW of the bank of an MM can start
+ * from the MM's start + N0 * N1 + ROWS + COLS + 1.  The PE's read
+ * phases slow the DMA-out and ACT commands running meanwhile.
+ */
+static int tl_pe_run(struct timeline *tl, const uint32_t *w,
+	atoll_cmd_time *t, uint64_t start)
+{
+	struct tl_queue *q = &tl->q[2];
+	uint64_t n = pe_issue(w);
+	int k, m;
+
+	q->free = start + n;
+	t->done = start + atoll_predict_busy(w, tl->hw) + 1;
+	q->idle = max64(q->idle, t->done);
+	if (opcode(w) == ATOLL_OP_LDW)
+		tl->bank = !tl->bank;
+	else
+		tl->bank_free[tl->bank] = max64(tl->bank_free[tl->bank],
+			t->done - 1);
+	tl_pe_keep(tl, start);
+	m = tl->npe;
+	tl->npe += pe_blocks(w, tl->hw, start, tl->pe + m);
+	for (k = m; k < tl->npe; k++) {
+		tl_stretch(tl, 1, &tl->pe[k]);
+		tl_stretch(tl, 3, &tl->pe[k]);
+	}
+	return 0;
+}
+
 /* Start the head of queue "e" at cycle "start": a command keeps the
  * engine busy for atoll_predict_busy cycles after that, longer when its
  * reads yield to the PE (tl_stretch); a SIGNAL's increment is visible
@@ -1572,7 +1700,6 @@ static int tl_run(struct timeline *tl, int e, uint64_t start)
 	const uint32_t *w = tl_cmd(tl, i);
 	atoll_cmd_time *t = &tl->t[i];
 	uint64_t busy;
-	int k;
 
 	t->start = start;
 	q->last_pop = start;
@@ -1586,17 +1713,11 @@ static int tl_run(struct timeline *tl, int e, uint64_t start)
 	default:
 		break;
 	}
+	if (e == 2)
+		return tl_pe_run(tl, w, t, start);
 	busy = tl_busy(tl, i, start);
 	q->free = start + busy + 1;
 	t->done = q->free;
-	if (e == 2) {
-		tl->npe = pe_blocks(w, tl->hw, start, tl->pe);
-		for (k = 0; k < tl->npe; k++) {
-			tl_stretch(tl, 1, &tl->pe[k]);
-			tl_stretch(tl, 3, &tl->pe[k]);
-		}
-		return 0;
-	}
 	if (e != 1 && e != 3)
 		return 0;
 	tl->vic[e].cmd = i;

@@ -8,10 +8,17 @@
 // COLS - 1 - c cycles (output deskew).  Bubbles (valid_i = 0) must carry
 // zero activations; the array never stalls.
 //
-// active_o is set while any vector is in flight.
+// active_o is set while any vector is in flight, bank_active_o[b] while a
+// vector using weight bank b is (from the cycle after it entered until
+// its sums leave, a cycle past its last use of the weights).
 //
-// Weights: w_clear_i zeroes every weight; w_we_i writes column w_col_i
-// from w_data_i (row r at [9*r +: 9]).  Load only while the array is empty.
+// Weights: every PE holds two weights (banks).  w_clear_i[b] zeroes every
+// weight of bank b; w_we_i writes column w_col_i of bank w_bank_i
+// from w_data_i (row r at [9*r +: 9]).  A vector multiplies by the bank
+// bank_i it entered with: its bank bit travels with it through the input
+// skew and along each row, so every PE switches banks exactly when the
+// first vector of the new bank reaches it.  Load a bank only while no
+// vector using it is in flight (!bank_active_o[b] and none entering).
 `include "atoll_config.vh"
 
 module atoll_array #(
@@ -24,34 +31,41 @@ module atoll_array #(
   input  logic                clk_i,
   input  logic                rst_ni,
   // weight load
-  input  logic                w_clear_i,
+  input  logic [1:0]          w_clear_i,
+  input  logic                w_bank_i,
   input  logic                w_we_i,
   input  logic [CW-1:0]       w_col_i,
   input  logic [ROWS*9-1:0]   w_data_i,
   // activation vectors in
   input  logic                valid_i,
+  input  logic                bank_i,
   input  logic [TAG_W-1:0]    tag_i,
   input  logic [ROWS*9-1:0]   a_i,
   // column sums out
   output logic                valid_o,
   output logic [TAG_W-1:0]    tag_o,
   output logic                active_o,
+  output logic [1:0]          bank_active_o,
   output logic [COLS*32-1:0]  psum_o
 );
   // a_h: activation entering PE (r, c) at [9*(r*(COLS+1) + c) +: 9]
+  // b_h: bank bit of that activation at [r*(COLS+1) + c]
   // psum_v: partial sum entering PE (r, c) at [32*(r*COLS + c) +: 32]
   logic [ROWS*(COLS+1)*9-1:0]  a_h;
+  logic [ROWS*(COLS+1)-1:0]    b_h;
   logic [(ROWS+1)*COLS*32-1:0] psum_v;
 
-  // valid and tag travel alongside the data
-  logic [LAT-1:0]       vld_q;
+  // valid, bank and tag travel alongside the data
+  logic [LAT-1:0]       vld_q, bnk_q;
   logic [LAT*TAG_W-1:0] tag_q;
 
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
       vld_q <= '0;
+      bnk_q <= '0;
     end else begin
       vld_q <= {vld_q[LAT-2:0], valid_i};
+      bnk_q <= {bnk_q[LAT-2:0], bank_i};
     end
   end
 
@@ -61,6 +75,7 @@ module atoll_array #(
 
   assign valid_o  = vld_q[LAT-1];
   assign active_o = |vld_q;
+  assign bank_active_o = {|(vld_q & bnk_q), |(vld_q & ~bnk_q)};
   assign tag_o   = tag_q[(LAT-1)*TAG_W +: TAG_W];
 
   genvar r, c;
@@ -72,20 +87,27 @@ module atoll_array #(
     for (r = 0; r < ROWS; r = r + 1) begin : gen_row
       if (r == 0) begin : gen_noskew
         assign a_h[0 +: 9] = a_i[0 +: 9];
+        assign b_h[0]      = bank_i;
       end else begin : gen_skew
-        // skew_q[9*i +: 9] is the activation delayed i + 1 cycles
+        // skew_q[9*i +: 9] is the activation delayed i + 1 cycles,
+        // bskew_q[i] its bank bit
         logic [9*r-1:0] skew_q;
+        logic [r-1:0]   bskew_q;
         always_ff @(posedge clk_i or negedge rst_ni) begin
           if (!rst_ni) begin
-            skew_q <= '0;
+            skew_q  <= '0;
+            bskew_q <= '0;
           end else begin
             skew_q[0 +: 9] <= a_i[9*r +: 9];
+            bskew_q[0]     <= bank_i;
             for (int i = 1; i < r; i++) begin
               skew_q[9*i +: 9] <= skew_q[9*(i-1) +: 9];
+              bskew_q[i]       <= bskew_q[i-1];
             end
           end
         end
         assign a_h[9*(r*(COLS+1)) +: 9] = skew_q[9*(r-1) +: 9];
+        assign b_h[r*(COLS+1)]          = bskew_q[r-1];
       end
 
       for (c = 0; c < COLS; c = c + 1) begin : gen_col
@@ -95,18 +117,22 @@ module atoll_array #(
           .clk_i     (clk_i),
           .rst_ni    (rst_ni),
           .w_clear_i (w_clear_i),
+          .w_bank_i  (w_bank_i),
           .w_we_i    (we),
           .w_i       (w_data_i[9*r +: 9]),
           .a_i       (a_h[9*(r*(COLS+1) + c) +: 9]),
+          .b_i       (b_h[r*(COLS+1) + c]),
           .psum_i    (psum_v[32*(r*COLS + c) +: 32]),
           .a_o       (a_h[9*(r*(COLS+1) + c + 1) +: 9]),
+          .b_o       (b_h[r*(COLS+1) + c + 1]),
           .psum_o    (psum_v[32*((r+1)*COLS + c) +: 32])
         );
       end
 
       // the activation leaving the last column is dropped
       logic unused_a_last;
-      assign unused_a_last = ^a_h[9*(r*(COLS+1) + COLS) +: 9];
+      assign unused_a_last = ^{a_h[9*(r*(COLS+1) + COLS) +: 9],
+                               b_h[r*(COLS+1) + COLS]};
     end
 
     for (c = 0; c < COLS; c = c + 1) begin : gen_deskew

@@ -228,7 +228,7 @@ module atoll_core #(
   // ------------------------------------------------------------ SPM
   logic [ROWS-1:0]   pe_re;
   logic [AW-1:0]     pe_raddr;
-  logic [ROWS*8-1:0] pe_rdata;
+  logic [ROWS*DW-1:0] pe_rword;
   logic [ROWS-1:0]   act_re, act_we;
   logic              act_rgnt, act_wgnt;
   logic [AW-1:0]     act_raddr, act_waddr;
@@ -253,7 +253,7 @@ module atoll_core #(
     .rst_ni      (rst_ni),
     .pe_re_i     (pe_re),
     .pe_raddr_i  (pe_raddr),
-    .pe_rdata_o  (pe_rdata),
+    .pe_rword_o  (pe_rword),
     .act_re_i    (act_re),
     .act_raddr_i (act_raddr),
     .act_rgnt_o  (act_rgnt),
@@ -480,7 +480,8 @@ module atoll_core #(
     .ROWS       (ROWS),
     .COLS       (COLS),
     .SPM_BYTES  (SPM_BYTES),
-    .PSUM_DEPTH (PSUM_DEPTH)
+    .PSUM_DEPTH (PSUM_DEPTH),
+    .BUS_BYTES  (BUS_BYTES)
   ) u_pe (
     .clk_i         (clk_i),
     .rst_ni        (rst_ni),
@@ -490,7 +491,7 @@ module atoll_core #(
     .idle_o        (pe_idle),
     .spm_re_o      (pe_re),
     .spm_raddr_o   (pe_raddr),
-    .spm_rdata_i   (pe_rdata),
+    .spm_rword_i   (pe_rword),
     .acc_valid_o   (acc_valid),
     .acc_mask_o    (acc_mask),
     .acc_addr_o    (acc_addr),

@@ -7,8 +7,29 @@
 // (implicit im2col), outside positions are zero (padding); the vector
 // enters the array, and the column sums leave it ROWS + COLS - 1 cycles
 // later into the PSUM accumulate-on-write port.  The PE read port of the
-// SPM has top priority, so MM never stalls.  A command completes when its
-// last PSUM write landed.
+// SPM has top priority, so MM never stalls.
+//
+// Overlap: the array holds two weight banks.  Each LDW loads the bank the
+// MMs since the previous LDW do not use (and makes it current); each MM
+// tags its vectors with the current bank.  Stage 1 (SPM reads) takes the
+// next command in the last cycle of the previous one, so commands follow
+// each other without a gap while earlier vectors still drain: an LDW
+// loads the other bank under the previous MM's drain, and the next MM
+// enters right behind it.  An LDW waits only while vectors using the
+// bank it loads are still in flight (two LDWs within one drain).
+// Everything stage 2 and the array need travels with the data (stage-2
+// copies of the command fields; bank, ACC, NCOLS and PSUM address with
+// each vector).  The engine is idle once the last PSUM write landed.
+//
+// Word buffer: a read returns the whole SPM word (BUS_BYTES lanes) of
+// every partition read; the engine keeps the last one and reads the SPM
+// again only when the address moves to another word, so a contiguous
+// walk reads each partition once per BUS_BYTES positions and leaves the
+// SPM to the ACT engine and DMA-out in between.  The buffer is emptied
+// when a command starts, between the zero points and the weights of an
+// LDW, and at the end of every row of MM positions (SPM contents change
+// only between commands in race-free programs).  The counters count the
+// reads docs/isa.md defines, whatever the buffer saves.
 `include "atoll_config.vh"
 `include "atoll_isa.vh"
 `include "atoll_defs.vh"
@@ -18,11 +39,15 @@ module atoll_pe_engine #(
   parameter int COLS       = `ATOLL_CFG_COLS,
   parameter int SPM_BYTES  = `ATOLL_CFG_SPM_BYTES,
   parameter int PSUM_DEPTH = `ATOLL_CFG_PSUM_DEPTH,
+  parameter int BUS_BYTES  = `ATOLL_CFG_DRAM_BUS_BYTES,
   localparam int CMD_W     = 10 * 32,
   localparam int AW        = $clog2(SPM_BYTES),
   localparam int PAW       = $clog2(PSUM_DEPTH),
   localparam int PW        = (ROWS > 1) ? $clog2(ROWS) : 1,
-  localparam int CW        = (COLS > 1) ? $clog2(COLS) : 1
+  localparam int CW        = (COLS > 1) ? $clog2(COLS) : 1,
+  localparam int LB        = $clog2(BUS_BYTES),
+  localparam int LW        = (BUS_BYTES > 1) ? LB : 1,
+  localparam int DW        = BUS_BYTES * 8
 ) (
   input  logic               clk_i,
   input  logic               rst_ni,
@@ -34,7 +59,7 @@ module atoll_pe_engine #(
   // SPM PE read port (always granted)
   output logic [ROWS-1:0]    spm_re_o,
   output logic [AW-1:0]      spm_raddr_o,
-  input  logic [ROWS*8-1:0]  spm_rdata_i,
+  input  logic [ROWS*DW-1:0] spm_rword_i,
   // PSUM accumulate-on-write port
   output logic               acc_valid_o,
   output logic [COLS-1:0]    acc_mask_o,
@@ -52,7 +77,6 @@ module atoll_pe_engine #(
   localparam logic [2:0] ST_ZP    = 3'd1;
   localparam logic [2:0] ST_W     = 3'd2;
   localparam logic [2:0] ST_MM    = 3'd3;
-  localparam logic [2:0] ST_DRAIN = 3'd4;
 
   // ---------------------------------------------------------- fields
   logic f_ldw_w_signed;
@@ -135,7 +159,7 @@ module atoll_pe_engine #(
                                `ATOLL_MM_PS1_LSB, `ATOLL_MM_PS1_WIDTH);
 
   logic [7:0]  opcode;
-  logic        accept;
+  logic        accept, is_ldw;
   assign opcode = cmd_i[7:0];
 
   // opcode handled by the sequencer; reserved bits checked by the CP
@@ -147,6 +171,38 @@ module atoll_pe_engine #(
                         f_ldw_zp_addr[31:AW], f_ldw_zp_part[15:PW],
                         f_mm_x_addr[31:AW], f_mm_x_part[15:PW],
                         pos_addr[31:AW]};
+
+  // ----------------------------------------------- stage 2 state
+  localparam logic [1:0] K_ZP = 2'd0;
+  localparam logic [1:0] K_W  = 2'd1;
+  localparam logic [1:0] K_MM = 2'd2;
+
+  localparam int TAG_W = CW + 1 + PAW;
+
+  // stage 2 works on copies of the command fields, so that stage 1 may
+  // take the next command meanwhile
+  logic               s2_valid_q, s2_in_img_q;
+  logic [1:0]         s2_kind_q;
+  logic [7:0]         s2_k_q;
+  logic [PAW-1:0]     s2_pa_q;
+  logic               s2_sgn_q, s2_bank_q, s2_acc_q;
+  logic [7:0]         s2_nrows_q;
+  logic [PW-1:0]      s2_part_q, s2_zp_part_q;
+  logic [8:0]         s2_xzp_q;
+  logic [CW-1:0]      s2_ncm1_q;
+  // word buffer (stage 2 side): the position read the SPM (s2_rd_q) or
+  // found its word buffered (s2_hit_q); its byte lane
+  logic               s2_rd_q, s2_hit_q;
+  logic [LW-1:0]      s2_lane_q;
+  logic [ROWS*DW-1:0] wb_data_q, s2_word;
+  logic [ROWS*8-1:0]  s2_byte;
+  logic [TAG_W-1:0]   arr_tag;
+  logic [CW-1:0]      arr_ncm1;
+  logic [ROWS*8-1:0]  rot;
+  logic [COLS*9-1:0]  zp_q;
+  logic [ROWS*9-1:0]  wcol, avec;
+  logic               arr_active, arr_valid;
+  logic               s2_fire;
 
   // ------------------------------------------------ command registers
   logic [2:0]         st_d, st_q;
@@ -160,6 +216,10 @@ module atoll_pe_engine #(
   logic [31:0]        ps0_q, ps1_q;
   logic [15:0]        macs_q;
   logic [7:0]         k_d, k_q;
+  // weight banks: cur_bank_q is the bank of the latest LDW; bank_q the
+  // bank the command in stage 1 loads (LDW) or multiplies by (MM)
+  logic               cur_bank_q, bank_q, ldw_ok, s1_last, s1_free;
+  logic [1:0]         arr_bank_active;
   // MM position walk
   logic [15:0]        i0_d, i0_q, i1_d, i1_q;
   logic signed [33:0] y_d, y_q, x_d, x_q;
@@ -167,13 +227,34 @@ module atoll_pe_engine #(
   logic               in_img, last_pos;
   logic [31:0]        pos_addr;
 
-  assign accept      = cmd_valid_i && (st_q == ST_IDLE);
-  assign cmd_ready_o = (st_q == ST_IDLE);
-  assign idle_o      = (st_q == ST_IDLE);
+  // an LDW may clear and load bank !cur_bank_q once no vector using that
+  // bank is in stage 2 or in the array (the MM in stage 1, if any, uses
+  // cur_bank_q)
+  assign is_ldw  = (opcode == `ATOLL_OP_LDW);
+  assign ldw_ok  = !arr_bank_active[!cur_bank_q] &&
+                   !(s2_valid_q && s2_kind_q == K_MM &&
+                     s2_bank_q == !cur_bank_q);
+  assign s1_last = ((st_q == ST_W) && (k_q == ncols_q - 8'd1)) ||
+                   ((st_q == ST_MM) && last_pos);
+  assign s1_free = (st_q == ST_IDLE) || s1_last;
+
+  assign cmd_ready_o = s1_free && (!is_ldw || ldw_ok);
+  assign accept      = cmd_valid_i && cmd_ready_o;
+  assign idle_o      = (st_q == ST_IDLE) && !s2_valid_q && !arr_active &&
+                       !acc_pending_i;
+
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      cur_bank_q <= 1'b0;
+    end else if (accept && is_ldw) begin
+      cur_bank_q <= !cur_bank_q;
+    end
+  end
 
   always_ff @(posedge clk_i) begin
     if (accept) begin
-      if (opcode == `ATOLL_OP_LDW) begin
+      if (is_ldw) begin
+        bank_q    <= !cur_bank_q;
         sgn_q     <= f_ldw_w_signed;
         nrows_q   <= f_ldw_nrows;
         ncols_q   <= f_ldw_ncols;
@@ -182,6 +263,7 @@ module atoll_pe_engine #(
         zp_part_q <= PW'(f_ldw_zp_part);
         zp_addr_q <= AW'(f_ldw_zp_addr);
       end else begin
+        bank_q    <= cur_bank_q;
         sgn_q     <= f_mm_x_signed;
         acc_q     <= f_mm_acc;
         nrows_q   <= f_mm_nrows;
@@ -220,22 +302,6 @@ module atoll_pe_engine #(
     pa_d    = pa_q;
     parow_d = parow_q;
     case (st_q)
-      ST_IDLE: begin
-        if (accept) begin
-          k_d = 8'd0;
-          if (opcode == `ATOLL_OP_LDW) begin
-            st_d = ST_ZP;
-          end else begin
-            st_d    = ST_MM;
-            i0_d    = 16'd0;
-            i1_d    = 16'd0;
-            y_d     = 34'($signed(f_mm_y0));
-            x_d     = 34'($signed(f_mm_x0));
-            pa_d    = f_mm_psum_addr;
-            parow_d = f_mm_psum_addr;
-          end
-        end
-      end
       ST_ZP: begin
         k_d = k_q + 8'd1;
         if (k_q == ncols_q - 8'd1) begin
@@ -245,13 +311,10 @@ module atoll_pe_engine #(
       end
       ST_W: begin
         k_d = k_q + 8'd1;
-        if (k_q == ncols_q - 8'd1) begin
-          st_d = ST_DRAIN;
-        end
       end
       ST_MM: begin
         if (last_pos) begin
-          st_d = ST_DRAIN;
+          st_d = ST_IDLE;
         end else if (i0_q != n0_q - 16'd1) begin
           i0_d = i0_q + 16'd1;
           x_d  = x_q + sx_q;
@@ -265,15 +328,27 @@ module atoll_pe_engine #(
           pa_d    = parow_q + ps1_q;
         end
       end
-      ST_DRAIN: begin
-        if (!s2_valid_q && !arr_active && !acc_pending_i) begin
-          st_d = ST_IDLE;
-        end
-      end
       default: begin
         st_d = ST_IDLE;
       end
     endcase
+    if (s1_last) begin
+      st_d = ST_IDLE;
+    end
+    if (accept) begin
+      k_d = 8'd0;
+      if (is_ldw) begin
+        st_d = ST_ZP;
+      end else begin
+        st_d    = ST_MM;
+        i0_d    = 16'd0;
+        i1_d    = 16'd0;
+        y_d     = 34'($signed(f_mm_y0));
+        x_d     = 34'($signed(f_mm_x0));
+        pa_d    = f_mm_psum_addr;
+        parow_d = f_mm_psum_addr;
+      end
+    end
   end
 
   always_ff @(posedge clk_i or negedge rst_ni) begin
@@ -294,7 +369,33 @@ module atoll_pe_engine #(
     parow_q <= parow_d;
   end
 
-  // SPM reads of stage 1
+  // word buffer (stage 1 side): the word index of the buffered word
+  logic          need_rd, hit, wb_valid_q;
+  logic [AW-1:0] wb_word_q, rd_word;
+
+  assign need_rd = (st_q == ST_ZP) || (st_q == ST_W) ||
+                   ((st_q == ST_MM) && in_img);
+  assign rd_word = spm_raddr_o >> LB;
+  assign hit     = need_rd && wb_valid_q && (rd_word == wb_word_q);
+
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      wb_valid_q <= 1'b0;
+    end else if (accept || (st_q == ST_ZP && k_q == ncols_q - 8'd1) ||
+                 (st_q == ST_MM && i0_q == n0_q - 16'd1)) begin
+      wb_valid_q <= 1'b0;
+    end else if (need_rd) begin
+      wb_valid_q <= 1'b1;
+    end
+  end
+
+  always_ff @(posedge clk_i) begin
+    if (need_rd) begin
+      wb_word_q <= rd_word;
+    end
+  end
+
+  // SPM reads of stage 1 (none when the word is buffered)
   always_comb begin
     spm_re_o    = '0;
     spm_raddr_o = addr_q + AW'(k_q);
@@ -319,23 +420,12 @@ module atoll_pe_engine #(
         spm_re_o = '0;
       end
     endcase
+    if (hit) begin
+      spm_re_o = '0;
+    end
   end
 
   // ------------------------------------------------------- stage 2
-  localparam logic [1:0] K_ZP = 2'd0;
-  localparam logic [1:0] K_W  = 2'd1;
-  localparam logic [1:0] K_MM = 2'd2;
-
-  logic               s2_valid_q, s2_in_img_q;
-  logic [1:0]         s2_kind_q;
-  logic [7:0]         s2_k_q;
-  logic [PAW-1:0]     s2_pa_q;
-  logic [ROWS*8-1:0]  rot;
-  logic [COLS*9-1:0]  zp_q;
-  logic [ROWS*9-1:0]  wcol, avec;
-  logic               arr_active, arr_valid;
-  logic [PAW-1:0]     arr_tag;
-  logic               s2_fire;
 
   assign s2_fire = (st_q == ST_ZP) || (st_q == ST_W) || (st_q == ST_MM);
 
@@ -347,30 +437,56 @@ module atoll_pe_engine #(
     end
   end
 
+  function automatic logic [8:0] val9(input logic [7:0] b, input logic s);
+    val9 = s ? {b[7], b} : {1'b0, b};
+  endfunction
+
   always_ff @(posedge clk_i) begin
     s2_kind_q   <= (st_q == ST_ZP) ? K_ZP : (st_q == ST_W) ? K_W : K_MM;
     s2_k_q      <= k_q;
     s2_in_img_q <= in_img;
     s2_pa_q     <= pa_q[PAW-1:0];
+    s2_rd_q     <= need_rd;
+    s2_hit_q    <= hit;
+    s2_lane_q   <= LW'(spm_raddr_o & AW'(BUS_BYTES - 1));
+    s2_sgn_q    <= sgn_q;
+    s2_bank_q   <= bank_q;
+    s2_acc_q    <= acc_q;
+    s2_nrows_q  <= nrows_q;
+    s2_part_q   <= part_q;
+    s2_zp_part_q <= zp_part_q;
+    s2_xzp_q    <= val9(x_zp_q, sgn_q);
+    s2_ncm1_q   <= CW'(ncols_q - 8'd1);
   end
 
-  function automatic logic [8:0] val9(input logic [7:0] b, input logic s);
-    val9 = s ? {b[7], b} : {1'b0, b};
-  endfunction
+  always_ff @(posedge clk_i) begin
+    if (s2_rd_q && !s2_hit_q) begin
+      wb_data_q <= spm_rword_i;
+    end
+  end
+
+  // each partition's byte of the position
+  assign s2_word = s2_hit_q ? wb_data_q : spm_rword_i;
+  always_comb begin
+    for (int b = 0; b < ROWS; b++) begin
+      s2_byte[8*b +: 8] = s2_word[DW*b + 8*32'(s2_lane_q) +: 8];
+    end
+  end
 
   // partition part_q + r feeds row r
   always_comb begin
     rot = '0;
     for (int r = 0; r < ROWS; r++) begin
-      if (32'(part_q) + r < ROWS && r < 32'(nrows_q)) begin
-        rot[8*r +: 8] = spm_rdata_i[8*(32'(part_q) + r) +: 8];
+      if (32'(s2_part_q) + r < ROWS && r < 32'(s2_nrows_q)) begin
+        rot[8*r +: 8] = s2_byte[8*(32'(s2_part_q) + r) +: 8];
       end
     end
   end
 
   always_ff @(posedge clk_i) begin
     if (s2_valid_q && s2_kind_q == K_ZP) begin
-      zp_q[9*s2_k_q +: 9] <= val9(spm_rdata_i[8*zp_part_q +: 8], sgn_q);
+      zp_q[9*s2_k_q +: 9] <= val9(s2_byte[8*s2_zp_part_q +: 8],
+                                  s2_sgn_q);
     end
   end
 
@@ -378,10 +494,10 @@ module atoll_pe_engine #(
     wcol = '0;
     avec = '0;
     for (int r = 0; r < ROWS; r++) begin
-      if (r < 32'(nrows_q)) begin
-        wcol[9*r +: 9] = val9(rot[8*r +: 8], sgn_q) - zp_q[9*s2_k_q +: 9];
+      if (r < 32'(s2_nrows_q)) begin
+        wcol[9*r +: 9] = val9(rot[8*r +: 8], s2_sgn_q) - zp_q[9*s2_k_q +: 9];
         if (s2_valid_q && s2_kind_q == K_MM && s2_in_img_q) begin
-          avec[9*r +: 9] = val9(rot[8*r +: 8], sgn_q) - val9(x_zp_q, sgn_q);
+          avec[9*r +: 9] = val9(rot[8*r +: 8], s2_sgn_q) - s2_xzp_q;
         end
       end
     end
@@ -390,35 +506,39 @@ module atoll_pe_engine #(
   atoll_array #(
     .ROWS  (ROWS),
     .COLS  (COLS),
-    .TAG_W (PAW)
+    .TAG_W (TAG_W)
   ) u_array (
-    .clk_i     (clk_i),
-    .rst_ni    (rst_ni),
-    .w_clear_i (accept && opcode == `ATOLL_OP_LDW),
-    .w_we_i    (s2_valid_q && s2_kind_q == K_W),
-    .w_col_i   (CW'(s2_k_q)),
-    .w_data_i  (wcol),
-    .valid_i   (s2_valid_q && s2_kind_q == K_MM),
-    .tag_i     (s2_pa_q),
-    .a_i       (avec),
-    .valid_o   (arr_valid),
-    .tag_o     (arr_tag),
-    .active_o  (arr_active),
-    .psum_o    (acc_data_o)
+    .clk_i         (clk_i),
+    .rst_ni        (rst_ni),
+    .w_clear_i     ((accept && is_ldw) ? (cur_bank_q ? 2'b01 : 2'b10) : 2'b00),
+    .w_bank_i      (s2_bank_q),
+    .w_we_i        (s2_valid_q && s2_kind_q == K_W),
+    .w_col_i       (CW'(s2_k_q)),
+    .w_data_i      (wcol),
+    .valid_i       (s2_valid_q && s2_kind_q == K_MM),
+    .bank_i        (s2_bank_q),
+    .tag_i         ({s2_ncm1_q, s2_acc_q, s2_pa_q}),
+    .a_i           (avec),
+    .valid_o       (arr_valid),
+    .tag_o         (arr_tag),
+    .active_o      (arr_active),
+    .bank_active_o (arr_bank_active),
+    .psum_o        (acc_data_o)
   );
+
+  assign {arr_ncm1, acc_add_o, acc_addr_o} = arr_tag;
+  assign acc_valid_o = arr_valid;
 
   always_comb begin
     for (int c = 0; c < COLS; c++) begin
-      acc_mask_o[c] = (c < 32'(ncols_q));
+      acc_mask_o[c] = (c <= 32'(arr_ncm1));
     end
   end
 
+  // a bank is loaded only while no vector using it is in flight
   `ATOLL_ASSERT(pe_weights_in_flight, clk_i, rst_ni,
-                !(arr_active && s2_valid_q && s2_kind_q == K_W))
-
-  assign acc_valid_o = arr_valid;
-  assign acc_addr_o  = arr_tag;
-  assign acc_add_o   = acc_q;
+                !(s2_valid_q && s2_kind_q == K_W &&
+                  arr_bank_active[s2_bank_q]))
 
   // ---------------------------------------------------------- counters
   always_comb begin

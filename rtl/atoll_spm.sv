@@ -7,7 +7,9 @@
 //
 // Read ports (data valid the cycle after a grant):
 //   PE    all partitions at once (pe_re_i one bit per partition, one
-//         address), highest priority, never refused;
+//         address), highest priority, never refused; pe_rword_o returns
+//         the whole word (all lanes, at the address's entry) of every
+//         partition read, so that the PE can keep it;
 //   ACT   any set of partitions at one address (act_re_i one bit per
 //         partition), granted as a whole when the PE reads none of them;
 //   DMA-out a chunk of dma_rlen_i (1 .. BUS_BYTES) bytes from partition
@@ -44,7 +46,7 @@ module atoll_spm #(
   // PE read port
   input  logic [ROWS-1:0]   pe_re_i,
   input  logic [AW-1:0]     pe_raddr_i,
-  output logic [ROWS*8-1:0] pe_rdata_o,
+  output logic [ROWS*DW-1:0] pe_rword_o,
   // ACT read port
   input  logic [ROWS-1:0]   act_re_i,
   input  logic [AW-1:0]     act_raddr_i,
@@ -140,7 +142,7 @@ module atoll_spm #(
     end
   end
 
-  assign pe_rdata_o  = rdata;
+  assign pe_rword_o  = raw;
   assign act_rdata_o = rdata;
 
   // DMA-out data: the lanes of one partition from the chunk's first

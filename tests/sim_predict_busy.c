@@ -11,6 +11,10 @@
  * DMA (up to a bus word per cycle): contiguous and partition-parallel
  * patterns, aligned and not, fills, and a strided one-byte-per-cycle
  * pattern for comparison.  MOVE rows (busy_dma_out) came with MOVE.
+ * The PE rows (busy_pe) and the PE sequences
+ * (cycles only) came with the double-buffered weights: LDW and MM
+ * alone, and LDW / MM runs whose commands overlap the drain of the one
+ * before, including an LDW that waits for the weight bank it loads.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -289,6 +293,49 @@ static void mk_move_one(uint32_t *w)
 	move(w, 1, 1, 0, 1, 1, 0);
 }
 
+static void mk_ldw(uint32_t *w, uint32_t nrows, uint32_t ncols)
+{
+	w[0] = ATOLL_OP_LDW;
+	SET(w, LDW_NROWS, nrows);
+	SET(w, LDW_NCOLS, ncols);
+	SET(w, LDW_W_ADDR, 0x400);
+	SET(w, LDW_ZP_ADDR, 0x500);
+}
+
+static void mk_mm(uint32_t *w, uint32_t n0, uint32_t n1, uint32_t acc)
+{
+	w[0] = ATOLL_OP_MM;
+	SET(w, MM_NROWS, 8);
+	SET(w, MM_NCOLS, 8);
+	SET(w, MM_H, 16);
+	SET(w, MM_W, 16);
+	SET(w, MM_PITCH, 16);
+	SET(w, MM_Y0, (uint32_t) -1);
+	SET(w, MM_X0, (uint32_t) -1);
+	SET(w, MM_SY, 1);
+	SET(w, MM_SX, 1);
+	SET(w, MM_N0, n0);
+	SET(w, MM_N1, n1);
+	SET(w, MM_PS0, 1);
+	SET(w, MM_PS1, n0);
+	SET(w, MM_ACC, acc);
+}
+
+static void mk_ldw_4x3(uint32_t *w)
+{
+	mk_ldw(w, 4, 3);
+}
+
+static void mk_mm_7(uint32_t *w)
+{
+	mk_mm(w, 7, 1, 1);
+}
+
+static void mk_mm_pad(uint32_t *w)
+{
+	mk_mm(w, 10, 6, 0);
+}
+
 static const struct busy_case {
 	const char *name;
 	void (*make)(uint32_t *w);
@@ -320,6 +367,33 @@ static const struct busy_case {
 	{ "MOVE 64 x 8 transpose to partitions", mk_move_xpose },
 	{ "MOVE 20 x 8 negative strides", mk_move_neg },
 	{ "MOVE one element", mk_move_one },
+	{ "LDW 4 x 3", mk_ldw_4x3 },
+	{ "MM 7 positions, ACC", mk_mm_7 },
+	{ "MM 10 x 6, padded", mk_mm_pad },
+};
+
+/* LDW / MM runs: n LDW + MM pairs (LDW 8 x "nc", MM of "n0" x "n1"
+ * positions, ACC from the second), "twice" an LDW more after the last
+ * one (two LDWs in a row), "sig" a PE SIGNAL at the end; "wait": the PE
+ * commands queue up behind a WAIT that a SIGNAL after them releases,
+ * so that they follow each other as closely as the PE allows (at most
+ * QUEUE_DEPTH - 1 of them).  With LDW 8 x 2 + MM 1 the third LDW loads
+ * the bank of the first MM 4 + 1 cycles after that MM, before its
+ * vector left the array (ROWS + COLS + 1 = 17 cycles).
+ */
+static const struct seq_case {
+	const char *name;
+	uint32_t pairs, nc, n0, n1, twice, sig, wait;
+} seq_cases[] = {
+	{ "4 x LDW 8 x 8 + MM 64", 4, 8, 8, 8, 0, 0, 0 },
+	{ "3 x LDW 8 x 8 + MM 64, SIGNAL", 3, 8, 8, 8, 0, 1, 0 },
+	{ "3 x LDW 8 x 8 + MM 64, queued", 3, 8, 8, 8, 0, 0, 1 },
+	{ "4 x LDW 8 x 2 + MM 1", 4, 2, 1, 1, 0, 0, 0 },
+	{ "3 x LDW 8 x 2 + MM 1, queued (LDW waits)", 3, 2, 1, 1, 0, 0, 1 },
+	{ "3 x LDW 8 x 3 + MM 5, queued", 3, 3, 5, 1, 0, 0, 1 },
+	{ "4 x LDW 8 x 3 + MM 5, SIGNAL", 4, 3, 5, 1, 0, 1, 0 },
+	{ "2 x LDW 8 x 8 + MM 20, LDW LDW", 2, 8, 10, 2, 1, 0, 0 },
+	{ "2 x LDW 8 x 2 + MM 3, LDW LDW, queued", 2, 2, 3, 1, 1, 0, 1 },
 };
 
 /* Run the stream "w" (n commands) alone on "h"; counters into "cnt". */
@@ -383,7 +457,7 @@ static int busy_table(void)
 			continue;
 		}
 		sim = cnt[ATOLL_CNT_BUSY_ACT] + cnt[ATOLL_CNT_BUSY_DMAIN] +
-			cnt[ATOLL_CNT_BUSY_DMAOUT];
+			cnt[ATOLL_CNT_BUSY_DMAOUT] + cnt[ATOLL_CNT_BUSY_PE];
 		printf("  %-40s busy %6llu cycles %6llu\n", busy_cases[i].name,
 			(unsigned long long) sim,
 			(unsigned long long) cnt[ATOLL_CNT_CYCLES]);
@@ -402,8 +476,75 @@ static int busy_table(void)
 	return bad;
 }
 
+static int seq_table(void)
+{
+	uint32_t w[16][ATOLL_CMD_WORDS];
+	uint64_t cnt[ATOLL_CNT_COUNT], cycles;
+	const struct seq_case *c;
+	atoll_hwcfg hw;
+	atoll_hwsim *h;
+	size_t i;
+	uint32_t n, k;
+	int bad = 0;
+
+	atoll_hwcfg_default(&hw);
+	h = atoll_hwsim_create(NULL, SIM_DRAM, ATOLL_PRED_MEM_LATENCY, 0);
+	CHECK(h);
+	for (i = 0; i < sizeof(seq_cases) / sizeof(seq_cases[0]); i++) {
+		c = &seq_cases[i];
+		memset(w, 0, sizeof(w));
+		n = 0;
+		if (c->wait) {
+			w[n][0] = ATOLL_OP_WAIT;
+			SET(w[n], SEM_ENGINE, 2);
+			SET(w[n], SEM_VALUE, 1);
+			n++;
+		}
+		for (k = 0; k < c->pairs; k++) {
+			mk_ldw(w[n++], 8, c->nc);
+			mk_mm(w[n++], c->n0, c->n1, k > 0);
+		}
+		if (c->twice) {
+			mk_ldw(w[n++], 8, c->nc);
+			mk_ldw(w[n++], 8, c->nc);
+		}
+		if (c->sig) {
+			w[n][0] = ATOLL_OP_SIGNAL;
+			SET(w[n], SEM_ENGINE, 2);
+			SET(w[n], SEM_SEM, 1);
+			n++;
+		}
+		if (c->wait) {
+			w[n][0] = ATOLL_OP_SIGNAL;
+			SET(w[n], SEM_ENGINE, 0);
+			n++;
+		}
+		w[n++][0] = ATOLL_OP_END;
+		if (sim_stream(h, (const uint32_t (*)[ATOLL_CMD_WORDS]) w, n,
+		    cnt) < 0 || atoll_predict_timeline(&w[0][0], n, &hw, NULL,
+		    &cycles) < 0) {
+			fprintf(stderr, "  %s: run failed\n", c->name);
+			bad = 1;
+			continue;
+		}
+		printf("  %-48s busy_pe %6llu cycles %6llu\n", c->name,
+			(unsigned long long) cnt[ATOLL_CNT_BUSY_PE],
+			(unsigned long long) cnt[ATOLL_CNT_CYCLES]);
+		if (cnt[ATOLL_CNT_CYCLES] != cycles) {
+			fprintf(stderr, "  %s: sim cycles %llu, predicted %llu\n",
+				c->name,
+				(unsigned long long) cnt[ATOLL_CNT_CYCLES],
+				(unsigned long long) cycles);
+			bad = 1;
+		}
+	}
+	atoll_hwsim_free(h);
+	return bad;
+}
+
 static const struct test_case cases[] = {
-	{ "ACT/ADD/POOL/DMA/MOVE busy cycles: predicted = sim", busy_table },
+	{ "ACT/ADD/POOL/DMA/MOVE/PE busy cycles: predicted = sim", busy_table },
+	{ "LDW/MM runs: predicted cycles = sim", seq_table },
 };
 
 TEST_MAIN(cases)

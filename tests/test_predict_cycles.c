@@ -330,8 +330,10 @@ static const struct busy_case {
 	 * a word (7 of every 8 rows), 120 chunks + 5 + LAT (sim: 145)
 	 */
 	{ "DMA_OUT 64 x 8 partitions, chunked", mk_dma_out_parts, 145, 6 },
-	{ "LDW 4 x 3", mk_ldw, 8, 8 },
-	{ "MM 7 positions", mk_mm, 25, 6 },
+	/* 2 NCOLS first-stage cycles, the last column lands one later */
+	{ "LDW 4 x 3", mk_ldw, 7, 8 },
+	/* 7 positions, the last sums land ROWS + COLS cycles later */
+	{ "MM 7 positions", mk_mm, 24, 6 },
 	/* the lanes run all partitions of a position at once: INIT, 8
 	 * PP reads, one position per cycle, the last write: 1 + 8 + 32 + 2
 	 */
@@ -443,8 +445,8 @@ static int engines_overlap(void)
 /* A WAIT delays its engine: DMA_IN fill of 200 (idle at 39 + 203 =
  * 242); SIGNAL on DMA-in retires at 242, visible at 243; the PE's WAIT
  * (dispatched at 63) passes at 243; the LDW behind it (dispatched at
- * 69 + 3 + 8 = 80) starts at 244 and ends at 244 + 18 + 1 = 263 (sim:
- * 263, stall_pe 179).  Without the WAIT the LDW would start at 81.
+ * 69 + 3 + 8 = 80) starts at 244 and ends at 244 + 17 + 1 = 262 (busy
+ * 2 * 8 + 1).  Without the WAIT the LDW would start at 81.
  */
 static int wait_delays(void)
 {
@@ -462,8 +464,8 @@ static int wait_delays(void)
 	CHECK(timeline(&p, &hw, t, &c) == 0);
 	CHECK(t[1].start == 242 && t[1].done == 243);
 	CHECK(t[2].dispatch == 63 && t[2].start == 243);
-	CHECK(t[3].dispatch == 80 && t[3].start == 244 && t[3].done == 263);
-	CHECK(c == 263);
+	CHECK(t[3].dispatch == 80 && t[3].start == 244 && t[3].done == 262);
+	CHECK(c == 262);
 	p.n = 0;
 	dma(&p, ATOLL_OP_DMA_IN, 1, 200);
 	sem(&p, ATOLL_OP_SIGNAL, 0, 0, 0);
@@ -540,10 +542,14 @@ static int queue_full_blocks(void)
 
 /* The PE's reads have priority: a DMA_OUT of 576 x 8 bytes (busy 4608 +
  * 25 alone) running beside four LDW + MM pairs on the same partitions
- * waits in every cycle the PE reads: 4 x (8 + 8) LDW cycles and 4 x 136
- * positions inside the image, 608 cycles in all (sim: busy_dma_out
- * 5241, cycles 5282).  The same work on partitions the PE does not read
- * is not slowed (sim: busy_dma_out 2329).
+ * waits in every cycle the PE reads.  The PE reads an SPM word (8
+ * bytes) only when it moves to another word: an LDW reads its 8 zero
+ * points and its 8 weight columns in one word each (2 reads); an MM
+ * row reads addresses y * 19 + [0, 17) for y = 0, 2, .. 14, 3 words
+ * each, 24 reads per MM; 4 x (2 + 24) = 104 cycles in all (sim:
+ * busy_dma_out 4737, cycles 4778; 5241 and 5282 when the PE read the
+ * SPM at every position).  The same work on partitions the PE does not
+ * read is not slowed (sim: busy_dma_out 2329).
  */
 static int pe_reads_stall_dma_out(void)
 {
@@ -565,8 +571,8 @@ static int pe_reads_stall_dma_out(void)
 	}
 	end(&p);
 	CHECK(timeline(&p, &hw, t, &c) == 0);
-	CHECK(t[0].done - t[0].start - 1 == 4608 + 25 + 608);
-	CHECK(c == 5282);
+	CHECK(t[0].done - t[0].start - 1 == 4608 + 25 + 104);
+	CHECK(c == 4778);
 	p.n = 0;
 	w = dma(&p, ATOLL_OP_DMA_OUT, 0, 576);
 	SET(w, DMA_COUNT1, 4);

@@ -328,6 +328,215 @@ static int mm_random(void)
 	return 0;
 }
 
+/* Double-buffered weights: LDW / MM three times back to back, each LDW
+ * with its own weights, zero points, shape and signedness, the MMs with
+ * different NCOLS and ACC (tags travelling with the vectors).  Every
+ * LDW loads the weight bank the MM before it does not use while that MM
+ * drains; the third loads the bank of the first MM and must wait until
+ * that MM's last vector left the array (the second MM is short).
+ */
+struct db_ldw {
+	int sgn, nrows, ncols, w_part, w_addr, zp_part, zp_addr;
+};
+
+struct db_mm {
+	int sgn, acc, nrows, ncols, x_part, xzp;
+	int y0, x0, sy, sx, n0, n1, pa, ps0, ps1;
+};
+
+#define DB_X_ADDR	128
+#define DB_H		6
+#define DB_W		6
+#define DB_PSUM		64
+
+static const struct db_ldw db_ldw[3] = {
+	{ 1, ROWS, COLS, 0, 0, 0, 64 },
+	{ 0, ROWS - 2, COLS - 3, 1, 16, 3, 80 },
+	{ 1, 3, 3, ROWS - 3, 32, ROWS - 1, 96 },
+};
+
+static const struct db_mm db_mm[3] = {
+	{ 1, 0, ROWS, COLS, 0, 5, 0, 0, 1, 1, DB_W, DB_H, 0, 1, DB_W },
+	{ 0, 1, ROWS - 2, COLS - 3, 2, 200, 1, -1, 1, 1, 2, 1, 0, 1, 0 },
+	{ 0, 0, 3, 3, 1, 17, -1, 2, 2, 1, 3, 3, 40, 1, 3 },
+};
+
+/* The reference: docs/isa.md's LDW and MM as plain loops over the SPM
+ * image "spm" (partition-major, 256 bytes each), into "psum".
+ */
+static void db_ref(const uint8_t *spm, int32_t (*psum)[DB_PSUM])
+{
+	int k, r, c, i0, i1, y, x, wt[ROWS][COLS], a[ROWS];
+	const struct db_ldw *l;
+	const struct db_mm *m;
+	int64_t s;
+
+	for (k = 0; k < 3; k++) {
+		l = &db_ldw[k];
+		m = &db_mm[k];
+		for (r = 0; r < ROWS; r++)
+			for (c = 0; c < COLS; c++)
+				wt[r][c] = r < l->nrows && c < l->ncols ?
+					val(spm[256 * (l->w_part + r) +
+					l->w_addr + c], l->sgn) -
+					val(spm[256 * l->zp_part +
+					l->zp_addr + c], l->sgn) : 0;
+		for (i1 = 0; i1 < m->n1; i1++)
+			for (i0 = 0; i0 < m->n0; i0++) {
+				y = m->y0 + i1 * m->sy;
+				x = m->x0 + i0 * m->sx;
+				for (r = 0; r < m->nrows; r++)
+					a[r] = y >= 0 && y < DB_H && x >= 0 &&
+						x < DB_W ? val(spm[256 *
+						(m->x_part + r) + DB_X_ADDR +
+						DB_W * y + x], m->sgn) -
+						val((uint8_t) m->xzp, m->sgn) :
+						0;
+				for (c = 0; c < m->ncols; c++) {
+					s = m->acc ? psum[c][m->pa + i1 *
+						m->ps1 + i0 * m->ps0] : 0;
+					for (r = 0; r < m->nrows; r++)
+						s += a[r] * wt[r][c];
+					psum[c][m->pa + i1 * m->ps1 +
+						i0 * m->ps0] =
+						(int32_t) (uint32_t) s;
+				}
+			}
+	}
+}
+
+static void db_cmds(struct bench_prog *p)
+{
+	uint32_t *w;
+	int k;
+
+	for (k = 0; k < 3; k++) {
+		w = bench_cmd(p, ATOLL_OP_LDW);
+		ATOLL_SET(w, ATOLL_LDW_W_SIGNED, db_ldw[k].sgn);
+		ATOLL_SET(w, ATOLL_LDW_NROWS, db_ldw[k].nrows);
+		ATOLL_SET(w, ATOLL_LDW_NCOLS, db_ldw[k].ncols);
+		ATOLL_SET(w, ATOLL_LDW_W_PART, db_ldw[k].w_part);
+		ATOLL_SET(w, ATOLL_LDW_W_ADDR, db_ldw[k].w_addr);
+		ATOLL_SET(w, ATOLL_LDW_ZP_PART, db_ldw[k].zp_part);
+		ATOLL_SET(w, ATOLL_LDW_ZP_ADDR, db_ldw[k].zp_addr);
+		w = bench_cmd(p, ATOLL_OP_MM);
+		ATOLL_SET(w, ATOLL_MM_X_SIGNED, db_mm[k].sgn);
+		ATOLL_SET(w, ATOLL_MM_ACC, db_mm[k].acc);
+		ATOLL_SET(w, ATOLL_MM_NROWS, db_mm[k].nrows);
+		ATOLL_SET(w, ATOLL_MM_NCOLS, db_mm[k].ncols);
+		ATOLL_SET(w, ATOLL_MM_X_PART, db_mm[k].x_part);
+		ATOLL_SET(w, ATOLL_MM_X_ADDR, DB_X_ADDR);
+		ATOLL_SET(w, ATOLL_MM_X_ZP, db_mm[k].xzp);
+		ATOLL_SET(w, ATOLL_MM_PITCH, DB_W);
+		ATOLL_SET(w, ATOLL_MM_H, DB_H);
+		ATOLL_SET(w, ATOLL_MM_W, DB_W);
+		ATOLL_SET(w, ATOLL_MM_Y0, db_mm[k].y0);
+		ATOLL_SET(w, ATOLL_MM_X0, db_mm[k].x0);
+		ATOLL_SET(w, ATOLL_MM_SY, db_mm[k].sy);
+		ATOLL_SET(w, ATOLL_MM_SX, db_mm[k].sx);
+		ATOLL_SET(w, ATOLL_MM_N0, db_mm[k].n0);
+		ATOLL_SET(w, ATOLL_MM_N1, db_mm[k].n1);
+		ATOLL_SET(w, ATOLL_MM_PSUM_ADDR, db_mm[k].pa);
+		ATOLL_SET(w, ATOLL_MM_PS0, db_mm[k].ps0);
+		ATOLL_SET(w, ATOLL_MM_PS1, db_mm[k].ps1);
+	}
+}
+
+/* busy_pe of the six commands queued behind one WAIT (rtl/README.md,
+ * "Array timing"): the first stage runs 2 NCOLS cycles per LDW and
+ * N0 * N1 per MM, each command taken in the last cycle of the one
+ * before; the third LDW starts no earlier than ROWS + COLS + 1 cycles
+ * after the first MM's first stage ended; the last sums land
+ * ROWS + COLS cycles after the last position, idle the cycle after.
+ * Draining between the commands instead (the engine before the shadow
+ * weights) would add 2 + (ROWS + COLS + 2) per LDW / MM pair.
+ */
+static uint64_t db_busy(void)
+{
+	uint64_t s[6];
+	int k;
+
+	for (k = 0; k < 3; k++) {
+		s[2 * k] = 2 * (uint64_t) db_ldw[k].ncols;
+		s[2 * k + 1] = (uint64_t) db_mm[k].n0 * db_mm[k].n1;
+	}
+	if (s[2] + s[3] < ROWS + COLS + 1)
+		s[3] = ROWS + COLS + 1 - s[2];
+	return s[0] + s[1] + s[2] + s[3] + s[4] + s[5] + ROWS + COLS + 1;
+}
+
+static int mm_double_buffer(void)
+{
+	atoll_hwsim *h = bench_sim();
+	struct bench_prog p = { 0 };
+	struct bench_result r;
+	uint8_t *spm = malloc(256 * ROWS), got[4 * DB_PSUM];
+	int32_t (*psum)[DB_PSUM] = calloc(COLS, sizeof(*psum));
+	uint32_t seed = 77, *w;
+	int c, i, k, lo, hi;
+
+	CHECK(h && spm && psum);
+	for (i = 0; i < 256 * ROWS; i++)
+		spm[i] = (uint8_t) bench_rand(&seed);
+	CHECK(atoll_hwsim_mem_write(h, IN_DRAM, spm, 256 * ROWS) == 0);
+	bench_dma2(&p, ATOLL_OP_DMA_IN, IN_DRAM, 0, 0, ROWS, 256, 256);
+	/* the PE commands queue up behind the WAIT before it passes (the
+	 * DMA_IN's SIGNAL comes after them: 8 PE entries fit the queue)
+	 */
+	bench_sem(&p, ATOLL_OP_WAIT, 2, 0, 1);
+	db_cmds(&p);
+	bench_sem(&p, ATOLL_OP_SIGNAL, 2, 1, 0);
+	bench_sem(&p, ATOLL_OP_SIGNAL, 0, 0, 0);
+	bench_sem(&p, ATOLL_OP_WAIT, 3, 1, 1);
+	w = bench_cmd(&p, ATOLL_OP_ACT);
+	ATOLL_SET(w, ATOLL_ACT_SRC_TYPE, 0);
+	ATOLL_SET(w, ATOLL_ACT_DST_TYPE, 2);
+	ATOLL_SET(w, ATOLL_ACT_NPARTS, COLS);
+	ATOLL_SET(w, ATOLL_ACT_DST_ADDR, OUT_ADDR);
+	ATOLL_SET(w, ATOLL_ACT_N0, DB_PSUM);
+	ATOLL_SET(w, ATOLL_ACT_N1, 1);
+	ATOLL_SET(w, ATOLL_ACT_SS0, 1);
+	ATOLL_SET(w, ATOLL_ACT_DS0, 1);
+	ATOLL_SET(w, ATOLL_ACT_MULT, 1);
+	bench_sem(&p, ATOLL_OP_SIGNAL, 3, 2, 0);
+	bench_sem(&p, ATOLL_OP_WAIT, 1, 2, 1);
+	bench_dma2(&p, ATOLL_OP_DMA_OUT, OUT_DRAM, 0, OUT_ADDR, COLS,
+		4 * DB_PSUM, 4 * DB_PSUM);
+	bench_end(&p);
+
+	db_ref(spm, psum);
+	CHECK(bench_run(h, &p, &r) == 0);
+	CHECKF(r.status == ATOLL_HWSIM_DONE, "status %d error %x", r.status,
+		r.error);
+	for (c = 0; c < COLS; c++) {
+		CHECK(atoll_hwsim_mem_read(h, OUT_DRAM + 4 * DB_PSUM * c, got,
+			sizeof(got)) == 0);
+		for (k = 0; k < 3; k++) {
+			lo = db_mm[k].pa;
+			hi = lo + (db_mm[k].n1 - 1) * db_mm[k].ps1 +
+				(db_mm[k].n0 - 1) * db_mm[k].ps0;
+			for (i = lo; i <= hi && c < db_mm[k].ncols; i++) {
+				uint32_t v = (uint32_t) got[4 * i] |
+					(uint32_t) got[4 * i + 1] << 8 |
+					(uint32_t) got[4 * i + 2] << 16 |
+					(uint32_t) got[4 * i + 3] << 24;
+
+				CHECKF((int32_t) v == psum[c][i],
+					"psum[%d][%d] = %d, want %d", c, i,
+					(int32_t) v, psum[c][i]);
+			}
+		}
+	}
+	CHECKF(r.cnt[ATOLL_CNT_BUSY_PE] == db_busy(),
+		"busy_pe %llu, want %llu",
+		(unsigned long long) r.cnt[ATOLL_CNT_BUSY_PE],
+		(unsigned long long) db_busy());
+	free(spm);
+	free(psum);
+	atoll_hwsim_free(h);
+	return 0;
+}
+
 static const struct test_case tests[] = {
 	{ "mm_conv_full", mm_conv_full },
 	{ "mm_signed_partial", mm_signed_partial },
@@ -335,6 +544,7 @@ static const struct test_case tests[] = {
 	{ "mm_accumulate_same", mm_accumulate_same },
 	{ "mm_negative", mm_negative },
 	{ "mm_random", mm_random },
+	{ "mm_double_buffer", mm_double_buffer },
 };
 
 TEST_MAIN(tests)
