@@ -820,6 +820,7 @@ struct timeline {
 	struct tl_block *act_wr;
 	uint32_t nact_wr;
 	uint32_t cap_act_wr;
+	struct tl_block din_wr;		/* the last DMA_IN's SPM writes */
 	struct hold_buf hold;
 	struct tl_victim vic[NENG];
 };
@@ -1607,6 +1608,50 @@ static int tl_act_start(struct timeline *tl, uint32_t i, uint64_t start)
 	return 0;
 }
 
+/* A DMA_IN "w" started at "start" and busy "busy" cycles writes one
+ * chunk per cycle, the last of them at the end: a MOVE running or
+ * starting meanwhile yields its writes to those partitions.
+ */
+static int tl_din_start(struct timeline *tl, const uint32_t *w,
+	uint64_t start, uint64_t busy)
+{
+	struct tl_block *b = &tl->din_wr;
+	uint64_t n = (uint64_t) ATOLL_GETU(w, ATOLL_DMA_COUNT0) *
+		ATOLL_GETU(w, ATOLL_DMA_COUNT1) *
+		ATOLL_GETU(w, ATOLL_DMA_COUNT2) *
+		ATOLL_GETU(w, ATOLL_DMA_COUNT3);
+	uint64_t c = dma_chunks(w, tl->hw, n);
+	int64_t lo = ATOLL_GETU(w, ATOLL_DMA_SPM_PART), hi = lo, d;
+	const int64_t ps[4] = { ATOLL_GETS(w, ATOLL_DMA_PART_STRIDE0),
+		ATOLL_GETS(w, ATOLL_DMA_PART_STRIDE1),
+		ATOLL_GETS(w, ATOLL_DMA_PART_STRIDE2),
+		ATOLL_GETS(w, ATOLL_DMA_PART_STRIDE3) };
+	const uint64_t cn[4] = { ATOLL_GETU(w, ATOLL_DMA_COUNT0),
+		ATOLL_GETU(w, ATOLL_DMA_COUNT1), ATOLL_GETU(w, ATOLL_DMA_COUNT2),
+		ATOLL_GETU(w, ATOLL_DMA_COUNT3) };
+	int k;
+
+	for (k = 0; k < 4; k++) {
+		d = (int64_t) (cn[k] - 1) * ps[k];
+		if (d < 0)
+			lo += d;
+		else
+			hi += d;
+	}
+	c = c < busy ? c : busy;
+	b->s = (double) (start + busy - c);
+	b->e = (double) (start + busy);
+	b->p0 = (uint32_t) lo;
+	b->p1 = (uint32_t) hi + 1;
+	/* a chunk writes one partition, or every partition it spans when
+	 * dimension 0 goes across them
+	 */
+	b->dens = ps[0] ? 1 : 1.0 / (double) (hi - lo + 1);
+	b->psum = 0;
+	tl_stretch_as(tl, 1, b, 1);
+	return 0;
+}
+
 /* Apply to the victim starting on engine "e" the phases of the engines
  * with priority that are known, in order of their start, then (a MOVE)
  * the ACT write phases not over yet.
@@ -1634,6 +1679,8 @@ static void tl_stretch_known(struct timeline *tl, int e)
 	if (e == 1 && tl_act_writes(tl, (uint64_t) tl->vic[e].now, &wb))
 		for (j = 0; j < wb.n; j++)
 			tl_stretch_as(tl, e, &wb.b[j], 1);
+	if (e == 1 && tl->din_wr.e > tl->vic[e].now)
+		tl_stretch_as(tl, e, &tl->din_wr, 1);
 }
 
 /* Keep the PE phases "tl->pe" that end after cycle "a" (an MM's PSUM
@@ -1718,6 +1765,8 @@ static int tl_run(struct timeline *tl, int e, uint64_t start)
 	busy = tl_busy(tl, i, start);
 	q->free = start + busy + 1;
 	t->done = q->free;
+	if (e == 0)
+		return tl_din_start(tl, w, start, busy);
 	if (e != 1 && e != 3)
 		return 0;
 	tl->vic[e].cmd = i;
