@@ -36,6 +36,9 @@ struct compile_state {
 	int64_t act_end;
 	isl_ctx *ctx;
 	atoll_plan plan;
+	char *nomove;			/* per node: plan it without a MOVE
+					 * (owned by atoll_compile) */
+	int replan;			/* a MOVE came out too fragmented */
 };
 
 static int64_t align64(int64_t v)
@@ -145,13 +148,23 @@ static int gen_vec(struct atoll_lower *L, const atoll_vec *v)
 	return atoll_vec_codegen(s->ctx, &s->em, v, dump);
 }
 
+/* A layout node's MOVEs; one that came out too fragmented marks the
+ * node to be planned again without a MOVE (the commands emitted are
+ * thrown away with the whole stream).
+ */
 static int gen_move(struct atoll_lower *L, const atoll_move *m)
 {
 	struct compile_state *s = L->user;
+	int i = (int) (L->node - s->g->nodes), r;
 
 	if (atoll_emit_begin(&s->em) < 0)
 		return -1;
-	return atoll_move_codegen(&s->em, m);
+	r = atoll_move_codegen(&s->em, m);
+	if (r > 0 && s->plan.move_node && s->plan.move_node[i]) {
+		s->nomove[i] = 1;
+		s->replan = 1;
+	}
+	return r < 0 ? -1 : 0;
 }
 
 static void tensor_res(struct atoll_lower *L, const atoll_tensor *t,
@@ -578,12 +591,31 @@ static int check_target(struct compile_state *s)
 	return 0;
 }
 
+/* Plan, place and lower "s->g" into the command stream. */
+static int compile_stream(struct compile_state *s)
+{
+	const atoll_compile_opts *o = s->o;
+
+	if (atoll_plan_build(s->ctx, s->g, o->hw, o->opt_level, s->nomove,
+			(o->dump & ATOLL_DUMP_FLOW) ? o->dump_file : NULL,
+			&s->plan, s->d) < 0 || place_all(s) < 0)
+		return -1;
+	s->em.const_base = align64(s->act_end);
+	s->em.spm_lo = s->plan.heap_hi;
+	s->em.spm_hi = o->hw->spm_bytes;
+	if (o->dump & ATOLL_DUMP_GRAPH)
+		dump_graph(s, o->dump_file);
+	return lower_all(s) < 0 || atoll_emit_end(&s->em) < 0 ? -1 : 0;
+}
+
 atoll_bundle *atoll_compile(atoll_graph *g, const atoll_compile_opts *o,
 	atoll_diag *d)
 {
 	struct compile_state s;
 	atoll_bundle *b = NULL;
 	isl_ctx *ctx;
+	char *nomove = calloc(g->nnodes + 1, 1);
+	int i, r;
 
 	if (atoll_qdq_fuse(g, d) < 0)
 		return NULL;
@@ -592,13 +624,17 @@ atoll_bundle *atoll_compile(atoll_graph *g, const atoll_compile_opts *o,
 			"the graph only quantises or dequantises its inputs");
 		return NULL;
 	}
-	if (state_init(&s, g, o, d) < 0) {
-		state_clear(&s);
+	if (!nomove || state_init(&s, g, o, d) < 0) {
+		if (nomove)
+			state_clear(&s);
+		free(nomove);
 		return NULL;
 	}
+	s.nomove = nomove;
 	ctx = isl_ctx_alloc();
 	if (!ctx) {
 		state_clear(&s);
+		free(nomove);
 		return NULL;
 	}
 	s.ctx = ctx;
@@ -608,16 +644,23 @@ atoll_bundle *atoll_compile(atoll_graph *g, const atoll_compile_opts *o,
 	if (check_target(&s) < 0 || check_inputs(&s) < 0 ||
 	    infer_shapes(&s) < 0)
 		goto done;
-	if (atoll_plan_build(ctx, g, o->hw, o->opt_level,
-			(o->dump & ATOLL_DUMP_FLOW) ? o->dump_file : NULL,
-			&s.plan, d) < 0 || place_all(&s) < 0)
-		goto done;
-	s.em.const_base = align64(s.act_end);
-	s.em.spm_lo = s.plan.heap_hi;
-	s.em.spm_hi = o->hw->spm_bytes;
-	if (o->dump & ATOLL_DUMP_GRAPH)
-		dump_graph(&s, o->dump_file);
-	if (lower_all(&s) < 0 || atoll_emit_end(&s.em) < 0)
+	/* Each round that finds a too fragmented MOVE drops it for good,
+	 * so this ends.
+	 */
+	while ((r = compile_stream(&s)) == 0 && s.replan) {
+		for (i = 0; o->dump && i < g->nnodes; i++)
+			if (nomove[i] && s.plan.move_node[i])
+				fprintf(o->dump_file, "# node '%s': its MOVE "
+					"needs too many commands; planned "
+					"again without it\n",
+					g->nodes[i].name);
+		state_clear(&s);
+		if (state_init(&s, g, o, d) < 0)
+			goto done;
+		s.nomove = nomove;
+		s.ctx = ctx;
+	}
+	if (r < 0)
 		goto done;
 	if (o->dump & ATOLL_DUMP_COMMANDS)
 		dump_commands(&s, o->dump_file);
@@ -639,5 +682,6 @@ done:
 		atoll_diag_error(d, NULL, "isl operation budget exhausted");
 	isl_ctx_free(ctx);
 	state_clear(&s);
+	free(nomove);
 	return b;
 }

@@ -125,7 +125,11 @@ typedef struct atoll_move {
 	int fill;
 } atoll_move;
 
-/* MOVE commands (and DMA_IN fills for padding) for "m" (move.c). */
+/* MOVE commands (and DMA_IN fills for padding) for "m" (move.c).
+ * Returns 1 when its command bytes came to more than four times those
+ * of a store and a load of the data (2 N + one command): the caller
+ * plans the node without a MOVE.
+ */
 int atoll_move_codegen(atoll_emit *em, const atoll_move *m);
 int atoll_vec_codegen(isl_ctx *ctx, atoll_emit *em, const atoll_vec *v,
 	FILE *dump);

@@ -221,6 +221,8 @@ int atoll_move_codegen(atoll_emit *em, const atoll_move *m)
 {
 	struct move_gen g = { em, m, em->hw->rows };
 	int64_t lo[4] = { 0, 0, 0, 0 };
+	int64_t n = m->od[0] * m->od[1] * m->od[2] * m->od[3];
+	size_t first = em->ncmds;
 	int r;
 
 	r = move_box(&g, lo, m->od);
@@ -228,5 +230,11 @@ int atoll_move_codegen(atoll_emit *em, const atoll_move *m)
 		atoll_diag_error(em->diag, m->name, "scratchpad copy: no "
 			"command pattern found");
 	atoll_emit_retire(em);
+	/* a copy cut into pieces so small that fetching its commands costs
+	 * over four times the device-memory bytes of a store and a load
+	 */
+	if (r == 0 && (int64_t) (em->ncmds - first) * ATOLL_CMD_BYTES >
+	    4 * (2 * n + ATOLL_CMD_BYTES))
+		return 1;
 	return r;
 }

@@ -1038,8 +1038,8 @@ static int plan_reset(struct planner *pl)
 }
 
 int atoll_plan_build(isl_ctx *ctx, const atoll_graph *g,
-	const atoll_hwcfg *hw, int opt_level, FILE *dump, atoll_plan *p,
-	atoll_diag *d)
+	const atoll_hwcfg *hw, int opt_level, const char *nomove, FILE *dump,
+	atoll_plan *p, atoll_diag *d)
 {
 	struct planner pl;
 	int i, r = -1;
@@ -1061,8 +1061,10 @@ int atoll_plan_build(isl_ctx *ctx, const atoll_graph *g,
 	}
 	for (i = 0; i < g->ntensors; i++)
 		pl.prod[i] = -1;
-	for (i = 0; i < g->nnodes; i++)
+	for (i = 0; i < g->nnodes; i++) {
 		pl.prod[g->nodes[i].outputs[0]] = i;
+		pl.nomove[i] = nomove && nomove[i];
+	}
 	/* Rounds: a MOVE whose two sides did not both stay on chip is
 	 * dropped and the model planned again without it (each round drops
 	 * at least one, so this ends).

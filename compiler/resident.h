@@ -61,11 +61,12 @@ typedef struct atoll_plan {
 } atoll_plan;
 
 /* Plan residency for "g" (shapes inferred) at "opt_level" for a target
- * with "hw"; the flow dependences go to "dump" when non-NULL.
+ * with "hw"; the flow dependences go to "dump" when non-NULL.  Nodes
+ * flagged in "nomove" (per node, or NULL) are not planned as MOVEs.
  */
 int atoll_plan_build(isl_ctx *ctx, const atoll_graph *g,
-	const atoll_hwcfg *hw, int opt_level, FILE *dump, atoll_plan *p,
-	atoll_diag *d);
+	const atoll_hwcfg *hw, int opt_level, const char *nomove, FILE *dump,
+	atoll_plan *p, atoll_diag *d);
 void atoll_plan_clear(atoll_plan *p);
 /* The residency of tensor "t" as operators see it. */
 void atoll_plan_res(atoll_plan *p, int t, int64_t rows, atoll_res *r);
