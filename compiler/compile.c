@@ -614,7 +614,7 @@ atoll_bundle *atoll_compile(atoll_graph *g, const atoll_compile_opts *o,
 	struct compile_state s;
 	atoll_bundle *b = NULL;
 	isl_ctx *ctx;
-	char *nomove = calloc(g->nnodes + 1, 1);
+	char *nomove;
 	int i, r;
 
 	if (atoll_qdq_fuse(g, d) < 0)
@@ -624,9 +624,13 @@ atoll_bundle *atoll_compile(atoll_graph *g, const atoll_compile_opts *o,
 			"the graph only quantises or dequantises its inputs");
 		return NULL;
 	}
-	if (!nomove || state_init(&s, g, o, d) < 0) {
-		if (nomove)
-			state_clear(&s);
+	nomove = calloc(g->nnodes + 1, 1);
+	if (!nomove) {
+		atoll_diag_error(d, NULL, "out of memory");
+		return NULL;
+	}
+	if (state_init(&s, g, o, d) < 0) {
+		state_clear(&s);
 		free(nomove);
 		return NULL;
 	}
