@@ -702,15 +702,30 @@ static uint64_t move_busy(const uint32_t *w)
 		ATOLL_GETU(w, ATOLL_MOVE_COUNT3) + MOVE_EXTRA;
 }
 
-/* The cycles LDW or MM "w" spends in the PE engine's first stage (SPM
- * reads), one per cycle: 2 * NCOLS for LDW (zero points, then one weight
- * column per cycle), N0 * N1 for MM (one position per cycle).  The
- * engine takes the next LDW or MM in the last of them.
+/* The number of SPM words (of "bus" bytes) that the "n" consecutive
+ * addresses from "a" touch: the reads of an LDW phase, as the PE keeps
+ * the last word it read.
  */
-static uint64_t pe_issue(const uint32_t *w)
+static uint64_t pe_words(uint64_t a, uint64_t n, uint64_t bus)
 {
-	if (opcode(w) == ATOLL_OP_LDW)
-		return 2 * (uint64_t) ATOLL_GETU(w, ATOLL_LDW_NCOLS);
+	return n ? (a + n - 1) / bus - a / bus + 1 : 0;
+}
+
+/* The cycles LDW or MM "w" spends in the PE engine's first stage (SPM
+ * reads): for LDW one per bus word the zero points [ZP_ADDR,
+ * ZP_ADDR + NCOLS) touch (a whole word per cycle), then NCOLS (one
+ * weight column per cycle); N0 * N1 for MM (one position per cycle).
+ * The engine takes the next LDW or MM in the last of them.
+ */
+static uint64_t pe_issue(const uint32_t *w, const atoll_hwcfg *hw)
+{
+	uint64_t c;
+
+	if (opcode(w) == ATOLL_OP_LDW) {
+		c = ATOLL_GETU(w, ATOLL_LDW_NCOLS);
+		return pe_words(ATOLL_GETU(w, ATOLL_LDW_ZP_ADDR), c,
+			bus_bytes(hw)) + c;
+	}
 	return (uint64_t) ATOLL_GETU(w, ATOLL_MM_N0) *
 		ATOLL_GETU(w, ATOLL_MM_N1);
 }
@@ -725,7 +740,7 @@ uint64_t atoll_predict_busy(const uint32_t *w, const atoll_hwcfg *hw)
 		return dma_busy(w, hw);
 	case ATOLL_OP_LDW:
 	case ATOLL_OP_MM:
-		n = pe_issue(w);
+		n = pe_issue(w, hw);
 		return n + 1 + (opcode(w) == ATOLL_OP_MM ?
 			(uint64_t) hw->rows + hw->cols : 0);
 	case ATOLL_OP_ACT:
@@ -1414,15 +1429,6 @@ static void mm_rows(const uint32_t *w, uint64_t *r0, uint64_t *r1)
 	}
 }
 
-/* The number of SPM words (of "bus" bytes) that the "n" consecutive
- * addresses from "a" touch: the reads of an LDW phase, as the PE keeps
- * the last word it read.
- */
-static uint64_t pe_words(uint64_t a, uint64_t n, uint64_t bus)
-{
-	return n ? (a + n - 1) / bus - a / bus + 1 : 0;
-}
-
 /* The SPM reads of the MM "w" in its rows of positions r0 <= i1 < r1:
  * the PE reads a position inside the image only when its address
  * X_ADDR + y * PITCH + x lies in another word than the last position
@@ -1459,8 +1465,8 @@ static uint64_t mm_reads(const uint32_t *w, uint64_t r0, uint64_t r1,
 }
 
 /* The read phases of LDW or MM "w" accepted at cycle "a": LDW reads the
- * zero-point partition for NCOLS cycles, then its weight partitions for
- * NCOLS cycles; MM reads its partitions at the positions inside the
+ * zero-point partition one word per cycle (pe_words cycles), then its
+ * weight partitions for NCOLS cycles; MM reads its partitions at the positions inside the
  * image during its N0 * N1 streaming cycles (one position per cycle,
  * row by row: none in the rows outside the image, the same fraction in
  * every row inside) and, with ACC, holds the
@@ -1478,11 +1484,11 @@ static int pe_blocks(const uint32_t *w, const atoll_hwcfg *hw, uint64_t a,
 	if (opcode(w) == ATOLL_OP_LDW) {
 		c = ATOLL_GETU(w, ATOLL_LDW_NCOLS);
 		b[0].s = (double) a + 1;
-		b[0].e = b[0].s + c;
+		b[0].e = b[0].s + (double) pe_words(ATOLL_GETU(w,
+			ATOLL_LDW_ZP_ADDR), (uint64_t) c, bus);
 		b[0].p0 = ATOLL_GETU(w, ATOLL_LDW_ZP_PART);
 		b[0].p1 = b[0].p0 + 1;
-		b[0].dens = (double) pe_words(ATOLL_GETU(w, ATOLL_LDW_ZP_ADDR),
-			(uint64_t) c, bus) / c;
+		b[0].dens = 1;
 		b[0].psum = 0;
 		b[1].s = b[0].e;
 		b[1].e = b[1].s + c;
@@ -1701,7 +1707,7 @@ static void tl_pe_keep(struct timeline *tl, uint64_t a)
 }
 
 /* Start LDW or MM "w" (its times "t") on the PE at cycle "start": its
- * first stage runs pe_issue(w) cycles, the engine takes the next LDW or
+ * first stage runs pe_issue(w, hw) cycles, the engine takes the next LDW or
  * MM in the last of them; its last weight write lands one cycle later
  * (LDW), its last sums ROWS + COLS cycles later (MM), and the engine is
  * idle the cycle after.  An LDW loads the weight bank the MMs since the
@@ -1714,7 +1720,7 @@ static int tl_pe_run(struct timeline *tl, const uint32_t *w,
 	atoll_cmd_time *t, uint64_t start)
 {
 	struct tl_queue *q = &tl->q[2];
-	uint64_t n = pe_issue(w);
+	uint64_t n = pe_issue(w, tl->hw);
 	int k, m;
 
 	q->free = start + n;

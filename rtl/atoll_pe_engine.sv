@@ -1,7 +1,9 @@
 // PE engine: executes LDW and MM (docs/isa.md) on atoll_array.
 //
-// LDW reads the zero-point row (one byte per cycle) and then one weight
-// column per cycle (all rows in parallel), writing Wt[r][c] = w - zp.
+// LDW reads the zero-point row one SPM word (BUS_BYTES bytes) per cycle,
+// as many cycles as bus words [ZP_ADDR, ZP_ADDR + NCOLS) touches, and
+// then one weight column per cycle (all rows in parallel), writing
+// Wt[r][c] = w - zp.
 // MM walks the (i1, i0) position grid, one position per cycle: positions
 // inside the image read one byte from each of the NROWS partitions
 // (implicit im2col), outside positions are zero (padding); the vector
@@ -234,6 +236,16 @@ module atoll_pe_engine #(
   assign ldw_ok  = !arr_bank_active[!cur_bank_q] &&
                    !(s2_valid_q && s2_kind_q == K_MM &&
                      s2_bank_q == !cur_bank_q);
+  // zero points: bus words touched minus one, the last word's read
+  logic [31:0] zp_lane0, zp_lastk, zp_hi;
+  logic        zp_last;
+  assign zp_lane0 = 32'(zp_addr_q) & (BUS_BYTES - 1);
+  assign zp_lastk = (zp_lane0 + 32'(ncols_q) - 32'd1) >> LB;
+  assign zp_last  = (32'(k_q) == zp_lastk);
+  // end (exclusive, relative to the word) of the zero points in word k_q
+  assign zp_hi    = (zp_lane0 + 32'(ncols_q) - (32'(k_q) << LB) > 32'(BUS_BYTES)) ?
+                    32'(BUS_BYTES) : zp_lane0 + 32'(ncols_q) - (32'(k_q) << LB);
+
   assign s1_last = ((st_q == ST_W) && (k_q == ncols_q - 8'd1)) ||
                    ((st_q == ST_MM) && last_pos);
   assign s1_free = (st_q == ST_IDLE) || s1_last;
@@ -304,7 +316,7 @@ module atoll_pe_engine #(
     case (st_q)
       ST_ZP: begin
         k_d = k_q + 8'd1;
-        if (k_q == ncols_q - 8'd1) begin
+        if (zp_last) begin
           k_d  = 8'd0;
           st_d = ST_W;
         end
@@ -381,7 +393,7 @@ module atoll_pe_engine #(
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
       wb_valid_q <= 1'b0;
-    end else if (accept || (st_q == ST_ZP && k_q == ncols_q - 8'd1) ||
+    end else if (accept || (st_q == ST_ZP && zp_last) ||
                  (st_q == ST_MM && i0_q == n0_q - 16'd1)) begin
       wb_valid_q <= 1'b0;
     end else if (need_rd) begin
@@ -402,7 +414,7 @@ module atoll_pe_engine #(
     case (st_q)
       ST_ZP: begin
         spm_re_o[zp_part_q] = 1'b1;
-        spm_raddr_o         = zp_addr_q + AW'(k_q);
+        spm_raddr_o         = zp_addr_q + AW'(32'(k_q) << LB);
       end
       ST_W: begin
         for (int b = 0; b < ROWS; b++) begin
@@ -484,9 +496,16 @@ module atoll_pe_engine #(
   end
 
   always_ff @(posedge clk_i) begin
+    // the zero point of column c lies in word (lane0 + c) / BUS_BYTES of
+    // the range, lane (lane0 + c) % BUS_BYTES (s2_lane_q is lane0)
     if (s2_valid_q && s2_kind_q == K_ZP) begin
-      zp_q[9*s2_k_q +: 9] <= val9(s2_byte[8*s2_zp_part_q +: 8],
-                                  s2_sgn_q);
+      for (int c = 0; c < COLS; c++) begin
+        if (((32'(s2_lane_q) + c) >> LB) == 32'(s2_k_q)) begin
+          zp_q[9*c +: 9] <= val9(s2_word[DW*32'(s2_zp_part_q) +
+                                         8*((32'(s2_lane_q) + c) %
+                                            BUS_BYTES) +: 8], s2_sgn_q);
+        end
+      end
     end
   end
 
@@ -547,7 +566,7 @@ module atoll_pe_engine #(
     cnt_psum_rd_o = 16'd0;
     cnt_psum_wr_o = 16'd0;
     case (st_q)
-      ST_ZP: cnt_spm_rd_o = 16'd1;
+      ST_ZP: cnt_spm_rd_o = 16'(zp_hi - ((k_q == 8'd0) ? zp_lane0 : 32'd0));
       ST_W:  cnt_spm_rd_o = 16'(nrows_q);
       ST_MM: begin
         cnt_macs_o    = 32'(macs_q);

@@ -326,6 +326,13 @@ static void mk_ldw_4x3(uint32_t *w)
 	mk_ldw(w, 4, 3);
 }
 
+/* zero points 0x505 .. 0x50c: two SPM words, read one per cycle */
+static void mk_ldw_zp_unaligned(uint32_t *w)
+{
+	mk_ldw(w, 8, 8);
+	SET(w, LDW_ZP_ADDR, 0x505);
+}
+
 static void mk_mm_7(uint32_t *w)
 {
 	mk_mm(w, 7, 1, 1);
@@ -368,6 +375,7 @@ static const struct busy_case {
 	{ "MOVE 20 x 8 negative strides", mk_move_neg },
 	{ "MOVE one element", mk_move_one },
 	{ "LDW 4 x 3", mk_ldw_4x3 },
+	{ "LDW 8 x 8, zero points in 2 words", mk_ldw_zp_unaligned },
 	{ "MM 7 positions, ACC", mk_mm_7 },
 	{ "MM 10 x 6, padded", mk_mm_pad },
 };

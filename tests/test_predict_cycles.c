@@ -330,8 +330,10 @@ static const struct busy_case {
 	 * a word (7 of every 8 rows), 120 chunks + 5 + LAT (sim: 145)
 	 */
 	{ "DMA_OUT 64 x 8 partitions, chunked", mk_dma_out_parts, 145, 6 },
-	/* 2 NCOLS first-stage cycles, the last column lands one later */
-	{ "LDW 4 x 3", mk_ldw, 7, 8 },
+	/* first stage: the zero points (one word) and 3 columns, one per
+	 * cycle; the last column lands one later: 1 + 3 + 1
+	 */
+	{ "LDW 4 x 3", mk_ldw, 5, 8 },
 	/* 7 positions, the last sums land ROWS + COLS cycles later */
 	{ "MM 7 positions", mk_mm, 24, 6 },
 	/* the lanes run all partitions of a position at once: INIT, 8
@@ -445,8 +447,8 @@ static int engines_overlap(void)
 /* A WAIT delays its engine: DMA_IN fill of 200 (idle at 39 + 203 =
  * 242); SIGNAL on DMA-in retires at 242, visible at 243; the PE's WAIT
  * (dispatched at 63) passes at 243; the LDW behind it (dispatched at
- * 69 + 3 + 8 = 80) starts at 244 and ends at 244 + 17 + 1 = 262 (busy
- * 2 * 8 + 1).  Without the WAIT the LDW would start at 81.
+ * 69 + 3 + 8 = 80) starts at 244 and ends at 244 + 10 + 1 = 255 (busy
+ * 1 + 8 + 1: its 8 zero points in one SPM word, then 8 columns).  Without the WAIT the LDW would start at 81.
  */
 static int wait_delays(void)
 {
@@ -464,8 +466,8 @@ static int wait_delays(void)
 	CHECK(timeline(&p, &hw, t, &c) == 0);
 	CHECK(t[1].start == 242 && t[1].done == 243);
 	CHECK(t[2].dispatch == 63 && t[2].start == 243);
-	CHECK(t[3].dispatch == 80 && t[3].start == 244 && t[3].done == 262);
-	CHECK(c == 262);
+	CHECK(t[3].dispatch == 80 && t[3].start == 244 && t[3].done == 255);
+	CHECK(c == 255);
 	p.n = 0;
 	dma(&p, ATOLL_OP_DMA_IN, 1, 200);
 	sem(&p, ATOLL_OP_SIGNAL, 0, 0, 0);

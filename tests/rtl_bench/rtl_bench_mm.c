@@ -334,6 +334,8 @@ static int mm_random(void)
  * LDW loads the weight bank the MM before it does not use while that MM
  * drains; the third loads the bank of the first MM and must wait until
  * that MM's last vector left the array (the second MM is short).
+ * The second LDW's zero points start inside an SPM word and cross
+ * into the next one.
  */
 struct db_ldw {
 	int sgn, nrows, ncols, w_part, w_addr, zp_part, zp_addr;
@@ -351,7 +353,7 @@ struct db_mm {
 
 static const struct db_ldw db_ldw[3] = {
 	{ 1, ROWS, COLS, 0, 0, 0, 64 },
-	{ 0, ROWS - 2, COLS - 3, 1, 16, 3, 80 },
+	{ 0, ROWS - 2, COLS - 3, 1, 16, 3, 85 },
 	{ 1, 3, 3, ROWS - 3, 32, ROWS - 1, 96 },
 };
 
@@ -443,8 +445,9 @@ static void db_cmds(struct bench_prog *p)
 }
 
 /* busy_pe of the six commands queued behind one WAIT (rtl/README.md,
- * "Array timing"): the first stage runs 2 NCOLS cycles per LDW and
- * N0 * N1 per MM, each command taken in the last cycle of the one
+ * "Array timing"): the first stage runs, per LDW, one cycle per SPM
+ * word its zero points touch and NCOLS for its columns, and N0 * N1 per
+ * MM, each command taken in the last cycle of the one
  * before; the third LDW starts no earlier than ROWS + COLS + 1 cycles
  * after the first MM's first stage ended; the last sums land
  * ROWS + COLS cycles after the last position, idle the cycle after.
@@ -457,7 +460,9 @@ static uint64_t db_busy(void)
 	int k;
 
 	for (k = 0; k < 3; k++) {
-		s[2 * k] = 2 * (uint64_t) db_ldw[k].ncols;
+		s[2 * k] = (uint64_t) ((db_ldw[k].zp_addr + db_ldw[k].ncols -
+			1) / (int) ATOLL_CFG_DRAM_BUS_BYTES - db_ldw[k].zp_addr /
+			(int) ATOLL_CFG_DRAM_BUS_BYTES + 1 + db_ldw[k].ncols);
 		s[2 * k + 1] = (uint64_t) db_mm[k].n0 * db_mm[k].n1;
 	}
 	if (s[2] + s[3] < ROWS + COLS + 1)
