@@ -617,14 +617,11 @@ atoll_bundle *atoll_compile(atoll_graph *g, const atoll_compile_opts *o,
 	char *nomove;
 	int i, r;
 
-	if (atoll_qdq_fuse(g, d) < 0) {
-		free(nomove);
+	if (atoll_qdq_fuse(g, d) < 0)
 		return NULL;
-	}
 	if (g->nnodes == 0) {
 		atoll_diag_error(d, NULL, "nothing to run on the accelerator: "
 			"the graph only quantises or dequantises its inputs");
-		free(nomove);
 		return NULL;
 	}
 	nomove = calloc(g->nnodes + 1, 1);
