@@ -307,7 +307,7 @@ static int dma_coalesce(atoll_dma_dim *d, int n)
 	return n;
 }
 
-static int fits(int64_t v, int bits)
+int atoll_fits_signed(int64_t v, int bits)
 {
 	int64_t lim = (int64_t) 1 << (bits - 1);
 
@@ -324,8 +324,9 @@ static int dma_one(atoll_emit *em, uint32_t opcode, int64_t dram_base,
 	int i;
 
 	for (i = 0; i < n; i++)
-		if (!fits(d[i].dram_stride, 32) || !fits(d[i].spm_stride, 24) ||
-		    !fits(d[i].part_stride, 8)) {
+		if (!atoll_fits_signed(d[i].dram_stride, 32) ||
+		    !atoll_fits_signed(d[i].spm_stride, 24) ||
+		    !atoll_fits_signed(d[i].part_stride, 8)) {
 			atoll_diag_error(em->diag, what,
 				"DMA stride does not fit the ISA fields");
 			return -1;

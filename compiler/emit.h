@@ -115,6 +115,8 @@ int atoll_emit_dma(atoll_emit *em, uint32_t opcode, int64_t dram_base,
 	int ndims, int fill, atoll_buf *spm_buf, atoll_buf *dram_buf,
 	const char *what);
 int atoll_emit_end(atoll_emit *em);
+/* Does "v" fit a signed field of "bits" bits? */
+int atoll_fits_signed(int64_t v, int bits);
 /* Make every engine wait until every other engine has completed all the
  * commands emitted so far.
  */

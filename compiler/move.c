@@ -105,13 +105,6 @@ static void affine_at(const struct place *p0, const struct place *st,
 	}
 }
 
-static int fits(int64_t v, int bits)
-{
-	int64_t lim = (int64_t) 1 << (bits - 1);
-
-	return v >= -lim && v < lim;
-}
-
 static int emit_box(struct move_gen *g, const int64_t *lo,
 	const int64_t *hi, const struct place *p0, const struct place *st)
 {
@@ -176,9 +169,10 @@ static int move_box(struct move_gen *g, const int64_t *lo, const int64_t *hi)
 		st[k].sa = p.sa - p0.sa;
 		st[k].dp = p.dp - p0.dp;
 		st[k].da = p.da - p0.da;
-		if (hi[k] - lo[k] > 65535 || !fits(st[k].sa, 24) ||
-		    !fits(st[k].sp, 8) || !fits(st[k].da, 24) ||
-		    !fits(st[k].dp, 8) || p.fill != p0.fill) {
+		if (hi[k] - lo[k] > 65535 || !atoll_fits_signed(st[k].sa, 24) ||
+		    !atoll_fits_signed(st[k].sp, 8) ||
+		    !atoll_fits_signed(st[k].da, 24) ||
+		    !atoll_fits_signed(st[k].dp, 8) || p.fill != p0.fill) {
 			split = k;
 			cut = lo[k] + (hi[k] - lo[k] > 65535 ? 65535 :
 				p.fill != p0.fill ? 1 : (hi[k] - lo[k]) / 2);
