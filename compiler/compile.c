@@ -39,6 +39,7 @@ struct compile_state {
 	char *nomove;			/* per node: plan it without a MOVE
 					 * (owned by atoll_compile) */
 	int replan;			/* a MOVE came out too fragmented */
+	int keep_moves;			/* do not check fragmentation */
 };
 
 static int64_t align64(int64_t v)
@@ -149,8 +150,7 @@ static int gen_vec(struct atoll_lower *L, const atoll_vec *v)
 }
 
 /* A layout node's MOVEs; one that came out too fragmented marks the
- * node to be planned again without a MOVE (the commands emitted are
- * thrown away with the whole stream).
+ * node to be tried without a MOVE (atoll_compile compares the plans).
  */
 static int gen_move(struct atoll_lower *L, const atoll_move *m)
 {
@@ -160,7 +160,8 @@ static int gen_move(struct atoll_lower *L, const atoll_move *m)
 	if (atoll_emit_begin(&s->em) < 0)
 		return -1;
 	r = atoll_move_codegen(&s->em, m);
-	if (r > 0 && s->plan.move_node && s->plan.move_node[i]) {
+	if (r > 0 && !s->keep_moves && s->plan.move_node &&
+	    s->plan.move_node[i]) {
 		s->nomove[i] = 1;
 		s->replan = 1;
 	}
@@ -591,6 +592,38 @@ static int check_target(struct compile_state *s)
 	return 0;
 }
 
+/* Start "s" over for another plan ("keep": no fragmentation check). */
+static int restart(struct compile_state *s, char *nomove, isl_ctx *ctx,
+	int keep)
+{
+	const atoll_compile_opts *o = s->o;
+	atoll_graph *g = s->g;
+	atoll_diag *d = s->d;
+
+	state_clear(s);
+	if (state_init(s, g, o, d) < 0)
+		return -1;
+	s->nomove = nomove;
+	s->ctx = ctx;
+	s->keep_moves = keep;
+	return 0;
+}
+
+/* Device-memory bytes of the stream emitted so far: DMA traffic plus
+ * command fetch.
+ */
+static uint64_t stream_bytes(const struct compile_state *s)
+{
+	uint64_t cnt[ATOLL_CNT_COUNT] = { 0 };
+	size_t i;
+
+	for (i = 0; i < s->em.ncmds; i++)
+		atoll_predict_cmd(s->em.cmds + i * ATOLL_CMD_WORDS, s->o->hw,
+			cnt);
+	return cnt[ATOLL_CNT_DRAM_RD] + cnt[ATOLL_CNT_DRAM_WR] +
+		cnt[ATOLL_CNT_CMD_FETCH];
+}
+
 /* Plan, place and lower "s->g" into the command stream. */
 static int compile_stream(struct compile_state *s)
 {
@@ -648,21 +681,34 @@ atoll_bundle *atoll_compile(atoll_graph *g, const atoll_compile_opts *o,
 	if (check_target(&s) < 0 || check_inputs(&s) < 0 ||
 	    infer_shapes(&s) < 0)
 		goto done;
-	/* Each round that finds a too fragmented MOVE drops it for good,
-	 * so this ends.
+	/* A plan with MOVEs cut into many commands is compared with the
+	 * plan without them (fragmentation no longer checked there); the
+	 * one whose stream moves fewer device-memory bytes, DMA and
+	 * command fetch, is kept (the first is then built again).
 	 */
-	while ((r = compile_stream(&s)) == 0 && s.replan) {
-		for (i = 0; o->dump && i < g->nnodes; i++)
-			if (nomove[i] && s.plan.move_node[i])
-				fprintf(o->dump_file, "# node '%s': its MOVE "
-					"needs too many commands; planned "
-					"again without it\n",
-					g->nodes[i].name);
-		state_clear(&s);
-		if (state_init(&s, g, o, d) < 0)
+	r = compile_stream(&s);
+	if (r == 0 && s.replan) {
+		uint64_t with = stream_bytes(&s), without;
+
+		if (restart(&s, nomove, ctx, 1) < 0)
 			goto done;
-		s.nomove = nomove;
-		s.ctx = ctx;
+		if ((r = compile_stream(&s)) < 0)
+			goto done;
+		without = stream_bytes(&s);
+		for (i = 0; o->dump && i < g->nnodes; i++)
+			if (nomove[i])
+				fprintf(o->dump_file, "# node '%s': its MOVE "
+					"needs many commands; device-memory "
+					"bytes with the moves %llu, without "
+					"%llu\n", g->nodes[i].name,
+					(unsigned long long) with,
+					(unsigned long long) without);
+		if (with <= without) {
+			memset(nomove, 0, (size_t) g->nnodes + 1);
+			if (restart(&s, nomove, ctx, 1) < 0)
+				goto done;
+			r = compile_stream(&s);
+		}
 	}
 	if (r < 0)
 		goto done;
