@@ -429,16 +429,22 @@ static uint64_t ref_dma_elems(const struct ref_dma *d)
 	return d->count[0] * d->count[1] * d->count[2] * d->count[3];
 }
 
-/* The pattern range of "base" + sum_d i_d * stride[d] over the counts. */
-static struct ref_range ref_dma_range(const struct ref_dma *d, int64_t base,
+/* The pattern range of "base" + sum_d i_d * stride[d] over "count". */
+static struct ref_range ref_pattern_range(const uint64_t *count, int64_t base,
 	const int64_t *stride)
 {
 	struct ref_range r = { base, base };
 	int k;
 
 	for (k = 0; k < 4; k++)
-		ref_range_dim(&r, d->count[k], stride[k]);
+		ref_range_dim(&r, count[k], stride[k]);
 	return r;
+}
+
+static struct ref_range ref_dma_range(const struct ref_dma *d, int64_t base,
+	const int64_t *stride)
+{
+	return ref_pattern_range(d->count, base, stride);
 }
 
 /* DMA checks: counts (BAD_FIELD), DRAM range in the window unless
@@ -557,17 +563,6 @@ static void ref_move_decode(const uint32_t *w, struct ref_move *d)
 	d->count[3] = GETU(w, MOVE_COUNT3);
 }
 
-static struct ref_range ref_move_range(const struct ref_move *d,
-	int64_t base, const int64_t *stride)
-{
-	struct ref_range r = { base, base };
-	int k;
-
-	for (k = 0; k < 4; k++)
-		ref_range_dim(&r, d->count[k], stride[k]);
-	return r;
-}
-
 static int ref_ranges_meet(struct ref_range a, struct ref_range b)
 {
 	return a.lo <= b.hi && b.lo <= a.hi;
@@ -589,8 +584,8 @@ static uint32_t ref_move_check(const atoll_hwcfg *cfg, const uint32_t *w)
 		if (d.count[k] < 1)
 			return ATOLL_ERR_BAD_FIELD;
 	for (k = 0; k < 2; k++) {
-		p[k] = ref_move_range(&d, d.part[k], d.pstride[k]);
-		a[k] = ref_move_range(&d, d.addr[k], d.stride[k]);
+		p[k] = ref_pattern_range(d.count, d.part[k], d.pstride[k]);
+		a[k] = ref_pattern_range(d.count, d.addr[k], d.stride[k]);
 		if (!ref_range_in(p[k], cfg->rows) ||
 		    !ref_range_in(a[k], cfg->spm_bytes))
 			return ATOLL_ERR_SPM_RANGE;
