@@ -240,6 +240,19 @@ static int set_view(struct atoll_lower *L, const atoll_tensor *t,
 	return 0;
 }
 
+static int flat_source(struct atoll_lower *L, const atoll_tensor *t,
+	int64_t *dims)
+{
+	struct compile_state *s = L->user;
+	int i = (int) (t - s->g->tensors);
+
+	if (!s->plan.t || s->plan.t[i].flat_src < 0)
+		return 0;
+	memcpy(dims, s->g->tensors[s->plan.t[i].flat_src].dims,
+		4 * sizeof(*dims));
+	return 1;
+}
+
 static void lower_init(struct compile_state *s, struct atoll_lower *L,
 	atoll_node *n, char *where, size_t len)
 {
@@ -257,6 +270,7 @@ static void lower_init(struct compile_state *s, struct atoll_lower *L,
 	L->gen_move = gen_move;
 	L->tensor_res = tensor_res;
 	L->tensor_view = tensor_view;
+	L->flat_source = flat_source;
 	L->set_view = set_view;
 	if (s->plan.alias_node)
 		L->alias = s->plan.alias_node[n - s->g->nodes];

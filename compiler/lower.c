@@ -504,6 +504,40 @@ static int lower_matmul_geometry(struct atoll_lower *L, atoll_conv *c,
 	return 0;
 }
 
+/* -O2: A [1, C*H*W] is a reshape of a [1, C, H, W] tensor that the plan
+ * keeps in that tensor's layout (no copy): the product reads it as a
+ * convolution over [C, H, W] with an H x W kernel and one output
+ * position, B's row k = (c*H + i)*W + j holding the weights of tap
+ * (c, i, j).  The bytes in device memory are the same either way (a
+ * reshape keeps the row-major order).
+ */
+static int flat_conv(struct atoll_lower *L, atoll_conv *c,
+	const atoll_tensor *x)
+{
+	int64_t d[4];
+	int r = L->flat_source ? L->flat_source(L, x, d) : 0;
+
+	if (r <= 0)
+		return r;
+	if (c->n != 1 || c->ow != 1 || d[0] != 1 ||
+	    d[1] * d[2] * d[3] != c->ci)
+		return lw_fail(L, "internal: '%s' read as [1,%lld,%lld,%lld]",
+			x->name, (long long) d[1], (long long) d[2],
+			(long long) d[3]);
+	c->ws_kw = c->ws_ci;
+	c->ws_kh = d[3] * c->ws_ci;
+	c->ws_ci = d[2] * d[3] * c->ws_ci;
+	c->ci = c->cig = d[1];
+	c->h = c->kh = d[2];
+	c->w = c->kw = d[3];
+	c->oh = c->ow = 1;
+	c->xs_w = 1;
+	c->xs_h = d[3];
+	c->xs_c = d[2] * d[3];
+	c->xs_n = d[1] * d[2] * d[3];
+	return 0;
+}
+
 static void matmul_out_layout(atoll_conv *c, int64_t es)
 {
 	c->ys_w = es * c->co;
@@ -712,6 +746,8 @@ static int lower_qlinear(struct atoll_lower *L, atoll_conv *c, int is_conv)
 	c->y_signed = ydt == ATOLL_DT_INT8;
 	if (lw_clamp(L, c->y_signed, &c->cmin, &c->cmax) < 0)
 		return -1;
+	if (!is_conv && flat_conv(L, c, x) < 0)
+		return -1;
 	if (is_conv)
 		conv_out_layout(c, 1);
 	else
@@ -760,6 +796,8 @@ static int lower_integer(struct atoll_lower *L, atoll_conv *c, int is_conv)
 		return 0;
 	c->out_kind = ATOLL_OUT_INT32;
 	c->x_zp = lw_param_zp(xz, 0) & 0xff;
+	if (!is_conv && flat_conv(L, c, x) < 0)
+		return -1;
 	if (is_conv)
 		conv_out_layout(c, 4);
 	else

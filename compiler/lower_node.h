@@ -33,6 +33,12 @@ struct atoll_lower {
 		atoll_view *v, int64_t *pt, int64_t *pl);
 	int (*set_view)(struct atoll_lower *L, const atoll_tensor *t,
 		const atoll_view *v, int64_t pt, int64_t pl);
+	/* 1 and the [N, C, H, W] dims of the rank-4 tensor that "t" is a
+	 * flattening of, when the plan keeps "t" in that tensor's layout
+	 * for matrix products to read as a convolution (-O2), else 0.
+	 */
+	int (*flat_source)(struct atoll_lower *L, const atoll_tensor *t,
+		int64_t *dims);
 	int (*gen_conv)(struct atoll_lower *L, const atoll_conv *c);
 	int (*gen_vec)(struct atoll_lower *L, const atoll_vec *v);
 	int move_out;			/* layout op whose input and output

@@ -570,8 +570,55 @@ static int64_t divisor(int64_t n, int64_t max)
 	return 1;
 }
 
+/* The coarsest extent (at most four dimensions, outermost first, in
+ * "od") that refines both row-major shapes "a" and "b" of the same
+ * elements: the union of their suffix products, when each divides the
+ * next.  Over it a move between the two scratchpad layouts advances
+ * evenly along whole rows and channels on both sides instead of along
+ * one flat run, so its boxes are long.  Returns 0 if the shapes have no
+ * such common refinement.
+ */
+static int common_extent(const atoll_tensor *a, const atoll_tensor *b,
+	int64_t *od)
+{
+	const atoll_tensor *t[2] = { a, b };
+	int64_t p[2 * ATOLL_MAX_RANK + 1], e[2 * ATOLL_MAX_RANK + 1], v;
+	int n = 0, m = 0, i, k;
+
+	for (i = 0; i < 2; i++)
+		for (v = 1, k = t[i]->rank - 1; k >= 0; k--) {
+			v *= t[i]->dims[k];
+			p[n++] = v;
+		}
+	if (n == 0)
+		return 0;
+	/* sort ascending, drop repeats */
+	for (i = 1; i < n; i++)
+		for (k = i; k > 0 && p[k - 1] > p[k]; k--) {
+			v = p[k];
+			p[k] = p[k - 1];
+			p[k - 1] = v;
+		}
+	for (i = 0, v = 1; i < n; i++) {
+		if (p[i] == v)
+			continue;
+		if (p[i] <= 0 || p[i] % v)
+			return 0;
+		e[m++] = p[i] / v;	/* innermost first */
+		v = p[i];
+	}
+	/* more than four: merge the outermost */
+	while (m > R4) {
+		e[m - 2] *= e[m - 1];
+		m--;
+	}
+	for (k = 0; k < R4; k++)
+		od[R4 - 1 - k] = k < m ? e[k] : 1;
+	return 1;
+}
+
 /* Same bytes, new shape: a flat copy over as many partitions as divide
- * the size.
+ * the size (a scratchpad move runs over the shapes' common refinement).
  */
 static int flat_copy(struct atoll_lower *L, const atoll_tensor *x,
 	int rank, const int64_t *dims)
@@ -590,6 +637,8 @@ static int flat_copy(struct atoll_lower *L, const atoll_tensor *x,
 	od[1] = divisor(total, L->em->hw->rows);
 	od[2] = 1;
 	od[3] = total / od[1];
+	if (L->move_out && !L->shapes_only && !L->view_out)
+		(void) common_extent(x, y, od);
 	if (view_dense(L, x, od, &sv) < 0 || view_dense(L, y, od, &dv) < 0)
 		return -1;
 	return emit_copy(L, x, od, &sv, &dv, 0, 0, 0);

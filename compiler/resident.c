@@ -218,6 +218,12 @@ static int concat_alias(struct planner *pl, const atoll_node *n)
 		for (k = 0; k < i; k++)
 			if (n->inputs[k] == n->inputs[i])
 				return 0;	/* one tensor twice */
+		/* a part that a reshape aliases already: the reshape's
+		 * channel offset inside the concatenation is not tracked
+		 */
+		for (k = 0; k < g->ntensors; k++)
+			if (k != n->inputs[i] && pl->parent[k] == n->inputs[i])
+				return 0;
 		off += x->dims[1];
 	}
 	return 1;
@@ -289,6 +295,33 @@ static int failed_moves(struct planner *pl)
 	return bad;
 }
 
+/* Is reshape-like node "n" a flattening of a [1, C, H, W] tensor into
+ * [1, C*H*W] read only as operand A of matrix products?  They read it as
+ * a convolution over the 4-D tensor (lower.c), so it keeps that layout
+ * and costs nothing.
+ */
+static int flat_matmul(const atoll_graph *g, const atoll_node *n)
+{
+	const atoll_tensor *x = &g->tensors[n->inputs[0]];
+	const atoll_tensor *y = &g->tensors[n->outputs[0]];
+	int i, k, uses = 0;
+
+	if (x->rank != 4 || y->rank != 2 || x->dims[0] != 1 ||
+	    y->dims[0] != 1 || y->is_output ||
+	    y->dims[1] != x->dims[1] * x->dims[2] * x->dims[3])
+		return 0;
+	for (i = 0; i < g->nnodes; i++)
+		for (k = 0; k < g->nodes[i].ninputs; k++) {
+			if (g->nodes[i].inputs[k] != n->outputs[0])
+				continue;
+			if (k != 0 || !(is_op(&g->nodes[i], "QLinearMatMul") ||
+			    is_op(&g->nodes[i], "MatMulInteger")))
+				return 0;
+			uses++;
+		}
+	return uses > 0;
+}
+
 static void make_aliases(struct planner *pl)
 {
 	const atoll_graph *g = pl->g;
@@ -301,11 +334,15 @@ static void make_aliases(struct planner *pl)
 
 		if (is_reshape_like(n) && n->ninputs >= 1 && n->inputs[0] >= 0 &&
 		    is_q8(&g->tensors[y]) &&
-		    !(same_canon(&g->tensors[n->inputs[0]], &g->tensors[y]) ?
-		      0 : move_candidate(pl, i))) {
+		    (same_canon(&g->tensors[n->inputs[0]], &g->tensors[y]) ||
+		     flat_matmul(g, n) || !move_candidate(pl, i))) {
+			int flat = !same_canon(&g->tensors[n->inputs[0]],
+				&g->tensors[y]) && flat_matmul(g, n);
+
 			pl->parent[y] = find(pl, n->inputs[0]);
-			pl->relayout[y] = !same_canon(
+			pl->relayout[y] = !flat && !same_canon(
 				&g->tensors[n->inputs[0]], &g->tensors[y]);
+			p->t[y].flat_src = flat ? n->inputs[0] : -1;
 			p->alias_node[i] = 1;
 		} else if (is_op(n, "Concat") && concat_alias(pl, n)) {
 			int64_t off = 0;
@@ -1032,6 +1069,7 @@ static int plan_reset(struct planner *pl)
 		p->t[i].root = i;
 		p->t[i].dram_root = i;
 		p->t[i].part_of = -1;
+		p->t[i].flat_src = -1;
 		atoll_buf_init(&p->t[i].buf, g->tensors[i].name);
 	}
 	return 0;

@@ -35,6 +35,10 @@ typedef struct atoll_tplan {
 					 * part_axis), else -1 */
 	int part_axis;
 	int64_t part_idx;
+	int flat_src;			/* >= 0: a [1, C*H*W] reshape of this
+					 * rank-4 tensor, kept in its layout;
+					 * its consumers (matrix products)
+					 * read it as a convolution */
 	int64_t n, c, h, w;		/* canonical view of the root */
 	int64_t base, bytes;		/* SPM address and size per partition */
 	int first, last;		/* nodes producing / last reading it */

@@ -42,11 +42,11 @@ expect mlp 2 2 0 0
 expect layout_ops 9 9 0 7
 expect layout_concat 6 6 0 2
 expect ops_uint8 6 6 0 4
-# The Flatten [1,12,3,3] -> [1,108] before the Gemm would be a MOVE cut
-# into runs of a few bytes (9 positions per channel over 8 partitions);
-# the stream without it moves fewer device-memory bytes (DMA + command
-# fetch), so it goes through DRAM as a reshape alias.
-expect pool_variants 10 9 0 0
+# The Flatten [1,12,3,3] -> [1,108] before the Gemm stays in the
+# [12,3,3] layout: the Gemm reads it as a 3x3 convolution (no copy).
+expect pool_variants 10 10 0 0
+expect flatten_fc 2 2 0 0
+expect flatten_in 1 1 0 0
 # An Add operand broadcast over channels is moved to every channel first
 # (ADD reads each lane's own partition): one more on-chip copy.
 expect bcast_requant 9 9 0 2

@@ -24,14 +24,15 @@
  * the final DequantizeLinear as the float32 graph output.  resnet_ops is
  * the first residual block of resnet_s in operator form (QLinearConv,
  * DequantizeLinear -> Add/Relu -> QuantizeLinear islands, uint8 graph
- * input and output).  Four smaller models cover operators and attributes
+ * input and output).  Smaller models cover operators and attributes
  * the CNNs do not use: layout_ops (Transpose, Slice, Pad, Reshape,
  * Unsqueeze, Squeeze, Flatten between convolutions, some followed by
  * QuantizeLinear -> DequantizeLinear of the same quantisation, some
  * straight on the float values), layout_concat (Concat on channels of
  * 5, 11 and 8 channels and on width), pool_variants (MaxPool ceil_mode
  * and dilated, AveragePool count_include_pad=1 and ceil_mode, Conv
- * auto_pad SAME_UPPER and SAME_LOWER, Gemm transB=0) and ops_uint8
+ * auto_pad SAME_UPPER and SAME_LOWER, Gemm transB=0), flatten_fc and
+ * flatten_in (Flatten of 2-D maps before Gemm and MatMul) and ops_uint8
  * (QLinearConv, MaxPool, Transpose, Slice, Pad, Concat straight on the
  * uint8 tensors); bcast_requant has broadcasting Adds (over height and
  * width, and over channels) and a DequantizeLinear -> QuantizeLinear
@@ -3153,6 +3154,48 @@ static int gen_pool_variants(const char *outdir)
 	return r;
 }
 
+/* flatten_fc: [1, 5, 3, 3] -> conv3x3 6 + Relu [1, 6, 3, 3] -> Flatten
+ * [1, 54] -> Gemm transB=1 12 (on chip at -O2); flatten_in: the graph
+ * input [1, 7, 2, 3] (in device memory) -> Flatten [1, 42] -> MatMul 9.
+ * At -O2 the products read the flattened tensor in its 4-D layout, as a
+ * convolution with a kernel over the whole map.
+ */
+static int gen_flatten_fc(const char *outdir, int from_input)
+{
+	int64_t d1[4] = { 1, 5, 3, 3 }, d2[4] = { 1, 7, 2, 3 };
+	struct qt x, t[2], out;
+	struct model m;
+	int r = 0;
+
+	memset(t, 0, sizeof(t));
+	memset(&out, 0, sizeof(out));
+	model_init(&m, from_input ? "flatten_in" : "flatten_fc",
+		from_input ? "flatten_in" : "flatten_fc", 0);
+	q_input(&m, input_rand(&m, 4, from_input ? d2 : d1), &x);
+	if (from_input) {
+		r = q_flatten(&m, "flat", &x, LAY_DIRECT, &t[0]);
+		if (r == 0)
+			r = fc_layer(&m, "fc", &t[0], LIN_MATMUL, 9, 0,
+				&act_none, &out);
+	} else {
+		r = conv_layer(&m, "conv", &x, 6, 3, 1, 1, &act_relu, 1.0,
+			&t[1]);
+		if (r == 0)
+			r = q_flatten(&m, "flat", &t[1], LAY_QDQ, &t[0]);
+		if (r == 0)
+			r = fc_layer(&m, "fc", &t[0], LIN_GEMM, 12, 1,
+				&act_none, &out);
+	}
+	if (r == 0)
+		r = model_finish(&m, outdir, &out);
+	qt_clear(&x);
+	qt_clear(&t[0]);
+	qt_clear(&t[1]);
+	qt_clear(&out);
+	model_clear(&m);
+	return r;
+}
+
 /* ops_uint8: operator form on uint8 tensors without islands, uint8 graph
  * input [1, 6, 12, 14] (scale 0.025, zero point 118) and output ->
  * QLinearConv 3x3 8 -> MaxPool 3x3 s2 pads 1 on uint8 [1, 8, 6, 7] ->
@@ -3417,6 +3460,8 @@ static int gen_all(const char *outdir)
 	fail |= gen_layout_ops(outdir) < 0;
 	fail |= gen_layout_concat(outdir) < 0;
 	fail |= gen_pool_variants(outdir) < 0;
+	fail |= gen_flatten_fc(outdir, 0) < 0;
+	fail |= gen_flatten_fc(outdir, 1) < 0;
 	fail |= gen_ops_uint8(outdir) < 0;
 	fail |= gen_bcast_requant(outdir) < 0;
 	for (k = 0; k < fuzz_n; k++)
