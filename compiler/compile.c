@@ -15,8 +15,30 @@
 #include "compile.h"
 #include "isa.h"
 #include "lower_node.h"
+#include "poly.h"
 #include "predict.h"
 #include "resident.h"
+
+/* Row bands of a fusion group (-O2, resident.c): while node "node" is
+ * lowered, gen_conv and gen_vec narrow its operator to output rows
+ * [r0, r1).  An output band goes to row 0 of a band buffer; an operand
+ * read from a band buffer finds its rows from in_b0 there.  In "probe"
+ * mode they only record the operator's row geometry.
+ */
+struct band_state {
+	int node;			/* node being narrowed, else -1 */
+	int probe;
+	int64_t r0, r1;
+	int out_band;
+	atoll_res out_res;
+	int in_band[2];			/* conv x: 0; vector operand k: k */
+	int64_t in_b0[2], in_rows[2];
+	atoll_res in_res[2];
+	/* probe: rows read beyond the first per output row, row stride,
+	 * top padding (operand 0) and output height
+	 */
+	int64_t reach, sh, pt, oh;
+};
 
 struct compile_state {
 	atoll_graph *g;
@@ -40,6 +62,7 @@ struct compile_state {
 					 * (owned by atoll_compile) */
 	int replan;			/* a MOVE came out too fragmented */
 	int keep_moves;			/* do not check fragmentation */
+	struct band_state band;
 };
 
 static int64_t align64(int64_t v)
@@ -129,21 +152,116 @@ static int place(struct compile_state *s, int ti)
 	return 0;
 }
 
+/* A band's first input row "a" = r0 * SH - PT of an operand read at
+ * rows y * SH + i * DH - PT: the rows before it are dropped from the
+ * image ("shift" of them; the top padding left is returned).
+ */
+static int64_t band_skip(int64_t a, int64_t *shift)
+{
+	*shift = a > 0 ? a : 0;
+	return a > 0 ? 0 : -a;
+}
+
+static int band_node(const struct compile_state *s, const struct atoll_lower *L)
+{
+	return s->band.node >= 0 && L->node - s->g->nodes == s->band.node;
+}
+
 static int gen_conv(struct atoll_lower *L, const atoll_conv *c)
 {
 	struct compile_state *s = L->user;
 	FILE *dump = (s->o->dump & ATOLL_DUMP_DOMAINS) ? s->o->dump_file : NULL;
+	const struct band_state *b = &s->band;
+	atoll_conv cc;
 
+	if (band_node(s, L)) {
+		int64_t a = b->r0 * c->sh - c->pt, shift;
+
+		if (b->probe) {
+			s->band.reach = (c->kh - 1) * c->dh;
+			s->band.sh = c->sh;
+			s->band.pt = c->pt;
+			s->band.oh = c->oh;
+			return 0;
+		}
+		cc = *c;
+		if (b->in_band[0]) {
+			cc.xres = b->in_res[0];
+			cc.pt = b->in_b0[0] - a;
+			cc.h = b->in_rows[0];
+		} else {
+			cc.pt = band_skip(a, &shift);
+			cc.h -= shift;
+			cc.x_addr += shift * c->xs_h;
+			if (cc.xres.on)
+				cc.xres.base += shift * c->xres.pitch;
+		}
+		cc.oh = b->r1 - b->r0;
+		if (b->out_band) {
+			cc.yres = b->out_res;
+		} else {
+			cc.y_addr += b->r0 * c->ys_h;
+			if (cc.yres.on)
+				cc.yres.base += b->r0 * c->yres.pitch;
+		}
+		c = &cc;
+	}
 	if (atoll_emit_begin(&s->em) < 0)
 		return -1;
 	return atoll_conv_codegen(s->ctx, &s->em, c, dump);
+}
+
+/* Drop the first "rows" rows of view "v". */
+static void view_skip(atoll_view *v, int64_t rows)
+{
+	v->addr += rows * v->s_h;
+	if (v->res.on && v->s_h)
+		v->res.base += rows * v->res.pitch;
+	v->h -= rows;
 }
 
 static int gen_vec(struct atoll_lower *L, const atoll_vec *v)
 {
 	struct compile_state *s = L->user;
 	FILE *dump = (s->o->dump & ATOLL_DUMP_DOMAINS) ? s->o->dump_file : NULL;
+	const struct band_state *b = &s->band;
+	atoll_vec vv;
+	int k;
 
+	if (band_node(s, L)) {
+		if (b->probe) {
+			s->band.reach = (v->kh - 1) * v->dh;
+			s->band.sh = v->sh;
+			s->band.pt = v->pt;
+			s->band.oh = v->oh;
+			return 0;
+		}
+		vv = *v;
+		/* operand 0 through the window, operand 1 (ADD) at [y] */
+		for (k = 0; k < v->nin; k++) {
+			int64_t a = k ? b->r0 : b->r0 * v->sh - v->pt, shift;
+
+			if (b->in_band[k]) {
+				vv.in[k].res = b->in_res[k];
+				vv.in[k].h = b->in_rows[k];
+				if (k == 0)
+					vv.pt = b->in_b0[0] - a;
+				continue;
+			}
+			if (k == 0)
+				vv.pt = band_skip(a, &shift);
+			else
+				shift = a;
+			view_skip(&vv.in[k], shift);
+		}
+		vv.oh = b->r1 - b->r0;
+		if (b->out_band)
+			vv.out.res = b->out_res;
+		else
+			view_skip(&vv.out, b->r0);
+		vv.out.h = vv.oh;
+		v = &vv;
+	}
 	if (atoll_emit_begin(&s->em) < 0)
 		return -1;
 	return atoll_vec_codegen(s->ctx, &s->em, v, dump);
@@ -332,9 +450,10 @@ static int load_inputs(struct compile_state *s, struct atoll_lower *L, int i)
 	for (k = 0; k < n->ninputs; k++) {
 		int t = n->inputs[k];
 
+		/* (first is the group's first node for a fusion group) */
 		if (t < 0 || !s->g->tensors[t].is_input || !s->plan.t ||
 		    s->plan.t[t].keep != ATOLL_KEEP_SPM ||
-		    s->plan.t[t].first != i || s->loaded[t])
+		    s->plan.t[t].first > i || s->loaded[t])
 			continue;
 		s->loaded[t] = 1;
 		if (atoll_lower_load_input(L, &s->g->tensors[t]) < 0)
@@ -343,25 +462,177 @@ static int load_inputs(struct compile_state *s, struct atoll_lower *L, int i)
 	return 0;
 }
 
+static int lower_one(struct compile_state *s, int i)
+{
+	atoll_node *n = &s->g->nodes[i];
+	struct atoll_lower L;
+	char where[600];
+
+	lower_init(s, &L, n, where, sizeof(where));
+	if ((!s->band.probe && load_inputs(s, &L, i) < 0) ||
+	    atoll_lower_node(&L) < 0) {
+		if (!s->d->failed)
+			atoll_diag_error(s->d, where, "code generation failed");
+		return -1;
+	}
+	s->scale[n->outputs[0]] = L.out_scale;
+	s->zp[n->outputs[0]] = L.out_zp;
+	return 0;
+}
+
+/* The band buffer of fused tensor "t" as a resident layout: its rows
+ * (plan h) of every channel group, one after the other.
+ */
+static void band_res(const struct compile_state *s, int t, atoll_res *r)
+{
+	const atoll_tplan *a = &s->plan.t[t];
+
+	memset(r, 0, sizeof(*r));
+	r->on = 1;
+	r->pitch = a->w;
+	r->tile = a->h * a->w;
+	r->s_n = atoll_ceil_div(a->c, s->o->hw->rows) * r->tile;
+	r->base = a->base;
+	r->buf = (atoll_buf *) &a->buf;
+}
+
+/* The rows [*b0, *b1) of operand "slot" of a node with geometry "g"
+ * that its output rows [r0, r1) read (operand 0 through the window,
+ * operand 1 of ADD row for row), within the operand's "h" rows.
+ */
+static void band_need(const struct band_state *g, int slot, int64_t r0,
+	int64_t r1, int64_t h, int64_t *b0, int64_t *b1)
+{
+	int64_t a = slot ? r0 : r0 * g->sh - g->pt;
+	int64_t e = slot ? r1 - 1 : (r1 - 1) * g->sh - g->pt + g->reach;
+
+	*b0 = a > 0 ? a : 0;
+	*b1 = e + 1 < h ? e + 1 : h;
+}
+
+/* Record the row geometry of node "x" and of the producers fused into
+ * it, recursively, in geo[] (lowering them in probe mode).
+ */
+static int probe_tree(struct compile_state *s, int x, struct band_state *geo)
+{
+	const atoll_node *n = &s->g->nodes[x];
+	int k;
+
+	memset(&s->band, 0, sizeof(s->band));
+	s->band.node = x;
+	s->band.probe = 1;
+	if (lower_one(s, x) < 0)
+		return -1;
+	geo[x] = s->band;
+	for (k = 0; k < n->ninputs; k++) {
+		int t = n->inputs[k], j;
+
+		if (t < 0 || s->plan.t[t].fused_by != x)
+			continue;
+		for (j = 0; j < x; j++)
+			if (s->g->nodes[j].outputs[0] == t &&
+			    probe_tree(s, j, geo) < 0)
+				return -1;
+	}
+	return 0;
+}
+
+/* Output rows [r0, r1) of node "x", written to row 0 of the band buffer
+ * "out" (or to its own place when NULL): first, recursively, the rows
+ * of each tensor fused into x that they read, into its band buffer
+ * (rows that overlap the previous band's are made again).
+ */
+static int lower_band(struct compile_state *s, int x, int64_t r0, int64_t r1,
+	const atoll_res *out, const struct band_state *geo)
+{
+	const atoll_node *n = &s->g->nodes[x];
+	struct band_state b;
+	int k, j;
+
+	memset(&b, 0, sizeof(b));
+	b.node = x;
+	b.r0 = r0;
+	b.r1 = r1;
+	for (k = 0; k < n->ninputs; k++) {
+		int t = n->inputs[k], slot = k ? 1 : 0;
+		int64_t b0, b1;
+
+		if (t < 0 || s->plan.t[t].fused_by != x)
+			continue;
+		band_need(&geo[x], slot, r0, r1, s->g->tensors[t].dims[2],
+			&b0, &b1);
+		if (b1 <= b0 || b1 - b0 > s->plan.t[t].h) {
+			atoll_diag_error(s->d, n->name, "internal: rows "
+				"%lld..%lld of '%s' do not fit its band "
+				"buffer of %lld rows", (long long) b0,
+				(long long) b1, s->g->tensors[t].name,
+				(long long) s->plan.t[t].h);
+			return -1;
+		}
+		band_res(s, t, &b.in_res[slot]);
+		for (j = 0; j < x; j++)
+			if (s->g->nodes[j].outputs[0] == t &&
+			    lower_band(s, j, b0, b1, &b.in_res[slot], geo) < 0)
+				return -1;
+		b.in_band[slot] = 1;
+		b.in_b0[slot] = b0;
+		b.in_rows[slot] = b1 - b0;
+	}
+	if (out) {
+		b.out_band = 1;
+		b.out_res = *out;
+	}
+	s->band = b;
+	return lower_one(s, x);
+}
+
+/* Fusion group ending at node "c" (resident.c): c's output rows in
+ * bands of the planned height, each made from the bands of its fused
+ * operands, made just before from theirs.  The other nodes' commands
+ * are counted in c's layer.
+ */
+static int lower_group(struct compile_state *s, int c)
+{
+	struct band_state *geo = calloc(s->g->nnodes + 1, sizeof(*geo));
+	int64_t rows = s->plan.band_rows[c], r0, r1;
+	int r = -1;
+
+	if (!geo) {
+		atoll_diag_error(s->d, NULL, "out of memory");
+		return -1;
+	}
+	if (probe_tree(s, c, geo) < 0)
+		goto done;
+	if (rows < 1) {
+		atoll_diag_error(s->d, s->g->nodes[c].name, "internal: no "
+			"band height");
+		goto done;
+	}
+	for (r0 = 0; r0 < geo[c].oh; r0 = r1) {
+		r1 = r0 + rows < geo[c].oh ? r0 + rows : geo[c].oh;
+		if (lower_band(s, c, r0, r1, NULL, geo) < 0)
+			goto done;
+	}
+	r = 0;
+done:
+	s->band.node = -1;
+	free(geo);
+	return r;
+}
+
 static int lower_all(struct compile_state *s)
 {
 	int i;
 
+	s->band.node = -1;
 	for (i = 0; i < s->g->nnodes; i++) {
-		atoll_node *n = &s->g->nodes[i];
-		struct atoll_lower L;
-		char where[600];
+		int at = s->plan.emit_at ? s->plan.emit_at[i] : -1;
 
-		lower_init(s, &L, n, where, sizeof(where));
 		s->first_cmd[i] = s->em.ncmds;
-		if (load_inputs(s, &L, i) < 0 || atoll_lower_node(&L) < 0) {
-			if (!s->d->failed)
-				atoll_diag_error(s->d, where, "code generation "
-					"failed");
+		if (at >= 0 && at != i)
+			continue;	/* emitted with its consumer */
+		if (at == i ? lower_group(s, i) < 0 : lower_one(s, i) < 0)
 			return -1;
-		}
-		s->scale[n->outputs[0]] = L.out_scale;
-		s->zp[n->outputs[0]] = L.out_zp;
 	}
 	return 0;
 }

@@ -47,6 +47,11 @@ struct planner {
 					 * group can share DRAM only) */
 	char *nomove;			/* per node: a MOVE did not keep both
 					 * sides on chip in an earlier round */
+	char *nofuse;			/* per tensor: its row bands found no
+					 * room in an earlier round */
+	int *span_lo, *span_hi;		/* per node: the nodes its commands
+					 * run among (a fusion group: all of
+					 * its nodes, emitted band by band) */
 	json_t *pairs;
 };
 
@@ -435,15 +440,15 @@ static void group_lifetime(struct planner *pl, int r, int *first, int *last)
 	for (t = 0; t < g->ntensors; t++) {
 		if (find(pl, t) != r)
 			continue;
-		if (pl->prod[t] >= 0 && pl->prod[t] < *first)
-			*first = pl->prod[t];
+		if (pl->prod[t] >= 0 && pl->span_lo[pl->prod[t]] < *first)
+			*first = pl->span_lo[pl->prod[t]];
 		for (i = 0; i < g->nnodes; i++)
 			for (k = 0; k < g->nodes[i].ninputs; k++)
 				if (g->nodes[i].inputs[k] == t) {
-					if (i > *last)
-						*last = i;
-					if (i < *first)	/* a graph input */
-						*first = i;
+					if (pl->span_hi[i] > *last)
+						*last = pl->span_hi[i];
+					if (pl->span_lo[i] < *first)
+						*first = pl->span_lo[i];
 				}
 	}
 }
@@ -462,7 +467,8 @@ static int64_t first_fit(atoll_plan *p, int r)
 		for (t = 0; t < p->ntensors; t++) {
 			atoll_tplan *b = &p->t[t];
 
-			if (t == r || b->keep != ATOLL_KEEP_SPM || b->root != t ||
+			if (t == r || (b->keep != ATOLL_KEEP_SPM &&
+			    b->keep != ATOLL_KEEP_BAND) || b->root != t ||
 			    b->last < a->first || a->last < b->first)
 				continue;
 			if (addr < b->base + b->bytes &&
@@ -772,6 +778,266 @@ static void make_concat_parts(struct planner *pl)
 	}
 }
 
+/* Operators that can run on a band of output rows (compile.c narrows
+ * their geometry): convolutions and the element-wise and max-pooling
+ * vector operators.
+ */
+static int band_op(const atoll_node *n)
+{
+	return is_op(n, "QLinearConv") || is_op(n, "QLinearAdd") ||
+		is_op(n, "QLinearActivation") || is_op(n, "QLinearMaxPool") ||
+		is_op(n, "MaxPool");
+}
+
+static int64_t int_attr(const atoll_node *n, const char *name, int idx,
+	int64_t def)
+{
+	int i;
+
+	for (i = 0; i < n->nattrs; i++)
+		if (!strcmp(n->attrs[i].name, name))
+			return idx < n->attrs[i].nints ? n->attrs[i].ints[idx] :
+				n->attrs[i].i;
+	return def;
+}
+
+/* The rows of its input operator "n" reads beyond its first for one
+ * output row, (KH - 1) * DH, and its row stride; -1 if the top or
+ * bottom padding reaches past the window (a band could then read
+ * padding only).
+ */
+static int64_t band_reach(const atoll_graph *g, const atoll_node *n,
+	int64_t *sh)
+{
+	int64_t kh = 1, dh = int_attr(n, "dilations", 0, 1);
+	int64_t rank = 0;
+
+	*sh = int_attr(n, "strides", 0, 1);
+	if (is_op(n, "QLinearConv") && n->ninputs > 3 && n->inputs[3] >= 0) {
+		kh = g->tensors[n->inputs[3]].dims[2];
+		rank = 4;
+	} else if (is_op(n, "QLinearMaxPool") || is_op(n, "MaxPool")) {
+		kh = int_attr(n, "kernel_shape", 0, 1);
+		rank = 4;
+	}
+	if (kh < 1 || dh < 1 || *sh < 1)
+		return -1;
+	if (rank && (int_attr(n, "pads", 0, 0) > (kh - 1) * dh ||
+		     int_attr(n, "pads", 2, 0) > (kh - 1) * dh))
+		return -1;
+	return (kh - 1) * dh;
+}
+
+/* Can 4-D tensor "t", operand "k" of node "c", be produced and consumed
+ * in row bands: too large for the heap on its own, one producer and
+ * this one read, both operators able to run on a band, element-wise
+ * operands unbroadcast?
+ */
+static int fusable(struct planner *pl, int c, int k, int t)
+{
+	const atoll_graph *g = pl->g;
+	const atoll_node *cn = &g->nodes[c], *pn;
+	const atoll_tensor *x = &g->tensors[t];
+	atoll_plan *p = pl->p;
+	int64_t sh;
+	int i, j, uses = 0, pi = pl->prod[t];
+
+	if (pi < 0 || pl->nofuse[t] || x->rank != 4 || x->dims[0] != 1 ||
+	    !is_q8(x) || x->data || x->is_input || x->is_output ||
+	    p->t[t].is_view || p->t[t].part_of >= 0 ||
+	    x->dims[1] <= 0 || x->dims[2] <= 0 || x->dims[3] <= 0 ||
+	    atoll_ceil_div(x->dims[1], pl->hw->rows) * x->dims[2] *
+	    x->dims[3] <= p->heap_hi)
+		return 0;
+	pn = &g->nodes[pi];
+	if (!band_op(pn) || !band_op(cn) || p->alias_node[pi] ||
+	    p->move_node[pi] || p->view_node[pi] || p->alias_node[c] ||
+	    p->move_node[c] || p->view_node[c] ||
+	    !ok_out(p, g, pn, x) || !ok_in(p, g, cn, k, x) ||
+	    band_reach(g, cn, &sh) < 0 || band_reach(g, pn, &sh) < 0)
+		return 0;
+	for (i = 0; i < g->ntensors; i++)
+		if (i != t && find(pl, i) == t)
+			return 0;
+	for (i = 0; i < g->nnodes; i++)
+		for (j = 0; j < g->nodes[i].ninputs; j++)
+			uses += g->nodes[i].inputs[j] == t;
+	if (uses != 1)
+		return 0;
+	/* element-wise operators: every activation operand of the output's
+	 * shape (no broadcast: a band of rows is the same band of each)
+	 */
+	for (i = 0; i < 2; i++) {
+		const atoll_node *n = i ? cn : pn;
+		const atoll_tensor *y = &g->tensors[n->outputs[0]];
+
+		if (!is_op(n, "QLinearAdd"))
+			continue;
+		for (j = 0; j <= 3; j += 3)	/* A and B */
+			if (j >= n->ninputs || n->inputs[j] < 0 ||
+			    y->rank != 4 ||
+			    g->tensors[n->inputs[j]].rank != 4 ||
+			    memcmp(g->tensors[n->inputs[j]].dims, y->dims,
+				   4 * sizeof(y->dims[0])))
+				return 0;
+	}
+	return 1;
+}
+
+/* Row-band fusion: for each operator, its operands that cannot stay in
+ * the scratchpad whole but can be made band by band (fusable), whose
+ * producers are in no other group, are marked.  The group's nodes are
+ * all emitted at the consumer, band by band, so everything they read
+ * lives from the first of them to the consumer (span); nodes between
+ * them that are not in the group run before it (they cannot read a
+ * fused tensor: its one reader is the consumer).
+ */
+static void make_fusions(struct planner *pl)
+{
+	const atoll_graph *g = pl->g;
+	atoll_plan *p = pl->p;
+	int c, k, j;
+
+	for (c = 0; c < g->nnodes; c++) {
+		const atoll_node *cn = &g->nodes[c];
+		int lo = c, nf;
+
+		if (p->emit_at[c] >= 0)
+			continue;
+		for (k = 0, nf = 0; k < cn->ninputs; k++) {
+			int t = cn->inputs[k], pi;
+
+			if (t < 0 || !fusable(pl, c, k, t))
+				continue;
+			pi = pl->prod[t];
+			p->t[t].fused_by = c;
+			p->t[t].why = "fused";
+			/* a producer ending a group of its own: that group
+			 * joins this one (its bands follow c's)
+			 */
+			for (j = 0; j < pi; j++)
+				if (p->emit_at[pi] == pi && p->emit_at[j] == pi)
+					p->emit_at[j] = c;
+			p->emit_at[pi] = c;
+			nf++;
+		}
+		if (!nf)
+			continue;
+		p->emit_at[c] = c;
+		for (j = 0; j < c; j++)
+			if (p->emit_at[j] == c && j < lo)
+				lo = j;
+		for (j = lo; j <= c; j++)
+			if (p->emit_at[j] == c) {
+				pl->span_lo[j] = lo;
+				pl->span_hi[j] = c;
+			}
+	}
+}
+
+/* The worst-case rows of each tensor fused into node "c" (recursively,
+ * into their producers) for "rows" output rows of c per band: a band of
+ * R output rows reads at most (R - 1) * SH + reach + 1 input rows.
+ */
+static void band_need(struct planner *pl, int c, int64_t rows)
+{
+	const atoll_graph *g = pl->g;
+	const atoll_node *n = &g->nodes[c];
+	int64_t sh, reach = band_reach(g, n, &sh);
+	int k;
+
+	for (k = 0; k < n->ninputs; k++) {
+		int t = n->inputs[k];
+		int64_t need;
+
+		if (t < 0 || pl->p->t[t].fused_by != c)
+			continue;
+		need = (rows - 1) * sh + reach + 1;
+		if (need > g->tensors[t].dims[2])
+			need = g->tensors[t].dims[2];
+		pl->p->t[t].h = need;
+		band_need(pl, pl->prod[t], need);
+	}
+}
+
+/* The band buffers of the group ending at node "c": output rows per
+ * band a share of c's height (2 to 64 bands, fewest first), each fused
+ * tensor's buffer the rows a band needs over all its channels, alive
+ * while the group runs, first fit after the resident tensors.  Returns
+ * a fused tensor whose buffer did not fit (to plan again without it),
+ * else -1.
+ */
+static int place_group(struct planner *pl, int c)
+{
+	const atoll_graph *g = pl->g;
+	atoll_plan *p = pl->p;
+	int64_t oh = g->tensors[g->nodes[c].outputs[0]].dims[2];
+	int t, nb, failed = -1;
+
+	for (nb = 2; nb <= 64; nb++) {
+		int64_t rows = atoll_ceil_div(oh, nb);
+
+		if (rows >= oh || (nb > 2 && rows == atoll_ceil_div(oh, nb - 1)))
+			continue;	/* no band, or the same bands */
+		band_need(pl, c, rows);
+		failed = -1;
+		for (t = 0; t < g->ntensors && failed < 0; t++) {
+			atoll_tplan *a = &p->t[t];
+			const atoll_tensor *x = &g->tensors[t];
+
+			if (a->fused_by < 0 || p->emit_at[a->fused_by] != c)
+				continue;
+			a->n = 1;
+			a->c = x->dims[1];
+			a->w = x->dims[3];
+			group_lifetime(pl, t, &a->first, &a->last);
+			a->bytes = atoll_align64(atoll_ceil_div(a->c,
+				pl->hw->rows) * a->h * a->w);
+			a->base = first_fit(p, t);
+			if (a->base < 0)
+				failed = t;
+			else
+				a->keep = ATOLL_KEEP_BAND;
+		}
+		if (failed < 0) {
+			p->band_rows[c] = rows;
+			return -1;
+		}
+		for (t = 0; t < g->ntensors; t++)
+			if (p->t[t].fused_by >= 0 &&
+			    p->emit_at[p->t[t].fused_by] == c)
+				p->t[t].keep = ATOLL_KEEP_DRAM;
+	}
+	return failed;
+}
+
+/* Place every group's band buffers; a group that does not fit gives up
+ * fusing one tensor for the next planning round.  Returns how many.
+ */
+static int place_bands(struct planner *pl)
+{
+	const atoll_graph *g = pl->g;
+	atoll_plan *p = pl->p;
+	int c, t, bad = 0;
+
+	for (c = 0; c < g->nnodes; c++) {
+		if (p->emit_at[c] != c)
+			continue;
+		t = place_group(pl, c);
+		if (t >= 0) {
+			pl->nofuse[t] = 1;
+			bad++;
+		}
+	}
+	for (t = 0; t < g->ntensors; t++)
+		if (p->t[t].keep == ATOLL_KEEP_BAND) {
+			p->t[t].why = NULL;
+			atoll_buf_spm(&p->t[t].buf, p->t[t].base,
+				p->t[t].base + p->t[t].bytes);
+		}
+	return bad;
+}
+
 static void allocate(struct planner *pl)
 {
 	const atoll_graph *g = pl->g;
@@ -859,6 +1125,7 @@ static isl_stat count_pair(__isl_take isl_map *m, void *user)
 	 * the consumer reads the bytes its own producer stored
 	 */
 	elim = pl->p->t[t].keep == ATOLL_KEEP_SPM ||
+		pl->p->t[t].keep == ATOLL_KEEP_BAND ||
 		pl->p->alias_node[i] || pl->p->view_node[i];
 	pl->p->pairs++;
 	pl->p->pairs_eliminated += elim;
@@ -867,7 +1134,8 @@ static isl_stat count_pair(__isl_take isl_map *m, void *user)
 			pl->g->nodes[i].name, pl->g->nodes[j].name,
 			pl->g->tensors[t].name, !elim ? "" :
 			pl->p->t[t].keep == ATOLL_KEEP_SPM ? " (kept on chip)" :
-			" (addressed in place)");
+			pl->p->t[t].keep == ATOLL_KEEP_BAND ?
+			" (fused: row bands on chip)" : " (addressed in place)");
 	o = json_object();
 	json_object_set_new(o, "producer", json_string(pl->g->nodes[i].name));
 	json_object_set_new(o, "consumer", json_string(pl->g->nodes[j].name));
@@ -1039,6 +1307,12 @@ static void make_json(struct planner *pl)
 	json_object_set_new(o, "offchip_copy_bytes",
 		json_integer(p->offchip_copy_bytes));
 	json_object_set_new(o, "resident_tensors", res);
+	res = json_array();
+	for (i = 0; i < p->ntensors; i++)
+		if (p->t[i].keep == ATOLL_KEEP_BAND)
+			json_array_append_new(res,
+				json_string(pl->g->tensors[i].name));
+	json_object_set_new(o, "fused_tensors", res);
 	json_object_set_new(o, "pairs", pl->pairs);
 	pl->pairs = NULL;
 	p->json = json_dumps(o, JSON_COMPACT);
@@ -1056,13 +1330,22 @@ static int plan_reset(struct planner *pl)
 	free(p->alias_node);
 	free(p->view_node);
 	free(p->move_node);
+	free(p->emit_at);
+	free(p->band_rows);
 	p->ntensors = g->ntensors;
 	p->t = calloc(g->ntensors + 1, sizeof(*p->t));
 	p->alias_node = calloc(g->nnodes + 1, 1);
 	p->view_node = calloc(g->nnodes + 1, 1);
 	p->move_node = calloc(g->nnodes + 1, 1);
-	if (!p->t || !p->alias_node || !p->view_node || !p->move_node)
+	p->emit_at = malloc((g->nnodes + 1) * sizeof(int));
+	p->band_rows = calloc(g->nnodes + 1, sizeof(int64_t));
+	if (!p->t || !p->alias_node || !p->view_node || !p->move_node ||
+	    !p->emit_at || !p->band_rows)
 		return -1;
+	for (i = 0; i < g->nnodes; i++) {
+		p->emit_at[i] = -1;
+		pl->span_lo[i] = pl->span_hi[i] = i;
+	}
 	memset(pl->relayout, 0, g->ntensors + 1);
 	for (i = 0; i < g->ntensors; i++) {
 		pl->parent[i] = i;
@@ -1070,6 +1353,7 @@ static int plan_reset(struct planner *pl)
 		p->t[i].dram_root = i;
 		p->t[i].part_of = -1;
 		p->t[i].flat_src = -1;
+		p->t[i].fused_by = -1;
 		atoll_buf_init(&p->t[i].buf, g->tensors[i].name);
 	}
 	return 0;
@@ -1080,7 +1364,7 @@ int atoll_plan_build(isl_ctx *ctx, const atoll_graph *g,
 	atoll_plan *p, atoll_diag *d)
 {
 	struct planner pl;
-	int i, r = -1;
+	int i, bad, r = -1;
 
 	memset(p, 0, sizeof(*p));
 	memset(&pl, 0, sizeof(pl));
@@ -1091,8 +1375,12 @@ int atoll_plan_build(isl_ctx *ctx, const atoll_graph *g,
 	pl.parent = malloc((g->ntensors + 1) * sizeof(int));
 	pl.relayout = calloc(g->ntensors + 1, 1);
 	pl.nomove = calloc(g->nnodes + 1, 1);
+	pl.nofuse = calloc(g->ntensors + 1, 1);
+	pl.span_lo = malloc((g->nnodes + 1) * sizeof(int));
+	pl.span_hi = malloc((g->nnodes + 1) * sizeof(int));
 	pl.pairs = json_array();
 	if (!pl.prod || !pl.parent || !pl.relayout || !pl.nomove ||
+	    !pl.nofuse || !pl.span_lo || !pl.span_hi ||
 	    !pl.pairs || plan_reset(&pl) < 0) {
 		atoll_diag_error(d, NULL, "out of memory");
 		goto done;
@@ -1112,9 +1400,11 @@ int atoll_plan_build(isl_ctx *ctx, const atoll_graph *g,
 		make_aliases(&pl);
 		make_moves(&pl);
 		make_concat_parts(&pl);
+		make_fusions(&pl);
 		allocate(&pl);
+		bad = place_bands(&pl);
 		make_views(&pl);
-		if (!failed_moves(&pl))
+		if (!failed_moves(&pl) && !bad)
 			break;
 		if (plan_reset(&pl) < 0) {
 			atoll_diag_error(d, NULL, "out of memory");
@@ -1134,6 +1424,9 @@ done:
 	free(pl.parent);
 	free(pl.relayout);
 	free(pl.nomove);
+	free(pl.nofuse);
+	free(pl.span_lo);
+	free(pl.span_hi);
 	json_decref(pl.pairs);
 	return r;
 }
@@ -1144,6 +1437,8 @@ void atoll_plan_clear(atoll_plan *p)
 	free(p->alias_node);
 	free(p->view_node);
 	free(p->move_node);
+	free(p->emit_at);
+	free(p->band_rows);
 	free(p->json);
 	memset(p, 0, sizeof(*p));
 }

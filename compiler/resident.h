@@ -18,6 +18,8 @@
 enum atoll_keep {
 	ATOLL_KEEP_DRAM = 0,		/* stored to and loaded from DRAM */
 	ATOLL_KEEP_SPM,			/* resident in the scratchpad */
+	ATOLL_KEEP_BAND,		/* made and read in row bands through
+					 * a band buffer in the scratchpad */
 };
 
 typedef struct atoll_tplan {
@@ -35,6 +37,10 @@ typedef struct atoll_tplan {
 					 * part_axis), else -1 */
 	int part_axis;
 	int64_t part_idx;
+	int fused_by;			/* >= 0 (ATOLL_KEEP_BAND): its producer
+					 * runs band by band with this node,
+					 * its consumer; base and bytes are
+					 * the band buffer's, h its rows */
 	int flat_src;			/* >= 0: a [1, C*H*W] reshape of this
 					 * rank-4 tensor, kept in its layout;
 					 * its consumers (matrix products)
@@ -56,6 +62,12 @@ typedef struct atoll_plan {
 	char *move_node;		/* per node: layout op between two
 					 * scratchpad-resident tensors whose
 					 * layouts differ: MOVE commands */
+	int *emit_at;			/* per node: the consumer of its fusion
+					 * group (the group's nodes are all
+					 * emitted there, band by band), or
+					 * -1 */
+	int64_t *band_rows;		/* per node ending a fusion group: its
+					 * output rows per band */
 	int64_t heap_hi;		/* resident tensors below, work above */
 	int pairs;			/* load-store pairs of the -O0 program */
 	int pairs_eliminated;

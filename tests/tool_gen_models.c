@@ -32,7 +32,8 @@
  * 5, 11 and 8 channels and on width), pool_variants (MaxPool ceil_mode
  * and dilated, AveragePool count_include_pad=1 and ceil_mode, Conv
  * auto_pad SAME_UPPER and SAME_LOWER, Gemm transB=0), flatten_fc and
- * flatten_in (Flatten of 2-D maps before Gemm and MatMul) and ops_uint8
+ * flatten_in (Flatten of 2-D maps before Gemm and MatMul), fuse_bands
+ * (maps too large for a small scratchpad: row-band fusion) and ops_uint8
  * (QLinearConv, MaxPool, Transpose, Slice, Pad, Concat straight on the
  * uint8 tensors); bcast_requant has broadcasting Adds (over height and
  * width, and over channels) and a DequantizeLinear -> QuantizeLinear
@@ -3196,6 +3197,59 @@ static int gen_flatten_fc(const char *outdir, int from_input)
 	return r;
 }
 
+/* fuse_bands: [1, 8, 40, 120] -> conv1x1 8 + Relu -> conv3x3 s2 8
+ * [1, 8, 20, 60]; and conv1x1 8, conv1x1 8 -> Add -> MaxPool 3x3 s2
+ * pads 1 [1, 8, 20, 60]; Add of the two.  With a scratchpad too small
+ * for the 40 x 120 maps (t_hw_variants' tiny configuration) -O2 fuses
+ * them in row bands: a convolution into a strided 3x3 one (halo rows),
+ * two convolutions into an Add, and that group into the MaxPool.
+ * fuse_bands_l is the same on [1, 8, 48, 720] maps, too large for the
+ * default configuration's scratchpad (fused on the Verilator model).
+ */
+static int gen_fuse_bands(const char *outdir, int large)
+{
+	int64_t dims[4] = { 1, 8, 40, 120 };
+	struct pool_attr pa;
+	struct qt x, t[6], out;
+	struct model m;
+	int r, k;
+
+	memset(t, 0, sizeof(t));
+	memset(&out, 0, sizeof(out));
+	pool_attr_set(&pa, 3, 2, 1, 1, 1, 1);
+	if (large) {		/* too large for the default scratchpad */
+		dims[2] = 48;
+		dims[3] = 720;
+	}
+	model_init(&m, large ? "fuse_bands_l" : "fuse_bands",
+		large ? "fuse_bands_l" : "fuse_bands", 0);
+	q_input(&m, input_rand(&m, 4, dims), &x);
+	r = conv_layer(&m, "conv_a", &x, 8, 1, 1, 1, &act_relu, 1.0, &t[0]);
+	if (r == 0)
+		r = conv_layer(&m, "conv_b", &t[0], 8, 3, 2, 1, &act_none,
+			1.0, &t[1]);
+	if (r == 0)
+		r = conv_layer(&m, "conv_c", &x, 8, 1, 1, 1, &act_none, 1.0,
+			&t[2]);
+	if (r == 0)
+		r = conv_layer(&m, "conv_d", &x, 8, 1, 1, 1, &act_none, 1.0,
+			&t[3]);
+	if (r == 0)
+		r = q_add(&m, "add_cd", &t[2], &t[3], &act_relu, &t[4]);
+	if (r == 0)
+		r = q_pool(&m, "maxpool", &t[4], POOL_MAX, &pa, 1, &t[5]);
+	if (r == 0)
+		r = q_add(&m, "add", &t[1], &t[5], &act_none, &out);
+	if (r == 0)
+		r = model_finish(&m, outdir, &out);
+	qt_clear(&x);
+	for (k = 0; k < 6; k++)
+		qt_clear(&t[k]);
+	qt_clear(&out);
+	model_clear(&m);
+	return r;
+}
+
 /* ops_uint8: operator form on uint8 tensors without islands, uint8 graph
  * input [1, 6, 12, 14] (scale 0.025, zero point 118) and output ->
  * QLinearConv 3x3 8 -> MaxPool 3x3 s2 pads 1 on uint8 [1, 8, 6, 7] ->
@@ -3462,6 +3516,8 @@ static int gen_all(const char *outdir)
 	fail |= gen_pool_variants(outdir) < 0;
 	fail |= gen_flatten_fc(outdir, 0) < 0;
 	fail |= gen_flatten_fc(outdir, 1) < 0;
+	fail |= gen_fuse_bands(outdir, 0) < 0;
+	fail |= gen_fuse_bands(outdir, 1) < 0;
 	fail |= gen_ops_uint8(outdir) < 0;
 	fail |= gen_bcast_requant(outdir) < 0;
 	for (k = 0; k < fuzz_n; k++)
