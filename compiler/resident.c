@@ -925,7 +925,7 @@ static void make_fusions(struct planner *pl)
 			continue;
 		p->emit_at[c] = c;
 		for (j = 0; j < c; j++)
-			if (p->emit_at[j] == c && j < lo)
+			if (j < lo && p->emit_at[j] == c)
 				lo = j;
 		for (j = lo; j <= c; j++)
 			if (p->emit_at[j] == c) {
