@@ -248,7 +248,38 @@ elif fresh "$small" "$small"; then
 			"$(jget "$r0" .measured.macs)" "$y0")" \
 			"$(calc "printf \"%.2f\", a * 100 / (b * $pes)" \
 			"$(jget "$r2" .measured.macs)" "$y2")"
+		# one summary line: name compulsory dram0 dram2 elim pairs
+		# offchip onchip dma2 cycles0 cycles2 err2
+		echo "$name $comp $m0 $m2" \
+			"$(opt_key "$name" -O2 load_store_pairs_eliminated)" \
+			"$(opt_key "$name" -O2 load_store_pairs)" \
+			"$(opt_key "$name" -O2 offchip_copies)" \
+			"$(opt_key "$name" -O2 onchip_copies)" "$d2" "$y0" "$y2" \
+			"$(jget "$c2" .predicted.cycles)" >>"$tmp/summary"
 	done
+	echo
+	echo "== summary, -O2 against -O0 (measured on $backend)"
+	awk 'function err(p, m) { return m ? (p - m) * 100 / m : 0 }
+	{
+		r = $2 ? $4 / $2 : 0; e = err($12, $11)
+		printf "%-14s %8d %9d %8d %6.2fx %3d/%-3d %3d off %3d on " \
+			"%5d DMA %8d %8d cyc %+7.3f%%\n", $1, $2, $3, $4, r,
+			$5, $6, $7, $8, $9, $10, $11, e
+		elim += $5; pairs += $6; off += $7
+		if (r > 1.05) over = over " " $1
+		if (e < 0) e = -e
+		if (e > maxe) maxe = e
+	}
+	END {
+		printf "pairs eliminated %d of %d (%.1f%%); off-chip copies " \
+			"%d; above 1.05x compulsory:%s; max |cycle " \
+			"prediction error| %.3f%%\n", elim, pairs,
+			pairs ? elim * 100 / pairs : 100, off,
+			over ? over : " none", maxe
+	}' "$tmp/summary"
+	echo "(columns: compulsory, DRAM -O0, DRAM -O2, -O2 ratio," \
+		"pairs eliminated/found, off-/on-chip copies, DMA commands," \
+		"cycles -O0, -O2, -O2 prediction error)"
 else
 	status=1
 fi
