@@ -927,8 +927,15 @@ static int cmd_inspect(int argc, char **argv)
 	}
 	printf("\npredicted counters per layer:\n");
 	for (i = 0; i < b->ngroups; i++) {
-		printf("  layer %s: commands %u..%u\n", b->groups[i].name,
-			b->groups[i].first_cmd, b->groups[i].first_cmd +
+		if (!b->groups[i].ncmds) {
+			/* an alias or view, or fused into a later layer */
+			printf("  layer %s: no commands\n",
+				b->groups[i].name);
+			continue;
+		}
+		printf("  layer %s: commands %u..%u (%u)\n",
+			b->groups[i].name, b->groups[i].first_cmd,
+			b->groups[i].first_cmd + b->groups[i].ncmds - 1,
 			b->groups[i].ncmds);
 		print_counters(b->groups[i].counters);
 	}
