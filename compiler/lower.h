@@ -134,6 +134,19 @@ int atoll_move_codegen(atoll_emit *em, const atoll_move *m);
 int atoll_vec_codegen(isl_ctx *ctx, atoll_emit *em, const atoll_vec *v,
 	FILE *dump);
 
+/* The end of the scratchpad layout the tiler of "c" (or "v") chooses
+ * when its work space is [lo, hi) (per partition, as the code generator
+ * gets it in spm_lo and spm_hi; the layout shifts with a start moved by a
+ * multiple of 64 bytes), or, when not even its smallest tiles fit, the
+ * end of that smallest layout (> hi).  With hi = lo: the least the
+ * operator can run in.  "*traffic" (if not NULL) gets a model of the
+ * device-memory bytes those tiles move, for comparing plans.
+ */
+int64_t atoll_conv_work(const atoll_hwcfg *hw, const atoll_conv *c,
+	int64_t lo, int64_t hi, int64_t *traffic);
+int64_t atoll_vec_work(const atoll_hwcfg *hw, const atoll_vec *v,
+	int64_t lo, int64_t hi, int64_t *traffic);
+
 /* Requantisation multiplier: real scale = mult * 2^-shift exactly. */
 int atoll_scale_to_fixed(float scale, int32_t *mult, int *shift);
 
