@@ -40,6 +40,10 @@ struct compile_state {
 					 * (owned by atoll_compile) */
 	int replan;			/* a MOVE came out too fragmented */
 	int keep_moves;			/* do not check fragmentation */
+	atoll_work *work;		/* per node, from shape inference: its
+					 * code generations (owned by
+					 * atoll_compile, kept over restarts) */
+	int nwork, work_cap;
 };
 
 static int64_t align64(int64_t v)
@@ -266,6 +270,61 @@ static void lower_init(struct compile_state *s, struct atoll_lower *L,
 		L->move_out = s->plan.move_node[n - s->g->nodes];
 }
 
+static int add_work(struct compile_state *s, const atoll_work *w)
+{
+	if (s->nwork == s->work_cap) {
+		int cap = s->work_cap ? 2 * s->work_cap : 64;
+		atoll_work *p = realloc(s->work, cap * sizeof(*p));
+
+		if (!p) {
+			atoll_diag_error(s->d, NULL, "out of memory");
+			return -1;
+		}
+		s->work = p;
+		s->work_cap = cap;
+	}
+	s->work[s->nwork++] = *w;
+	return 0;
+}
+
+static int view_tensor(struct compile_state *s, const atoll_view *v)
+{
+	return v->t ? (int) (v->t - s->g->tensors) : -1;
+}
+
+/* Shape inference records each code generation of a node for the
+ * residency planner (atoll_work).
+ */
+static int note_conv(struct atoll_lower *L, const atoll_conv *c)
+{
+	struct compile_state *s = L->user;
+	atoll_work w;
+
+	memset(&w, 0, sizeof(w));
+	w.node = (int) (L->node - s->g->nodes);
+	w.is_conv = 1;
+	w.c = *c;
+	w.in[0] = L->node->inputs[0];
+	w.in[1] = -1;
+	w.out = L->node->outputs[0];
+	return add_work(s, &w);
+}
+
+static int note_vec(struct atoll_lower *L, const atoll_vec *v)
+{
+	struct compile_state *s = L->user;
+	atoll_work w;
+	int k;
+
+	memset(&w, 0, sizeof(w));
+	w.node = (int) (L->node - s->g->nodes);
+	w.v = *v;
+	for (k = 0; k < 2; k++)
+		w.in[k] = k < v->nin ? view_tensor(s, &v->in[k]) : -1;
+	w.out = view_tensor(s, &v->out);
+	return add_work(s, &w);
+}
+
 /* Shape inference: lower every node far enough to know its output type
  * and shape, so that activations can be placed before any command.
  */
@@ -273,6 +332,7 @@ static int infer_shapes(struct compile_state *s)
 {
 	int i;
 
+	s->nwork = 0;
 	for (i = 0; i < s->g->nnodes; i++) {
 		atoll_node *n = &s->g->nodes[i];
 		struct atoll_lower L;
@@ -280,6 +340,8 @@ static int infer_shapes(struct compile_state *s)
 
 		lower_init(s, &L, n, where, sizeof(where));
 		L.shapes_only = 1;
+		L.note_conv = note_conv;
+		L.note_vec = note_vec;
 		if (atoll_lower_node(&L) < 0)
 			return -1;
 		if (s->g->tensors[n->outputs[0]].data) {
@@ -599,9 +661,15 @@ static int restart(struct compile_state *s, char *nomove, isl_ctx *ctx,
 	const atoll_compile_opts *o = s->o;
 	atoll_graph *g = s->g;
 	atoll_diag *d = s->d;
+	atoll_work *work = s->work;
+	int nwork = s->nwork, cap = s->work_cap, r;
 
 	state_clear(s);
-	if (state_init(s, g, o, d) < 0)
+	r = state_init(s, g, o, d);
+	s->work = work;
+	s->nwork = nwork;
+	s->work_cap = cap;
+	if (r < 0)
 		return -1;
 	s->nomove = nomove;
 	s->ctx = ctx;
@@ -732,6 +800,7 @@ done:
 		atoll_diag_error(d, NULL, "isl operation budget exhausted");
 	isl_ctx_free(ctx);
 	state_clear(&s);
+	free(s.work);
 	free(nomove);
 	return b;
 }
