@@ -391,6 +391,35 @@ static int load_inputs(struct compile_state *s, struct atoll_lower *L, int i)
 	return 0;
 }
 
+/* Node "i" tiles into the scratchpad from the plan's work_lo up: no
+ * tensor resident while it runs may reach there (the planner keeps them
+ * below; an overlap would be overwritten by the operator's tiles).
+ */
+static int check_work_space(struct compile_state *s, int i,
+	const char *where)
+{
+	const atoll_plan *p = &s->plan;
+	int t;
+
+	for (t = 0; p->t && t < p->ntensors; t++) {
+		const atoll_tplan *a = &p->t[t];
+
+		if (a->keep != ATOLL_KEEP_SPM || a->root != t ||
+		    a->first > i || i > a->last)
+			continue;
+		if (a->base + a->bytes > s->em.spm_lo) {
+			atoll_diag_error(s->d, where, "internal: resident "
+				"tensor '%s' (scratchpad %lld..%lld) overlaps "
+				"the operator's work space from %lld",
+				s->g->tensors[t].name, (long long) a->base,
+				(long long) (a->base + a->bytes),
+				(long long) s->em.spm_lo);
+			return -1;
+		}
+	}
+	return 0;
+}
+
 static int lower_all(struct compile_state *s)
 {
 	int i;
@@ -401,6 +430,9 @@ static int lower_all(struct compile_state *s)
 		char where[600];
 
 		lower_init(s, &L, n, where, sizeof(where));
+		s->em.spm_lo = s->plan.work_lo ? s->plan.work_lo[i] : 0;
+		if (check_work_space(s, i, where) < 0)
+			return -1;
 		s->first_cmd[i] = s->em.ncmds;
 		if (load_inputs(s, &L, i) < 0 || atoll_lower_node(&L) < 0) {
 			if (!s->d->failed)
@@ -698,11 +730,12 @@ static int compile_stream(struct compile_state *s)
 	const atoll_compile_opts *o = s->o;
 
 	if (atoll_plan_build(s->ctx, s->g, o->hw, o->opt_level, s->nomove,
+			s->work, s->nwork,
 			(o->dump & ATOLL_DUMP_FLOW) ? o->dump_file : NULL,
 			&s->plan, s->d) < 0 || place_all(s) < 0)
 		return -1;
 	s->em.const_base = align64(s->act_end);
-	s->em.spm_lo = s->plan.heap_hi;
+	s->em.spm_lo = 0;		/* per node: lower_all */
 	s->em.spm_hi = o->hw->spm_bytes;
 	if (o->dump & ATOLL_DUMP_GRAPH)
 		dump_graph(s, o->dump_file);
