@@ -737,6 +737,7 @@ static int compile_stream(struct compile_state *s)
 	s->em.const_base = align64(s->act_end);
 	s->em.spm_lo = 0;		/* per node: lower_all */
 	s->em.spm_hi = o->hw->spm_bytes;
+	s->em.tiles_high = o->opt_level >= 2;
 	if (o->dump & ATOLL_DUMP_GRAPH)
 		dump_graph(s, o->dump_file);
 	return lower_all(s) < 0 || atoll_emit_end(&s->em) < 0 ? -1 : 0;

@@ -214,7 +214,7 @@ static int conv_choose_tiles(struct conv_gen *g)
 {
 	const atoll_conv *c = g->c;
 	atoll_emit *em = g->em;
-	int64_t need;
+	int64_t need, lo, end;
 
 	need = conv_fit(g, em->hw, em->spm_lo, em->spm_hi, &g->bh, &g->bw,
 		&g->db);
@@ -225,9 +225,25 @@ static int conv_choose_tiles(struct conv_gen *g)
 			em->spm_lo));
 		return -1;
 	}
+	/* The same layout at the top of the work space if it fits there:
+	 * resident tensors are allocated from address 0 up, so tiles kept
+	 * high rarely share addresses with them, nor the dependences
+	 * between operators that reusing an address brings.
+	 */
+	lo = em->tiles_high ? (em->spm_hi - (need - em->spm_lo)) / 64 * 64 :
+		em->spm_lo;
+	if (lo > em->spm_lo) {
+		end = conv_layout(g, lo, g->bh, g->bw, g->db ? 2 : 1);
+		if (end > em->spm_hi)
+			lo = em->spm_lo;
+	}
+	if (lo <= em->spm_lo) {
+		lo = em->spm_lo;
+		end = conv_layout(g, lo, g->bh, g->bw, g->db ? 2 : 1);
+	}
 	g->nbh = atoll_ceil_div(c->oh, g->bh);
 	g->nbw = atoll_ceil_div(c->ow, g->bw);
-	g->spm_used = need;
+	g->spm_used = end - lo;
 	g->in_box = calloc(g->nct, sizeof(*g->in_box));
 	g->w_box = calloc(g->nct, sizeof(*g->w_box));
 	if (!g->in_box || !g->w_box) {

@@ -132,7 +132,7 @@ static int vec_choose_tiles(struct vec_gen *g)
 {
 	const atoll_vec *v = g->v;
 	const atoll_emit *em = g->em;
-	int64_t need = vec_fit(g, em->spm_lo, em->spm_hi);
+	int64_t need = vec_fit(g, em->spm_lo, em->spm_hi), lo;
 
 	if (need > em->spm_hi) {
 		atoll_diag_error(em->diag, v->name, "operator needs "
@@ -140,6 +140,13 @@ static int vec_choose_tiles(struct vec_gen *g)
 			(long long) need);
 		return -1;
 	}
+	/* at the top of the work space if it fits there, away from the
+	 * resident tensors (as conv_choose_tiles)
+	 */
+	lo = (em->spm_hi - (need - em->spm_lo)) / 64 * 64;
+	if (em->tiles_high && lo > em->spm_lo &&
+	    vec_layout(g, lo, g->bh, g->bw) > em->spm_hi)
+		vec_layout(g, em->spm_lo, g->bh, g->bw);
 	if (g->bh > 65535 || g->bw > 65535) {
 		atoll_diag_error(g->em->diag, v->name, "output too large");
 		return -1;
