@@ -63,6 +63,10 @@ struct compile_state {
 	int replan;			/* a MOVE came out too fragmented */
 	int keep_moves;			/* do not check fragmentation */
 	struct band_state band;
+	atoll_work *work;		/* per node, from shape inference: its
+					 * code generations (owned by
+					 * atoll_compile, kept over restarts) */
+	int nwork, work_cap;
 };
 
 static int64_t align64(int64_t v)
@@ -398,6 +402,61 @@ static void lower_init(struct compile_state *s, struct atoll_lower *L,
 		L->move_out = s->plan.move_node[n - s->g->nodes];
 }
 
+static int add_work(struct compile_state *s, const atoll_work *w)
+{
+	if (s->nwork == s->work_cap) {
+		int cap = s->work_cap ? 2 * s->work_cap : 64;
+		atoll_work *p = realloc(s->work, cap * sizeof(*p));
+
+		if (!p) {
+			atoll_diag_error(s->d, NULL, "out of memory");
+			return -1;
+		}
+		s->work = p;
+		s->work_cap = cap;
+	}
+	s->work[s->nwork++] = *w;
+	return 0;
+}
+
+static int view_tensor(struct compile_state *s, const atoll_view *v)
+{
+	return v->t ? (int) (v->t - s->g->tensors) : -1;
+}
+
+/* Shape inference records each code generation of a node for the
+ * residency planner (atoll_work).
+ */
+static int note_conv(struct atoll_lower *L, const atoll_conv *c)
+{
+	struct compile_state *s = L->user;
+	atoll_work w;
+
+	memset(&w, 0, sizeof(w));
+	w.node = (int) (L->node - s->g->nodes);
+	w.is_conv = 1;
+	w.c = *c;
+	w.in[0] = L->node->inputs[0];
+	w.in[1] = -1;
+	w.out = L->node->outputs[0];
+	return add_work(s, &w);
+}
+
+static int note_vec(struct atoll_lower *L, const atoll_vec *v)
+{
+	struct compile_state *s = L->user;
+	atoll_work w;
+	int k;
+
+	memset(&w, 0, sizeof(w));
+	w.node = (int) (L->node - s->g->nodes);
+	w.v = *v;
+	for (k = 0; k < 2; k++)
+		w.in[k] = k < v->nin ? view_tensor(s, &v->in[k]) : -1;
+	w.out = view_tensor(s, &v->out);
+	return add_work(s, &w);
+}
+
 /* Shape inference: lower every node far enough to know its output type
  * and shape, so that activations can be placed before any command.
  */
@@ -405,6 +464,7 @@ static int infer_shapes(struct compile_state *s)
 {
 	int i;
 
+	s->nwork = 0;
 	for (i = 0; i < s->g->nnodes; i++) {
 		atoll_node *n = &s->g->nodes[i];
 		struct atoll_lower L;
@@ -412,6 +472,8 @@ static int infer_shapes(struct compile_state *s)
 
 		lower_init(s, &L, n, where, sizeof(where));
 		L.shapes_only = 1;
+		L.note_conv = note_conv;
+		L.note_vec = note_vec;
 		if (atoll_lower_node(&L) < 0)
 			return -1;
 		if (s->g->tensors[n->outputs[0]].data) {
@@ -620,6 +682,36 @@ done:
 	return r;
 }
 
+/* Node "i" tiles into the scratchpad from the plan's work_lo up: no
+ * tensor resident while it runs may reach there (the planner keeps them
+ * below; an overlap would be overwritten by the operator's tiles).
+ */
+static int check_work_space(struct compile_state *s, int i,
+	const char *where)
+{
+	const atoll_plan *p = &s->plan;
+	int t;
+
+	for (t = 0; p->t && t < p->ntensors; t++) {
+		const atoll_tplan *a = &p->t[t];
+
+		if ((a->keep != ATOLL_KEEP_SPM &&
+		     a->keep != ATOLL_KEEP_BAND) || a->root != t ||
+		    a->first > i || i > a->last)
+			continue;
+		if (a->base + a->bytes > s->em.spm_lo) {
+			atoll_diag_error(s->d, where, "internal: resident "
+				"tensor '%s' (scratchpad %lld..%lld) overlaps "
+				"the operator's work space from %lld",
+				s->g->tensors[t].name, (long long) a->base,
+				(long long) (a->base + a->bytes),
+				(long long) s->em.spm_lo);
+			return -1;
+		}
+	}
+	return 0;
+}
+
 static int lower_all(struct compile_state *s)
 {
 	int i;
@@ -628,6 +720,16 @@ static int lower_all(struct compile_state *s)
 	for (i = 0; i < s->g->nnodes; i++) {
 		int at = s->plan.emit_at ? s->plan.emit_at[i] : -1;
 
+		if (at < 0 || at == i) {
+			/* a fusion group runs at its consumer, all in the
+			 * work space of that node (the planner reserves
+			 * there what each of the group's nodes needs)
+			 */
+			s->em.spm_lo = s->plan.work_lo ? s->plan.work_lo[i] :
+				0;
+			if (check_work_space(s, i, s->g->nodes[i].name) < 0)
+				return -1;
+		}
 		s->first_cmd[i] = s->em.ncmds;
 		if (at >= 0 && at != i)
 			continue;	/* emitted with its consumer */
@@ -884,9 +986,15 @@ static int restart(struct compile_state *s, char *nomove, isl_ctx *ctx,
 	const atoll_compile_opts *o = s->o;
 	atoll_graph *g = s->g;
 	atoll_diag *d = s->d;
+	atoll_work *work = s->work;
+	int nwork = s->nwork, cap = s->work_cap, r;
 
 	state_clear(s);
-	if (state_init(s, g, o, d) < 0)
+	r = state_init(s, g, o, d);
+	s->work = work;
+	s->nwork = nwork;
+	s->work_cap = cap;
+	if (r < 0)
 		return -1;
 	s->nomove = nomove;
 	s->ctx = ctx;
@@ -915,12 +1023,14 @@ static int compile_stream(struct compile_state *s)
 	const atoll_compile_opts *o = s->o;
 
 	if (atoll_plan_build(s->ctx, s->g, o->hw, o->opt_level, s->nomove,
+			s->work, s->nwork,
 			(o->dump & ATOLL_DUMP_FLOW) ? o->dump_file : NULL,
 			&s->plan, s->d) < 0 || place_all(s) < 0)
 		return -1;
 	s->em.const_base = align64(s->act_end);
-	s->em.spm_lo = s->plan.heap_hi;
+	s->em.spm_lo = 0;		/* per node: lower_all */
 	s->em.spm_hi = o->hw->spm_bytes;
+	s->em.tiles_high = o->opt_level >= 2;
 	if (o->dump & ATOLL_DUMP_GRAPH)
 		dump_graph(s, o->dump_file);
 	return lower_all(s) < 0 || atoll_emit_end(&s->em) < 0 ? -1 : 0;
@@ -1017,6 +1127,7 @@ done:
 		atoll_diag_error(d, NULL, "isl operation budget exhausted");
 	isl_ctx_free(ctx);
 	state_clear(&s);
+	free(s.work);
 	free(nomove);
 	return b;
 }

@@ -80,17 +80,18 @@ static void flip(struct conv_gen *g, int a)
 	}
 }
 
-/* Lay out the scratchpad for output blocks of "bh" x "bw" positions:
- * input footprints per input-channel tile, weights of one output-channel
- * tile, weight zero points, requantisation records, output block.
+/* Lay out the scratchpad from "lo" for output blocks of "bh" x "bw"
+ * positions: input footprints per input-channel tile, weights of one
+ * output-channel tile, weight zero points, requantisation records, output
+ * block ("nb" copies of each).  Returns the end of the layout.
  */
-static int64_t conv_layout(struct conv_gen *g, int64_t bh, int64_t bw,
-	int nb)
+static int64_t conv_layout(struct conv_gen *g, int64_t lo, int64_t bh,
+	int64_t bw, int nb)
 {
 	const atoll_conv *c = g->c;
 	int64_t fh = (bh - 1) * c->sh + (c->kh - 1) * c->dh + 1;
 	int64_t fw = (bw - 1) * c->sw + (c->kw - 1) * c->dw + 1;
-	int64_t size[5], a = g->em->spm_lo;
+	int64_t size[5], a = lo;
 	int k, p;
 
 	if (fh > c->h)
@@ -119,48 +120,137 @@ static int64_t conv_layout(struct conv_gen *g, int64_t bh, int64_t bw,
 	return a;
 }
 
-/* Choose the output block: as many positions as the PSUM holds, halved
- * until the scratchpad layout fits.
+/* The output block for a layout in [lo, hi): as many positions as the
+ * PSUM holds, halved until the layout fits; two copies of every area
+ * ("*db") if they fit too, so that loads overlap computation at the same
+ * traffic.  Returns the end of the layout, or, when even one position
+ * does not fit, the (too large) end of the one-position layout; the
+ * last layout made is the chosen one.  The planner (atoll_conv_work) and
+ * the code generator choose through this, so that the work space the
+ * planner leaves an operator is the one its tiles are chosen in.
  */
-static int conv_choose_tiles(struct conv_gen *g)
+static int64_t conv_fit(struct conv_gen *g, const atoll_hwcfg *hw,
+	int64_t lo, int64_t hi, int64_t *pbh, int64_t *pbw, int *db)
 {
 	const atoll_conv *c = g->c;
-	const atoll_hwcfg *hw = g->em->hw;
 	int64_t bw = c->ow < hw->psum_depth ? c->ow : hw->psum_depth;
 	int64_t bh = hw->psum_depth / bw;
 	int64_t need;
 
 	if (bh > c->oh)
 		bh = c->oh;
-	while ((need = conv_layout(g, bh, bw, 1)) > g->em->spm_hi) {
+	*db = 0;
+	while ((need = conv_layout(g, lo, bh, bw, 1)) > hi) {
 		if (bh > 1)
 			bh = (bh + 1) / 2;
 		else if (bw > 1)
 			bw = (bw + 1) / 2;
-		else {
-			atoll_diag_error(g->em->diag, c->name, "layer needs "
-				"%lld scratchpad bytes per partition, %lld "
-				"are free for it", (long long) need,
-				(long long) (g->em->spm_hi - g->em->spm_lo));
-			return -1;
-		}
+		else
+			break;
 	}
-	/* the same tiles with two copies of every area, if they fit:
-	 * the traffic stays the same, loads overlap computation
+	*pbh = bh;
+	*pbw = bw;
+	if (need > hi)
+		return need;
+	*db = conv_layout(g, lo, bh, bw, 2) <= hi;
+	return conv_layout(g, lo, bh, bw, *db ? 2 : 1);
+}
+
+static void conv_gen_init(struct conv_gen *g, const atoll_hwcfg *hw,
+	const atoll_conv *c)
+{
+	g->c = c;
+	g->R = hw->rows;
+	g->C = hw->cols;
+	g->esize = c->out_kind == ATOLL_OUT_INT32 ? 4 : 1;
+	g->nct = atoll_ceil_div(c->ci, g->R);
+	g->nco = atoll_ceil_div(c->co, g->C);
+}
+
+/* A model of the device-memory bytes the schedule moves with blocks of
+ * "bh" x "bw" (conv_schedule): per block the input footprints, and the
+ * weights, zero points and records of every output-channel tile, unless
+ * the input is resident (then those once); the output unless resident.
+ * Grouped weights count as their groups, not the expanded tiles.
+ */
+static int64_t conv_traffic(const struct conv_gen *g, int64_t bh, int64_t bw)
+{
+	const atoll_conv *c = g->c;
+	int64_t blocks = c->n * atoll_ceil_div(c->oh, bh) *
+		atoll_ceil_div(c->ow, bw);
+	int64_t w = c->co * c->cig * c->kh * c->kw, t = 0;
+
+	w += c->co * (1 + (c->out_kind == ATOLL_OUT_REQUANT ?
+		ATOLL_PARAM_BYTES : 0));
+	if (!c->xres.on)
+		t += c->n * c->ci *
+			atoll_window_span(c->oh, bh, c->sh, c->kh, c->dh,
+				c->pt, c->h) *
+			atoll_window_span(c->ow, bw, c->sw, c->kw, c->dw,
+				c->pl, c->w);
+	t += c->xres.on ? w : blocks * w;
+	if (!c->yres.on)
+		t += c->n * c->co * c->oh * c->ow * g->esize;
+	return t;
+}
+
+int64_t atoll_conv_work(const atoll_hwcfg *hw, const atoll_conv *c,
+	int64_t lo, int64_t hi, int64_t *traffic)
+{
+	struct conv_gen g;
+	int64_t bh, bw, end;
+	int db;
+
+	memset(&g, 0, sizeof(g));
+	conv_gen_init(&g, hw, c);
+	end = conv_fit(&g, hw, lo, hi, &bh, &bw, &db);
+	if (traffic)
+		*traffic = conv_traffic(&g, bh, bw);
+	return end;
+}
+
+/* Choose the output block in the operator's scratchpad area. */
+static int conv_choose_tiles(struct conv_gen *g)
+{
+	const atoll_conv *c = g->c;
+	atoll_emit *em = g->em;
+	int64_t need, lo, end;
+
+	need = conv_fit(g, em->hw, em->spm_lo, em->spm_hi, &g->bh, &g->bw,
+		&g->db);
+	if (need > em->spm_hi) {
+		atoll_diag_error(em->diag, c->name, "layer needs %lld "
+			"scratchpad bytes per partition, %lld are free for it",
+			(long long) need, (long long) (em->spm_hi -
+			em->spm_lo));
+		return -1;
+	}
+	/* The same layout at the top of the work space if it fits there:
+	 * resident tensors are allocated from address 0 up, so tiles kept
+	 * high rarely share addresses with them, nor the dependences
+	 * between operators that reusing an address brings.
 	 */
-	g->db = conv_layout(g, bh, bw, 2) <= g->em->spm_hi;
-	need = conv_layout(g, bh, bw, g->db ? 2 : 1);
-	g->bh = bh;
-	g->bw = bw;
-	g->nbh = atoll_ceil_div(c->oh, bh);
-	g->nbw = atoll_ceil_div(c->ow, bw);
-	g->spm_used = need;
+	lo = em->tiles_high ? (em->spm_hi - (need - em->spm_lo)) / 64 * 64 :
+		em->spm_lo;
+	if (lo > em->spm_lo) {
+		end = conv_layout(g, lo, g->bh, g->bw, g->db ? 2 : 1);
+		if (end > em->spm_hi)
+			lo = em->spm_lo;
+	}
+	if (lo <= em->spm_lo) {
+		lo = em->spm_lo;
+		end = conv_layout(g, lo, g->bh, g->bw, g->db ? 2 : 1);
+	}
+	g->nbh = atoll_ceil_div(c->oh, g->bh);
+	g->nbw = atoll_ceil_div(c->ow, g->bw);
+	g->spm_used = end - lo;
 	g->in_box = calloc(g->nct, sizeof(*g->in_box));
 	g->w_box = calloc(g->nct, sizeof(*g->w_box));
 	if (!g->in_box || !g->w_box) {
-		atoll_diag_error(g->em->diag, c->name, "out of memory");
+		atoll_diag_error(em->diag, c->name, "out of memory");
 		return -1;
-	}	return 0;
+	}
+	return 0;
 }
 
 /* The element domain D of S, the tiling T: S -> MM, and the footprint
@@ -619,12 +709,7 @@ int atoll_conv_codegen(isl_ctx *ctx, atoll_emit *em, const atoll_conv *c,
 		return -1;
 	g->ctx = ctx;
 	g->em = em;
-	g->c = c;
-	g->R = em->hw->rows;
-	g->C = em->hw->cols;
-	g->esize = c->out_kind == ATOLL_OUT_INT32 ? 4 : 1;
-	g->nct = atoll_ceil_div(c->ci, g->R);
-	g->nco = atoll_ceil_div(c->co, g->C);
+	conv_gen_init(g, em->hw, c);
 	atoll_buf_init(&g->store[A_IN][0], "spm.in");
 	atoll_buf_init(&g->store[A_IN][1], "spm.in'");
 	atoll_buf_init(&g->store[A_W][0], "spm.w");

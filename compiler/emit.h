@@ -55,6 +55,10 @@ typedef struct atoll_emit {
 	int64_t spm_lo, spm_hi;		/* SPM bytes an operator may use for
 					 * its own tiles (resident tensors
 					 * live below spm_lo) */
+	int tiles_high;			/* lay the tiles out at the top of
+					 * that space (-O2: away from the
+					 * resident tensors, allocated from
+					 * address 0 up) */
 	uint32_t seq[ATOLL_ENGINES];	/* commands issued per engine */
 	uint32_t nsig[ATOLL_ENGINES];
 	uint32_t *sig_cover[ATOLL_ENGINES];

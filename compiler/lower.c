@@ -694,6 +694,19 @@ int lw_clamp(struct atoll_lower *L, int is_signed, int *lo, int *hi)
 	return 0;
 }
 
+/* Shape inference: hand the convolution's geometry (output kind "kind")
+ * to the planner's hook.
+ */
+static int note_conv(struct atoll_lower *L, atoll_conv *c, int kind)
+{
+	if (!L->shapes_only || !L->note_conv)
+		return 0;
+	c->out_kind = kind;
+	c->name = L->node->name;
+	c->op_type = L->node->op_type;
+	return L->note_conv(L, c);
+}
+
 /* QLinearConv / QLinearMatMul: inputs x, x_scale, x_zp, w, w_scale, w_zp,
  * y_scale, y_zp [, bias].
  */
@@ -739,7 +752,8 @@ static int lower_qlinear(struct atoll_lower *L, atoll_conv *c, int is_conv)
 		return lw_fail(L, "bias '%s' must be a constant int32 tensor of "
 			"%lld elements", b->name, (long long) c->co);
 	if (lw_set_output(L, y, ydt, rank, dims) < 0 || L->shapes_only)
-		return L->diag->failed ? -1 : 0;
+		return L->diag->failed ? -1 :
+			note_conv(L, c, ATOLL_OUT_REQUANT);
 	c->out_kind = ATOLL_OUT_REQUANT;
 	c->x_zp = lw_param_zp(xz, 0) & 0xff;
 	c->y_zp = lw_param_zp(yz, 0);
@@ -793,7 +807,7 @@ static int lower_integer(struct atoll_lower *L, atoll_conv *c, int is_conv)
 	    lw_set_output(L, y, ATOLL_DT_INT32, rank, dims) < 0)
 		return -1;
 	if (L->shapes_only)
-		return 0;
+		return note_conv(L, c, ATOLL_OUT_INT32);
 	c->out_kind = ATOLL_OUT_INT32;
 	c->x_zp = lw_param_zp(xz, 0) & 0xff;
 	if (!is_conv && flat_conv(L, c, x) < 0)

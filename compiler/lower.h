@@ -75,6 +75,9 @@ typedef struct atoll_view {
 	int is_signed;
 	atoll_buf *buf;
 	atoll_res res;			/* resident in SPM instead of DRAM */
+	const atoll_tensor *t;		/* the graph tensor it reads or
+					 * writes (shape inference records
+					 * it for the planner) */
 } atoll_view;
 
 /* Operators on the vector (ACT) engine, element [n,c,y,x] of the output
@@ -133,6 +136,34 @@ typedef struct atoll_move {
 int atoll_move_codegen(atoll_emit *em, const atoll_move *m);
 int atoll_vec_codegen(isl_ctx *ctx, atoll_emit *em, const atoll_vec *v,
 	FILE *dump);
+
+/* One code generation of a node (a convolution or a vector operator),
+ * recorded at shape inference for the residency planner: its geometry
+ * and the graph tensors it reads (in[0], for a convolution its input x;
+ * in[1]) and writes (out), -1 for none.  The planner sets the residency
+ * flags and asks atoll_conv_work/atoll_vec_work how much scratchpad its
+ * tiles take.
+ */
+typedef struct atoll_work {
+	int node;
+	int is_conv;
+	atoll_conv c;
+	atoll_vec v;
+	int in[2], out;
+} atoll_work;
+
+/* The end of the scratchpad layout the tiler of "c" (or "v") chooses
+ * when its work space is [lo, hi) (per partition, as the code generator
+ * gets it in spm_lo and spm_hi; the layout shifts with a start moved by a
+ * multiple of 64 bytes), or, when not even its smallest tiles fit, the
+ * end of that smallest layout (> hi).  With hi = lo: the least the
+ * operator can run in.  "*traffic" (if not NULL) gets a model of the
+ * device-memory bytes those tiles move, for comparing plans.
+ */
+int64_t atoll_conv_work(const atoll_hwcfg *hw, const atoll_conv *c,
+	int64_t lo, int64_t hi, int64_t *traffic);
+int64_t atoll_vec_work(const atoll_hwcfg *hw, const atoll_vec *v,
+	int64_t lo, int64_t hi, int64_t *traffic);
 
 /* Requantisation multiplier: real scale = mult * 2^-shift exactly. */
 int atoll_scale_to_fixed(float scale, int32_t *mult, int *shift);

@@ -45,6 +45,12 @@ struct atoll_lower {
 					 * stay in the scratchpad in layouts
 					 * that differ (-O2): MOVE commands */
 	int (*gen_move)(struct atoll_lower *L, const atoll_move *m);
+	/* With shapes_only (optional): each convolution or vector
+	 * operator the node would generate, its geometry complete and
+	 * nothing resident, for the residency planner.
+	 */
+	int (*note_conv)(struct atoll_lower *L, const atoll_conv *c);
+	int (*note_vec)(struct atoll_lower *L, const atoll_vec *v);
 };
 
 /* Lower node L->node: check it, infer its output type and shape, and

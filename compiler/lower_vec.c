@@ -67,9 +67,11 @@ static int view_dense(struct atoll_lower *L, const atoll_tensor *t,
 		    memcmp(td, d, sizeof(td)))
 			return lw_fail(L, "internal: view '%s' read in another "
 				"shape", t->name);
+		v->t = t;
 		return 0;
 	}
 	memset(v, 0, sizeof(*v));
+	v->t = t;
 	v->s_w = 1;
 	v->s_h = d[3];
 	v->s_c = d[2] * d[3];
@@ -145,7 +147,7 @@ static int check_q_io(struct atoll_lower *L, int k)
 static int emit_vec(struct atoll_lower *L, atoll_vec *v)
 {
 	if (L->shapes_only)
-		return 0;
+		return L->note_vec ? L->note_vec(L, v) : 0;
 	return L->gen_vec(L, v);
 }
 
@@ -332,8 +334,8 @@ static int lower_add(struct atoll_lower *L)
 		return -1;
 	L->out_scale = lw_param_f(lw_input(g, n, 6), 0);
 	L->out_zp = v.zp_out;
-	if (L->shapes_only)
-		return 0;
+	if (L->shapes_only)	/* the planner adds any broadcast space */
+		return emit_vec(L, &v);
 	lo = L->em->spm_lo;
 	for (k = 0; k < 2; k++)
 		if (v.in[k].res.on && (k ? db : da)[1] != d[1] &&

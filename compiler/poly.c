@@ -165,3 +165,19 @@ int64_t atoll_align64(int64_t v)
 {
 	return (v + 63) / 64 * 64;
 }
+
+int64_t atoll_window_span(int64_t out, int64_t b, int64_t s, int64_t k,
+	int64_t d, int64_t pad, int64_t in)
+{
+	int64_t y0, n = 0;
+
+	for (y0 = 0; y0 < out; y0 += b) {
+		int64_t y1 = (y0 + b < out ? y0 + b : out) - 1;
+		int64_t lo = y0 * s - pad, hi = y1 * s + (k - 1) * d - pad;
+
+		lo = lo < 0 ? 0 : lo;
+		hi = hi > in - 1 ? in - 1 : hi;
+		n += hi >= lo ? hi - lo + 1 : 0;
+	}
+	return n;
+}

@@ -68,5 +68,11 @@ const char *atoll_isl_reason(isl_ctx *ctx);
 
 int64_t atoll_ceil_div(int64_t a, int64_t b);
 int64_t atoll_align64(int64_t v);
+/* Input rows (or columns) that "out" output positions cut into blocks of
+ * "b" read, all blocks together: each block's window (stride "s", "k"
+ * taps "d" apart, "pad" before the input) clipped to the "in" rows.
+ */
+int64_t atoll_window_span(int64_t out, int64_t b, int64_t s, int64_t k,
+	int64_t d, int64_t pad, int64_t in);
 
 #endif

@@ -14,7 +14,11 @@
  * 3. Every intermediate tensor (or alias group) whose producers and
  *    consumers can address the scratchpad directly gets a buffer in the
  *    resident heap for its lifetime (first producer to last consumer),
- *    first fit; what does not fit stays in DRAM with the reason recorded.
+ *    first fit, below the work space of every operator it lives across
+ *    (what that operator's tiles take, atoll_conv_work/atoll_vec_work);
+ *    what does not fit stays in DRAM with the reason recorded.  Each
+ *    operator then tiles into the scratchpad above the tensors resident
+ *    while it runs (work_lo).
  * 4. Other layout operators (Transpose, Slice, Pad, Concat off channels,
  *    reshapes that change the layout) are first planned as MOVEs between
  *    two resident tensors (move.c); one whose sides did not both stay on
@@ -52,6 +56,17 @@ struct planner {
 	int *span_lo, *span_hi;		/* per node: the nodes its commands
 					 * run among (a fusion group: all of
 					 * its nodes, emitted band by band) */
+	char *want_fuse;		/* per tensor: did not fit in an
+					 * earlier round: fuse it if it can */
+	const atoll_work *work;		/* per node, in node order: what its
+					 * code generations tile */
+	int *wfirst;			/* per node: its first work item */
+	int *io;			/* per root: graph inputs, outputs
+					 * and constants (2) in its group */
+	const char *guess;		/* per root: kept in the previous
+					 * allocation pass, or NULL */
+	int half;			/* allocation pass keeping resident
+					 * tensors to the lower half */
 	json_t *pairs;
 };
 
@@ -451,12 +466,14 @@ static void group_lifetime(struct planner *pl, int r, int *first, int *last)
 						*first = pl->span_lo[i];
 				}
 	}
+	if (*last < *first)	/* read by nobody: written all the same */
+		*last = *first;
 }
 
 /* First fit: the lowest address where "r" overlaps no buffer whose
- * lifetime overlaps its own.
+ * lifetime overlaps its own; -1 if it would end above "limit".
  */
-static int64_t first_fit(atoll_plan *p, int r)
+static int64_t first_fit(atoll_plan *p, int r, int64_t limit)
 {
 	atoll_tplan *a = &p->t[r];
 	int64_t addr = 0;
@@ -478,39 +495,244 @@ static int64_t first_fit(atoll_plan *p, int r)
 			}
 		}
 	}
-	return addr + a->bytes <= p->heap_hi ? addr : -1;
+	return addr + a->bytes <= limit ? addr : -1;
 }
 
-/* Keep the alias group rooted at "r" in the scratchpad if it can be. */
-static void try_keep(struct planner *pl, int r)
+/* The end of the resident buffers live at node "i" (each 64-byte
+ * aligned): where the operator's work space starts.
+ */
+static int64_t heap_top(const atoll_plan *p, int i)
+{
+	int64_t top = 0;
+	int t;
+
+	for (t = 0; t < p->ntensors; t++) {
+		const atoll_tplan *b = &p->t[t];
+
+		if ((b->keep == ATOLL_KEEP_SPM ||
+		     b->keep == ATOLL_KEEP_BAND) && b->root == t &&
+		    b->first <= i && i <= b->last &&
+		    b->base + b->bytes > top)
+			top = b->base + b->bytes;
+	}
+	return atoll_align64(top);
+}
+
+/* Is tensor "t" in the scratchpad once the alias group rooted at "r"
+ * (-1: none) is kept there too?  Groups not decided yet count as in
+ * device memory, which is what they stay if they do not fit, or with
+ * "guess", as the previous allocation pass decided them.
+ */
+static int resident(struct planner *pl, int t, int r, int guess)
+{
+	const atoll_tplan *a;
+	int root;
+
+	if (t < 0)
+		return 0;
+	root = find(pl, t);
+	a = &pl->p->t[root];
+	return root == r || a->keep == ATOLL_KEEP_SPM ||
+		a->keep == ATOLL_KEEP_BAND ||
+		(guess && pl->guess && pl->guess[root] && !a->why);
+}
+
+static void dims4(const atoll_tensor *t, int64_t *d)
+{
+	int i, k = 4 - t->rank;
+
+	for (i = 0; i < 4; i++)
+		d[i] = i < k ? 1 : t->dims[i - k];
+}
+
+/* The end of the layout of work item "w" in a work space [0, hi), with
+ * its operands' residency as resident() says.  An Add operand on chip
+ * but broadcast over channels is first moved to every channel at the
+ * start of the work space (lower_vec.c, bcast_channels).
+ */
+static int64_t item_work(struct planner *pl, const atoll_work *w, int r,
+	int guess, int64_t hi, int64_t *traffic)
 {
 	const atoll_graph *g = pl->g;
-	atoll_plan *p = pl->p;
-	int64_t R = pl->hw->rows, v[4];
+	int64_t R = pl->hw->rows, lo = 0, d[4];
+	atoll_conv c;
+	atoll_vec v;
+	int k;
 
-	p->t[r].why = g->tensors[r].is_input ? input_ok(pl, r) :
-		group_ok(pl, r);
-	if (p->t[r].why)
+	if (w->is_conv) {
+		c = w->c;
+		c.xres.on = resident(pl, w->in[0], r, guess);
+		c.yres.on = c.out_kind == ATOLL_OUT_REQUANT &&
+			resident(pl, w->out, r, guess);
+		return atoll_conv_work(pl->hw, &c, 0, hi, traffic);
+	}
+	v = w->v;
+	for (k = 0; k < v.nin && k < 2; k++) {
+		v.in[k].res.on = resident(pl, w->in[k], r, guess);
+		if (!v.in[k].res.on || v.kind != ATOLL_VEC_ADD)
+			continue;
+		dims4(&g->tensors[w->in[k]], d);
+		if (d[1] != v.c)
+			lo = atoll_align64(lo) + d[0] * atoll_ceil_div(v.c, R) *
+				d[2] * d[3];
+	}
+	v.out.res.on = resident(pl, w->out, r, guess);
+	return atoll_vec_work(pl->hw, &v, lo, hi, traffic);
+}
+
+/* Graph input "t" loaded into the scratchpad before node "i": a copy
+ * into its resident buffer (lower_vec.c, atoll_lower_load_input).
+ */
+static void load_work(const atoll_graph *g, int t, int i, atoll_work *w)
+{
+	int64_t d[4];
+
+	memset(w, 0, sizeof(*w));
+	dims4(&g->tensors[t], d);
+	w->node = i;
+	w->v.kind = ATOLL_VEC_POOL;
+	w->v.n = d[0];
+	w->v.c = d[1];
+	w->v.oh = d[2];
+	w->v.ow = d[3];
+	w->v.nin = 1;
+	w->v.kh = w->v.kw = w->v.sh = w->v.sw = w->v.dh = w->v.dw = 1;
+	w->v.in[0].h = d[2];
+	w->v.in[0].w = d[3];
+	w->in[0] = -1;
+	w->in[1] = -1;
+	w->out = t;
+}
+
+/* Does node "i" generate code?  Aliases do not, except those of a group
+ * left in device memory that cannot share one buffer (dram_aliases), and
+ * MOVEs need no work space (views are known only after allocation and
+ * count as the copies they would otherwise be).
+ */
+static int tiles(struct planner *pl, int i)
+{
+	int r = find(pl, pl->g->nodes[i].outputs[0]);
+
+	if (pl->p->move_node[i])
+		return 0;
+	return !pl->p->alias_node[i] ||
+		(!resident(pl, r, -1, 0) && pl->io[r] > 1);
+}
+
+/* Raise "*pref" and "*least" (node_work) to what work item "w" needs. */
+static void add_work(struct planner *pl, const atoll_work *w, int r,
+	int64_t *pref, int64_t *least)
+{
+	int64_t spm = pl->hw->spm_bytes;
+	int64_t cap = spm - atoll_align64(spm / 2);
+	int64_t e = item_work(pl, w, r, 1, cap, NULL);
+	int64_t m = item_work(pl, w, r, 0, 0, NULL);
+
+	if (e > cap)
+		e = item_work(pl, w, r, 1, spm, NULL);
+	if (e > *pref)
+		*pref = e;
+	if (m > *least)
+		*least = m;
+}
+
+/* The scratchpad node "i" needs for its own tiles (from a 64-byte
+ * aligned start) once the alias group rooted at "r" is kept too:
+ * "*least" the least its tilers can run in, with the groups not decided
+ * yet in device memory (kept later, a group is checked against its
+ * operators again; left there, it changes nothing), and "*pref" what
+ * they choose in half the scratchpad (the space every operator had when
+ * the resident tensors were kept to the lower half), or in all of it if
+ * that is too little, with those groups as the previous pass decided
+ * them.  Either is above the scratchpad if the operator cannot run.
+ */
+static void node_work(struct planner *pl, int i, int r, int64_t *pref,
+	int64_t *least)
+{
+	const atoll_graph *g = pl->g;
+	const atoll_node *n = &g->nodes[i];
+	atoll_work lw;
+	int j, k;
+
+	*pref = *least = 0;
+	if (tiles(pl, i))
+		for (k = pl->wfirst[i]; k < pl->wfirst[i + 1]; k++)
+			add_work(pl, &pl->work[k], r, pref, least);
+	/* the nodes of a fusion group all run at its consumer */
+	for (j = 0; pl->p->emit_at[i] == i && j < i; j++)
+		for (k = pl->wfirst[j]; pl->p->emit_at[j] == i &&
+		     k < pl->wfirst[j + 1]; k++)
+			add_work(pl, &pl->work[k], r, pref, least);
+	for (k = 0; k < n->ninputs; k++) {
+		int t = n->inputs[k];
+
+		if (t < 0 || !g->tensors[t].is_input || g->tensors[t].data ||
+		    !resident(pl, t, r, 0) || pl->p->t[find(pl, t)].first != i)
+			continue;
+		load_work(g, t, i, &lw);
+		add_work(pl, &lw, r, pref, least);
+	}
+}
+
+/* Can the alias group rooted at "r" stay in the scratchpad, whatever
+ * else does?  Sets its reason if not, else its canonical shape, size
+ * and lifetime.  None of this changes between allocation passes.
+ */
+static void prepare(struct planner *pl, int r)
+{
+	const atoll_graph *g = pl->g;
+	atoll_tplan *a = &pl->p->t[r];
+	int64_t v[4];
+
+	a->why = g->tensors[r].is_input ? input_ok(pl, r) : group_ok(pl, r);
+	if (a->why)
 		return;
 	if (canon(&g->tensors[r], v) < 0) {
-		p->t[r].why = "rank";
+		a->why = "rank";
 		return;
 	}
-	p->t[r].n = v[0];
-	p->t[r].c = v[1];
-	p->t[r].h = v[2];
-	p->t[r].w = v[3];
-	group_lifetime(pl, r, &p->t[r].first, &p->t[r].last);
-	p->t[r].bytes = atoll_align64(p->t[r].n *
-		atoll_ceil_div(p->t[r].c, R) * p->t[r].h * p->t[r].w);
-	p->t[r].base = first_fit(p, r);
-	if (p->t[r].base < 0) {
-		p->t[r].why = "does not fit the scratchpad";
+	a->n = v[0];
+	a->c = v[1];
+	a->h = v[2];
+	a->w = v[3];
+	group_lifetime(pl, r, &a->first, &a->last);
+	a->bytes = atoll_align64(a->n * atoll_ceil_div(a->c, pl->hw->rows) *
+		a->h * a->w);
+}
+
+/* Keep the alias group rooted at "r" (prepared) in the scratchpad if it
+ * fits: first fit below the work space of every operator it lives
+ * across (with "half", below half the scratchpad, as before operators
+ * had their own work spaces).  Kept, the group may make an operator need
+ * more (its load, a broadcast copy, larger tiles now that a slot is
+ * gone): the buffers already there must still leave every operator at
+ * least the least it can run in.
+ */
+static void place(struct planner *pl, int r)
+{
+	atoll_tplan *a = &pl->p->t[r];
+	int64_t spm = pl->hw->spm_bytes, pref, least;
+	int64_t limit = pl->half ? atoll_align64(spm / 2) : spm;
+	int i;
+
+	for (i = a->first; i <= a->last; i++) {
+		node_work(pl, i, r, &pref, &least);
+		if (heap_top(pl->p, i) + least > spm) {
+			a->why = "an operator needs the scratchpad";
+			return;
+		}
+		if (!pl->half && spm - pref < limit)
+			limit = spm - pref;
+		if (spm - least < limit)
+			limit = spm - least;
+	}
+	a->base = first_fit(pl->p, r, limit);
+	if (a->base < 0) {
+		a->why = "does not fit the scratchpad";
 		return;
 	}
-	p->t[r].keep = ATOLL_KEEP_SPM;
-	atoll_buf_spm(&p->t[r].buf, p->t[r].base, p->t[r].base +
-		p->t[r].bytes);
+	a->keep = ATOLL_KEEP_SPM;
+	atoll_buf_spm(&a->buf, a->base, a->base + a->bytes);
 }
 
 /* Alias groups left in device memory share the root's buffer there: a
@@ -525,20 +747,14 @@ static void dram_aliases(struct planner *pl)
 {
 	const atoll_graph *g = pl->g;
 	atoll_plan *p = pl->p;
-	int *io = calloc(g->ntensors + 1, sizeof(int));	/* per root */
+	int *io = pl->io;
 	int i, k, t;
 
-	for (t = 0; io && t < g->ntensors; t++) {
-		int r = find(pl, t);
-
-		io[r] += g->tensors[t].data ? 2 :
-			g->tensors[t].is_input || g->tensors[t].is_output;
-	}
 	for (i = 0; i < g->nnodes; i++) {
 		int r = find(pl, g->nodes[i].outputs[0]);
 
 		if (!p->alias_node[i] || p->t[r].keep == ATOLL_KEEP_SPM ||
-		    (io && io[r] <= 1))
+		    io[r] <= 1)
 			continue;
 		p->alias_node[i] = 0;
 		for (k = 0; k < g->nodes[i].ninputs; k++)
@@ -550,8 +766,7 @@ static void dram_aliases(struct planner *pl)
 
 		p->t[t].dram_root = t;
 		p->t[t].dram_off = 0;
-		if (r == t || p->t[r].keep == ATOLL_KEEP_SPM || !io ||
-		    io[r] > 1)
+		if (r == t || p->t[r].keep == ATOLL_KEEP_SPM || io[r] > 1)
 			continue;
 		p->t[t].dram_root = r;
 		while (x != r) {
@@ -563,7 +778,22 @@ static void dram_aliases(struct planner *pl)
 			x = pl->parent[x];
 		}
 	}
-	free(io);
+}
+
+/* Per alias root: its group's graph inputs and outputs, and constants
+ * (2 each), which decide whether the group can share one buffer in
+ * device memory (dram_aliases).  A group with any of them never stays
+ * in the scratchpad.
+ */
+static void group_io(struct planner *pl)
+{
+	const atoll_graph *g = pl->g;
+	int t;
+
+	memset(pl->io, 0, (g->ntensors + 1) * sizeof(int));
+	for (t = 0; t < g->ntensors; t++)
+		pl->io[find(pl, t)] += g->tensors[t].data ? 2 :
+			g->tensors[t].is_input || g->tensors[t].is_output;
 }
 
 /* The byte a Pad node "n" fills with (as lower_vec.c's lower_pad: a
@@ -829,9 +1059,9 @@ static int64_t band_reach(const atoll_graph *g, const atoll_node *n,
 }
 
 /* Can 4-D tensor "t", operand "k" of node "c", be produced and consumed
- * in row bands: too large for the heap on its own, one producer and
- * this one read, both operators able to run on a band, element-wise
- * operands unbroadcast?
+ * in row bands: wanted (it did not fit whole in an earlier round), one
+ * producer and this one read, both operators able to run on a band,
+ * element-wise operands unbroadcast?
  */
 static int fusable(struct planner *pl, int c, int k, int t)
 {
@@ -846,8 +1076,7 @@ static int fusable(struct planner *pl, int c, int k, int t)
 	    !is_q8(x) || x->data || x->is_input || x->is_output ||
 	    p->t[t].is_view || p->t[t].part_of >= 0 ||
 	    x->dims[1] <= 0 || x->dims[2] <= 0 || x->dims[3] <= 0 ||
-	    atoll_ceil_div(x->dims[1], pl->hw->rows) * x->dims[2] *
-	    x->dims[3] <= p->heap_hi)
+	    !pl->want_fuse[t])
 		return 0;
 	pn = &g->nodes[pi];
 	if (!band_op(pn) || !band_op(cn) || p->alias_node[pi] ||
@@ -960,14 +1189,97 @@ static void band_need(struct planner *pl, int c, int64_t rows)
 	}
 }
 
+/* Where a band buffer with lifetime "a" must end: below the work space
+ * every operator of its lifetime chooses (as place() keeps resident
+ * tensors), or with "squeeze" only below the least it can run in; -1 if
+ * one of them has no room left at all.
+ */
+static int64_t band_limit(struct planner *pl, const atoll_tplan *a,
+	int squeeze)
+{
+	int64_t spm = pl->hw->spm_bytes, limit = spm, pref, least;
+	int i;
+
+	for (i = a->first; i <= a->last; i++) {
+		node_work(pl, i, -1, &pref, &least);
+		if (heap_top(pl->p, i) + least > spm)
+			return -1;
+		if (!squeeze && spm - pref < limit)
+			limit = spm - pref;
+		if (spm - least < limit)
+			limit = spm - least;
+	}
+	return limit;
+}
+
+/* The constant bytes (weights and their parameters) the nodes of the
+ * group ending at node "c" read: read again in every band.
+ */
+static int64_t group_weights(struct planner *pl, int c)
+{
+	const atoll_graph *g = pl->g;
+	int64_t n = 0;
+	int j, k;
+
+	for (j = 0; j <= c; j++)
+		for (k = 0; pl->p->emit_at[j] == c &&
+		     k < g->nodes[j].ninputs; k++)
+			if (g->nodes[j].inputs[k] >= 0 &&
+			    g->tensors[g->nodes[j].inputs[k]].data)
+				n += g->tensors[g->nodes[j].inputs[k]].nbytes;
+	return n;
+}
+
+/* Bounds on what bands cost for the group ending at node "c" in "nb"
+ * bands (band_need done): every fused tensor made at most 5/4 of its
+ * rows over all bands (halo rows are made again in each band), and the
+ * group's weights, read again in every band, fewer bytes than the
+ * stores and loads the fusion saves.  Returns the fused tensor made
+ * again the most if a bound fails, else -1.
+ */
+static int band_cost(struct planner *pl, int c, int nb)
+{
+	const atoll_graph *g = pl->g;
+	const atoll_plan *p = pl->p;
+	int64_t saved = 0, weights, worst = 0;
+	int t, wt = -1;
+
+	for (t = 0; t < g->ntensors; t++) {
+		const atoll_tensor *x = &g->tensors[t];
+		int64_t made;
+
+		if (p->t[t].fused_by < 0 || p->emit_at[p->t[t].fused_by] != c)
+			continue;
+		made = nb * p->t[t].h * 4 - 5 * x->dims[2];
+		if (wt < 0 || made > worst) {
+			worst = made;
+			wt = t;
+		}
+		saved += 2 * x->dims[1] * x->dims[2] * x->dims[3];
+	}
+	weights = group_weights(pl, c);
+	return worst > 0 || (nb - 1) * weights >= saved ? wt : -1;
+}
+
+static void unplace_group(struct planner *pl, int c)
+{
+	atoll_plan *p = pl->p;
+	int t;
+
+	for (t = 0; t < pl->g->ntensors; t++)
+		if (p->t[t].fused_by >= 0 && p->emit_at[p->t[t].fused_by] == c)
+			p->t[t].keep = ATOLL_KEEP_DRAM;
+}
+
 /* The band buffers of the group ending at node "c": output rows per
- * band a share of c's height (2 to 64 bands, fewest first), each fused
+ * band a share of c's height (2 to 64 bands, fewest first, within
+ * band_cost's bounds), each fused
  * tensor's buffer the rows a band needs over all its channels, alive
  * while the group runs, first fit after the resident tensors.  Returns
  * a fused tensor whose buffer did not fit (to plan again without it),
  * else -1.
  */
-static int place_group(struct planner *pl, int c)
+static int place_group(struct planner *pl, int c, int squeeze)
 {
 	const atoll_graph *g = pl->g;
 	atoll_plan *p = pl->p;
@@ -980,7 +1292,13 @@ static int place_group(struct planner *pl, int c)
 		if (rows >= oh || (nb > 2 && rows == atoll_ceil_div(oh, nb - 1)))
 			continue;	/* no band, or the same bands */
 		band_need(pl, c, rows);
-		failed = -1;
+		/* more bands only make more rows again and read the
+		 * weights more often: past the bounds, give up the
+		 * tensor made again the most
+		 */
+		failed = band_cost(pl, c, nb);
+		if (failed >= 0)
+			return failed;
 		for (t = 0; t < g->ntensors && failed < 0; t++) {
 			atoll_tplan *a = &p->t[t];
 			const atoll_tensor *x = &g->tensors[t];
@@ -993,7 +1311,8 @@ static int place_group(struct planner *pl, int c)
 			group_lifetime(pl, t, &a->first, &a->last);
 			a->bytes = atoll_align64(atoll_ceil_div(a->c,
 				pl->hw->rows) * a->h * a->w);
-			a->base = first_fit(p, t);
+			a->base = first_fit(p, t, band_limit(pl, a,
+				squeeze));
 			if (a->base < 0)
 				failed = t;
 			else
@@ -1003,11 +1322,36 @@ static int place_group(struct planner *pl, int c)
 			p->band_rows[c] = rows;
 			return -1;
 		}
-		for (t = 0; t < g->ntensors; t++)
-			if (p->t[t].fused_by >= 0 &&
-			    p->emit_at[p->t[t].fused_by] == c)
-				p->t[t].keep = ATOLL_KEEP_DRAM;
+		unplace_group(pl, c);
 	}
+	return failed;
+}
+
+static int64_t nodes_traffic(struct planner *pl, int lo, int hi_node);
+
+/* The group ending at node "c" found no room beside the operators' own
+ * choice of work space: its band buffers squeezed to the least work
+ * space the operators run in, kept if the model's device-memory bytes
+ * (plan_traffic, plus the weights read again per band) come out below
+ * those without the group.  Returns -1 if kept, else "failed".
+ */
+static int squeeze_group(struct planner *pl, int c, int failed)
+{
+	int64_t before, after, oh;
+	int lo = c, j;
+
+	for (j = 0; j < c; j++)		/* the band buffers live from lo */
+		if (pl->p->emit_at[j] == c && pl->span_lo[j] < lo)
+			lo = pl->span_lo[j];
+	before = nodes_traffic(pl, lo, c);
+	if (place_group(pl, c, 1) >= 0)
+		return failed;
+	oh = pl->g->tensors[pl->g->nodes[c].outputs[0]].dims[2];
+	after = nodes_traffic(pl, lo, c) + (atoll_ceil_div(oh,
+		pl->p->band_rows[c]) - 1) * group_weights(pl, c);
+	if (after < before)
+		return -1;
+	unplace_group(pl, c);
 	return failed;
 }
 
@@ -1023,7 +1367,9 @@ static int place_bands(struct planner *pl)
 	for (c = 0; c < g->nnodes; c++) {
 		if (p->emit_at[c] != c)
 			continue;
-		t = place_group(pl, c);
+		t = place_group(pl, c, 0);
+		if (t >= 0)
+			t = squeeze_group(pl, c, t);
 		if (t >= 0) {
 			pl->nofuse[t] = 1;
 			bad++;
@@ -1035,28 +1381,223 @@ static int place_bands(struct planner *pl)
 			atoll_buf_spm(&p->t[t].buf, p->t[t].base,
 				p->t[t].base + p->t[t].bytes);
 		}
+	for (c = 0; c < g->nnodes; c++)
+		p->work_lo[c] = heap_top(p, c);
 	return bad;
 }
 
+/* Tensors that did not fit whole this round and could be made in row
+ * bands: wanted for fusion in the next round.  Returns how many are new.
+ */
+static int want_fusions(struct planner *pl)
+{
+	const atoll_graph *g = pl->g;
+	atoll_plan *p = pl->p;
+	int t, i, k, n = 0;
+
+	for (t = 0; t < g->ntensors; t++) {
+		const char *why = p->t[t].why;
+		int c = -1, ck = -1;
+
+		if (pl->want_fuse[t] || pl->nofuse[t] || p->t[t].keep ||
+		    !why || (strcmp(why, "does not fit the scratchpad") &&
+			     strcmp(why, "an operator needs the scratchpad")))
+			continue;
+		for (i = 0; i < g->nnodes; i++)	/* its (last) reader */
+			for (k = 0; k < g->nodes[i].ninputs; k++)
+				if (g->nodes[i].inputs[k] == t) {
+					c = i;
+					ck = k;
+				}
+		pl->want_fuse[t] = 1;
+		if (c >= 0 && fusable(pl, c, ck, t))
+			n++;
+		else
+			pl->want_fuse[t] = 0;
+	}
+	return n;
+}
+
+/* The groups to allocate, prepared: graph inputs, then every node's
+ * output group, in program order.  Returns how many.
+ */
+static int alloc_order(struct planner *pl, int *order)
+{
+	const atoll_graph *g = pl->g;
+	atoll_plan *p = pl->p;
+	int i, r, n = 0;
+
+	for (i = 0; i < g->ninputs + g->nnodes; i++) {
+		r = i < g->ninputs ? g->inputs[i] :
+			find(pl, g->nodes[i - g->ninputs].outputs[0]);
+		if (g->tensors[r].data || p->t[r].keep || p->t[r].why ||
+		    p->t[r].bytes ||
+		    (i < g->ninputs ? find(pl, r) != r :
+		     r != g->nodes[i - g->ninputs].outputs[0]))
+			continue;
+		prepare(pl, r);
+		if (!p->t[r].why)
+			order[n++] = r;
+	}
+	return n;
+}
+
+struct sized {
+	int64_t bytes;
+	int pos, t;
+};
+
+/* Larger tensors first, else in program order (qsort is not stable). */
+static int cmp_size(const void *a, const void *b)
+{
+	const struct sized *x = a, *y = b;
+
+	if (x->bytes != y->bytes)
+		return x->bytes > y->bytes ? -1 : 1;
+	return x->pos - y->pos;
+}
+
+/* Order "order" (n groups) by size, largest first. */
+static void size_order(const atoll_plan *p, int *order, int n,
+	struct sized *tmp)
+{
+	int i;
+
+	for (i = 0; i < n; i++) {
+		tmp[i].bytes = p->t[order[i]].bytes;
+		tmp[i].pos = i;
+		tmp[i].t = order[i];
+	}
+	qsort(tmp, n, sizeof(*tmp), cmp_size);
+	for (i = 0; i < n; i++)
+		order[i] = tmp[i].t;
+}
+
+/* A model of the device-memory bytes the operators move with the
+ * groups allocated (the others in device memory), each tiling into the
+ * scratchpad above the tensors resident while it runs.
+ */
+static int64_t plan_traffic(struct planner *pl)
+{
+	return nodes_traffic(pl, 0, pl->g->nnodes - 1);
+}
+
+/* plan_traffic's model over nodes "lo" to "hi" only. */
+static int64_t nodes_traffic(struct planner *pl, int lo, int hi_node)
+{
+	const atoll_graph *g = pl->g;
+	int64_t spm = pl->hw->spm_bytes, n = 0, t;
+	atoll_work lw;
+	int i, k;
+
+	for (i = lo; i <= hi_node; i++) {
+		const atoll_node *nd = &g->nodes[i];
+		int64_t hi = spm - heap_top(pl->p, i);
+
+		for (k = pl->wfirst[i]; tiles(pl, i) && k < pl->wfirst[i + 1];
+		     k++) {
+			item_work(pl, &pl->work[k], -1, 0, hi, &t);
+			n += t;
+		}
+		for (k = 0; k < nd->ninputs; k++) {
+			int x = nd->inputs[k];
+
+			if (x < 0 || !g->tensors[x].is_input ||
+			    g->tensors[x].data || !resident(pl, x, -1, 0) ||
+			    pl->p->t[find(pl, x)].first != i)
+				continue;
+			load_work(g, x, i, &lw);
+			item_work(pl, &lw, -1, 0, hi, &t);
+			n += t;
+		}
+	}
+	return n;
+}
+
+#define GUESS_PASSES 3
+
+/* Allocate the prepared groups in "order" (n) from the plan "init", in
+ * passes: the first counts the groups not decided yet as in device
+ * memory for the work space operators choose, the next ones as the pass
+ * before decided them (the least space every operator needs still counts
+ * them in device memory, so a wrong guess only leaves an operator less
+ * space than it would choose); with "half", one pass keeping to the
+ * lower half.  The plan moving the fewest device-memory bytes
+ * (plan_traffic) so far is kept in "best" ("*best_bytes").
+ */
+static void alloc_passes(struct planner *pl, const int *order, int n,
+	int half, const atoll_tplan *init, atoll_tplan *best,
+	int64_t *best_bytes, char *guess)
+{
+	const atoll_graph *g = pl->g;
+	atoll_plan *p = pl->p;
+	size_t sz = (g->ntensors + 1) * sizeof(*p->t);
+	int64_t bytes;
+	int i, pass, same;
+
+	pl->guess = NULL;
+	pl->half = half;
+	for (pass = 0; pass <= (half ? 0 : GUESS_PASSES); pass++) {
+		memcpy(p->t, init, sz);
+		for (i = 0; i < n; i++)
+			place(pl, order[i]);
+		bytes = plan_traffic(pl);
+		if (*best_bytes < 0 || bytes < *best_bytes) {
+			memcpy(best, p->t, sz);
+			*best_bytes = bytes;
+		}
+		for (i = 0, same = pass > 0; i < g->ntensors; i++) {
+			char k = p->t[i].keep == ATOLL_KEEP_SPM;
+
+			same &= guess[i] == k;
+			guess[i] = k;
+		}
+		if (same)		/* the guess came true */
+			break;
+		pl->guess = guess;
+	}
+	pl->guess = NULL;
+	pl->half = 0;
+}
+
+/* Which groups stay in the scratchpad and where.  Candidate plans: the
+ * lower half as before operators had their own work spaces, first fit
+ * in program order, and largest first (the order of greedy arena
+ * planners), each with guesses; the one moving the fewest device-memory
+ * bytes wins.  Then each node's work space starts above the tensors
+ * resident while it runs.
+ */
 static void allocate(struct planner *pl)
 {
 	const atoll_graph *g = pl->g;
 	atoll_plan *p = pl->p;
-	int i, r;
+	size_t sz = (g->ntensors + 1) * sizeof(*p->t);
+	atoll_tplan *init = malloc(sz), *best = malloc(sz);
+	char *guess = calloc(g->ntensors + 1, 1);
+	int *order = malloc((g->ntensors + 1) * sizeof(int));
+	struct sized *tmp = malloc((g->ntensors + 1) * sizeof(*tmp));
+	int64_t best_bytes = -1;
+	int i, r, n;
 
-	for (i = 0; i < g->ninputs; i++) {
-		r = g->inputs[i];
-		if (!g->tensors[r].data && find(pl, r) == r &&
-		    !p->t[r].keep && !p->t[r].why)
-			try_keep(pl, r);
+	group_io(pl);
+	n = order ? alloc_order(pl, order) : 0;
+	if (!init || !best || !guess || !order || !tmp) {
+		/* one pass in program order needs no copies */
+		for (i = 0; i < n; i++)
+			place(pl, order[i]);
+	} else {
+		memcpy(init, p->t, sz);
+		alloc_passes(pl, order, n, 1, init, best, &best_bytes, guess);
+		alloc_passes(pl, order, n, 0, init, best, &best_bytes, guess);
+		size_order(p, order, n, tmp);
+		alloc_passes(pl, order, n, 0, init, best, &best_bytes, guess);
+		memcpy(p->t, best, sz);
 	}
-	for (i = 0; i < g->nnodes; i++) {
-		r = find(pl, g->nodes[i].outputs[0]);
-		if (r != g->nodes[i].outputs[0] || p->t[r].keep ||
-		    p->t[r].why)
-			continue;
-		try_keep(pl, r);
-	}
+	free(init);
+	free(best);
+	free(guess);
+	free(order);
+	free(tmp);
 	for (i = 0; i < g->ntensors; i++) {
 		r = find(pl, i);
 		p->t[i].root = r;
@@ -1065,6 +1606,8 @@ static void allocate(struct planner *pl)
 			p->t[i].why = p->t[r].why;
 		}
 	}
+	for (i = 0; i < g->nnodes; i++)
+		p->work_lo[i] = heap_top(p, i);
 	dram_aliases(pl);
 }
 
@@ -1332,6 +1875,7 @@ static int plan_reset(struct planner *pl)
 	free(p->move_node);
 	free(p->emit_at);
 	free(p->band_rows);
+	free(p->work_lo);
 	p->ntensors = g->ntensors;
 	p->t = calloc(g->ntensors + 1, sizeof(*p->t));
 	p->alias_node = calloc(g->nnodes + 1, 1);
@@ -1339,8 +1883,9 @@ static int plan_reset(struct planner *pl)
 	p->move_node = calloc(g->nnodes + 1, 1);
 	p->emit_at = malloc((g->nnodes + 1) * sizeof(int));
 	p->band_rows = calloc(g->nnodes + 1, sizeof(int64_t));
+	p->work_lo = calloc(g->nnodes + 1, sizeof(*p->work_lo));
 	if (!p->t || !p->alias_node || !p->view_node || !p->move_node ||
-	    !p->emit_at || !p->band_rows)
+	    !p->emit_at || !p->band_rows || !p->work_lo)
 		return -1;
 	for (i = 0; i < g->nnodes; i++) {
 		p->emit_at[i] = -1;
@@ -1360,28 +1905,33 @@ static int plan_reset(struct planner *pl)
 }
 
 int atoll_plan_build(isl_ctx *ctx, const atoll_graph *g,
-	const atoll_hwcfg *hw, int opt_level, const char *nomove, FILE *dump,
-	atoll_plan *p, atoll_diag *d)
+	const atoll_hwcfg *hw, int opt_level, const char *nomove,
+	const atoll_work *work, int nwork, FILE *dump, atoll_plan *p,
+	atoll_diag *d)
 {
 	struct planner pl;
-	int i, bad, r = -1;
+	int i, k, bad, r = -1;
 
 	memset(p, 0, sizeof(*p));
 	memset(&pl, 0, sizeof(pl));
 	pl.g = g;
 	pl.hw = hw;
 	pl.p = p;
+	pl.work = work;
 	pl.prod = malloc((g->ntensors + 1) * sizeof(int));
 	pl.parent = malloc((g->ntensors + 1) * sizeof(int));
 	pl.relayout = calloc(g->ntensors + 1, 1);
 	pl.nomove = calloc(g->nnodes + 1, 1);
 	pl.nofuse = calloc(g->ntensors + 1, 1);
+	pl.want_fuse = calloc(g->ntensors + 1, 1);
 	pl.span_lo = malloc((g->nnodes + 1) * sizeof(int));
 	pl.span_hi = malloc((g->nnodes + 1) * sizeof(int));
+	pl.wfirst = calloc(g->nnodes + 1, sizeof(int));
+	pl.io = calloc(g->ntensors + 1, sizeof(int));
 	pl.pairs = json_array();
 	if (!pl.prod || !pl.parent || !pl.relayout || !pl.nomove ||
-	    !pl.nofuse || !pl.span_lo || !pl.span_hi ||
-	    !pl.pairs || plan_reset(&pl) < 0) {
+	    !pl.nofuse || !pl.want_fuse || !pl.span_lo || !pl.span_hi ||
+	    !pl.wfirst || !pl.io || !pl.pairs || plan_reset(&pl) < 0) {
 		atoll_diag_error(d, NULL, "out of memory");
 		goto done;
 	}
@@ -1391,18 +1941,26 @@ int atoll_plan_build(isl_ctx *ctx, const atoll_graph *g,
 		pl.prod[g->nodes[i].outputs[0]] = i;
 		pl.nomove[i] = nomove && nomove[i];
 	}
+	/* the work items of node i are [wfirst[i], wfirst[i + 1]) */
+	for (i = 0, k = 0; i <= g->nnodes; i++) {
+		while (k < nwork && work[k].node < i)
+			k++;
+		pl.wfirst[i] = k;
+	}
 	/* Rounds: a MOVE whose two sides did not both stay on chip is
-	 * dropped and the model planned again without it (each round drops
-	 * at least one, so this ends).
+	 * dropped and the model planned again without it; a tensor that did
+	 * not fit and can be made in row bands is fused in the next round,
+	 * and given up if its band buffer finds no room (each round drops a
+	 * MOVE, or wants or gives up a fusion for good, so this ends).
 	 */
 	while (opt_level >= 2 && hw->rows % hw->cols == 0) {
-		p->heap_hi = atoll_align64(hw->spm_bytes / 2);
 		make_aliases(&pl);
 		make_moves(&pl);
 		make_concat_parts(&pl);
 		make_fusions(&pl);
 		allocate(&pl);
 		bad = place_bands(&pl);
+		bad += want_fusions(&pl);
 		make_views(&pl);
 		if (!failed_moves(&pl) && !bad)
 			break;
@@ -1411,6 +1969,13 @@ int atoll_plan_build(isl_ctx *ctx, const atoll_graph *g,
 			goto done;
 		}
 	}
+	for (i = 0; dump && i < g->nnodes; i++)
+		if (p->emit_at[i] == i)
+			fprintf(dump, "# fusion group ending at '%s': %lld "
+				"output rows per band of %lld\n",
+				g->nodes[i].name, (long long) p->band_rows[i],
+				(long long) g->tensors[g->nodes[i].outputs[0]].
+				dims[2]);
 	if (flow_pairs(ctx, &pl, dump) < 0) {
 		atoll_diag_error(d, NULL, "dataflow analysis failed: %s",
 			atoll_isl_reason(ctx));
@@ -1427,6 +1992,9 @@ done:
 	free(pl.nofuse);
 	free(pl.span_lo);
 	free(pl.span_hi);
+	free(pl.want_fuse);
+	free(pl.wfirst);
+	free(pl.io);
 	json_decref(pl.pairs);
 	return r;
 }
@@ -1439,6 +2007,7 @@ void atoll_plan_clear(atoll_plan *p)
 	free(p->move_node);
 	free(p->emit_at);
 	free(p->band_rows);
+	free(p->work_lo);
 	free(p->json);
 	memset(p, 0, sizeof(*p));
 }

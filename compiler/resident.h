@@ -68,7 +68,9 @@ typedef struct atoll_plan {
 					 * -1 */
 	int64_t *band_rows;		/* per node ending a fusion group: its
 					 * output rows per band */
-	int64_t heap_hi;		/* resident tensors below, work above */
+	int64_t *work_lo;		/* per node: where its work space
+					 * starts, above the resident tensors
+					 * live while it runs (0 at -O0) */
 	int pairs;			/* load-store pairs of the -O0 program */
 	int pairs_eliminated;
 	int onchip_copies, offchip_copies;
@@ -79,10 +81,13 @@ typedef struct atoll_plan {
 /* Plan residency for "g" (shapes inferred) at "opt_level" for a target
  * with "hw"; the flow dependences go to "dump" when non-NULL.  Nodes
  * flagged in "nomove" (per node, or NULL) are not planned as MOVEs.
+ * "work" (in node order) lists the code generations of every node, whose
+ * tiles the resident tensors leave room for.
  */
 int atoll_plan_build(isl_ctx *ctx, const atoll_graph *g,
-	const atoll_hwcfg *hw, int opt_level, const char *nomove, FILE *dump,
-	atoll_plan *p, atoll_diag *d);
+	const atoll_hwcfg *hw, int opt_level, const char *nomove,
+	const atoll_work *work, int nwork, FILE *dump, atoll_plan *p,
+	atoll_diag *d);
 void atoll_plan_clear(atoll_plan *p);
 /* The residency of tensor "t" as operators see it. */
 void atoll_plan_res(atoll_plan *p, int t, int64_t rows, atoll_res *r);

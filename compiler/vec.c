@@ -43,10 +43,15 @@ static int64_t span(int64_t b, int64_t s, int64_t k, int64_t d, int64_t lim)
 	return n < lim ? n : lim;
 }
 
-static int64_t vec_layout(struct vec_gen *g, int64_t bh, int64_t bw)
+/* Lay out the scratchpad from "lo" for output blocks of "bh" x "bw":
+ * the input footprints not resident, then the output block unless it is.
+ * Returns the end of the layout.
+ */
+static int64_t vec_layout(struct vec_gen *g, int64_t lo, int64_t bh,
+	int64_t bw)
 {
 	const atoll_vec *v = g->v;
-	int64_t off = g->em->spm_lo;
+	int64_t off = lo;
 	int k;
 
 	for (k = 0; k < v->nin; k++) {
@@ -62,29 +67,90 @@ static int64_t vec_layout(struct vec_gen *g, int64_t bh, int64_t bw)
 	return g->out_end;
 }
 
+/* The whole output as one block, halved until the layout fits in
+ * [lo, hi).  Returns the end of the layout, or when even one position
+ * does not fit, the (too large) end of the one-position layout; the last
+ * layout made is the chosen one.  Shared by the planner (atoll_vec_work)
+ * and the code generator.
+ */
+static int64_t vec_fit(struct vec_gen *g, int64_t lo, int64_t hi)
+{
+	const atoll_vec *v = g->v;
+	int64_t need;
+
+	g->bh = v->oh;
+	g->bw = v->ow;
+	while ((need = vec_layout(g, lo, g->bh, g->bw)) > hi) {
+		if (g->bh > 1)
+			g->bh = (g->bh + 1) / 2;
+		else if (g->bw > 1)
+			g->bw = (g->bw + 1) / 2;
+		else
+			break;
+	}
+	return need;
+}
+
+/* A model of the device-memory bytes the tiles move: input 0's window
+ * footprints per block, input 1 and the output once, each unless
+ * resident.
+ */
+static int64_t vec_traffic(const struct vec_gen *g)
+{
+	const atoll_vec *v = g->v;
+	int64_t t = 0, all = v->n * v->c * v->oh * v->ow;
+
+	if (!v->in[0].res.on)
+		t += v->n * v->c *
+			atoll_window_span(v->oh, g->bh, v->sh, v->kh, v->dh,
+				v->pt, v->in[0].h) *
+			atoll_window_span(v->ow, g->bw, v->sw, v->kw, v->dw,
+				v->pl, v->in[0].w);
+	if (v->nin > 1 && !v->in[1].res.on)
+		t += all;
+	if (!v->out.res.on)
+		t += all;
+	return t;
+}
+
+int64_t atoll_vec_work(const atoll_hwcfg *hw, const atoll_vec *v,
+	int64_t lo, int64_t hi, int64_t *traffic)
+{
+	struct vec_gen g;
+	int64_t end;
+
+	memset(&g, 0, sizeof(g));
+	g.v = v;
+	g.R = hw->rows;
+	end = vec_fit(&g, lo, hi);
+	if (traffic)
+		*traffic = vec_traffic(&g);
+	return end;
+}
+
 static int vec_choose_tiles(struct vec_gen *g)
 {
 	const atoll_vec *v = g->v;
-	int64_t bh = v->oh, bw = v->ow, need;
+	const atoll_emit *em = g->em;
+	int64_t need = vec_fit(g, em->spm_lo, em->spm_hi), lo;
 
-	while ((need = vec_layout(g, bh, bw)) > g->em->spm_hi) {
-		if (bh > 1)
-			bh = (bh + 1) / 2;
-		else if (bw > 1)
-			bw = (bw + 1) / 2;
-		else {
-			atoll_diag_error(g->em->diag, v->name, "operator needs "
-				"%lld scratchpad bytes per partition",
-				(long long) need);
-			return -1;
-		}
+	if (need > em->spm_hi) {
+		atoll_diag_error(em->diag, v->name, "operator needs "
+			"%lld scratchpad bytes per partition",
+			(long long) need);
+		return -1;
 	}
-	if (bh > 65535 || bw > 65535) {
+	/* at the top of the work space if it fits there, away from the
+	 * resident tensors (as conv_choose_tiles)
+	 */
+	lo = (em->spm_hi - (need - em->spm_lo)) / 64 * 64;
+	if (em->tiles_high && lo > em->spm_lo &&
+	    vec_layout(g, lo, g->bh, g->bw) > em->spm_hi)
+		vec_layout(g, em->spm_lo, g->bh, g->bw);
+	if (g->bh > 65535 || g->bw > 65535) {
 		atoll_diag_error(g->em->diag, v->name, "output too large");
 		return -1;
 	}
-	g->bh = bh;
-	g->bw = bw;
 	return 0;
 }
 

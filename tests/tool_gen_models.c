@@ -3203,7 +3203,7 @@ static int gen_flatten_fc(const char *outdir, int from_input)
  * for the 40 x 120 maps (t_hw_variants' tiny configuration) -O2 fuses
  * them in row bands: a convolution into a strided 3x3 one (halo rows),
  * two convolutions into an Add, and that group into the MaxPool.
- * fuse_bands_l is the same on [1, 8, 48, 720] maps, too large for the
+ * fuse_bands_l is the same on [1, 8, 48, 1440] maps, too large for the
  * default configuration's scratchpad (fused on the Verilator model).
  */
 static int gen_fuse_bands(const char *outdir, int large)
@@ -3219,7 +3219,7 @@ static int gen_fuse_bands(const char *outdir, int large)
 	pool_attr_set(&pa, 3, 2, 1, 1, 1, 1);
 	if (large) {		/* too large for the default scratchpad */
 		dims[2] = 48;
-		dims[3] = 720;
+		dims[3] = 1440;
 	}
 	model_init(&m, large ? "fuse_bands_l" : "fuse_bands",
 		large ? "fuse_bands_l" : "fuse_bands", 0);
