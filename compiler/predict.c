@@ -160,6 +160,8 @@ void atoll_predict_cmd(const uint32_t *w, const atoll_hwcfg *hw,
 #define VICTIM_LIMIT (1u << 16)
 #define RESIM_LIMIT (1u << 16)
 #define MOVE_EXTRA 3
+#define MOVE_WR_LAG 2
+#define WR_LIMIT (1u << 16)
 #define NO_PART UINT32_MAX
 
 static uint64_t max64(uint64_t a, uint64_t b)
@@ -503,6 +505,64 @@ static void hold_add(struct hold_buf *hb, uint64_t p, uint64_t q)
 	hb->h[hb->n++].q = q;
 }
 
+/* The SPM writes of a DMA_IN, which a MOVE's writes yield to: runs of
+ * consecutive cycles [s, e) writing the same partitions [p0, p1), in
+ * time order, the first WR_LIMIT of them; "more" when the DMA_IN writes
+ * after the last one recorded.
+ */
+struct wr_buf {
+	struct tl_block *b;
+	uint32_t n;
+	uint32_t cap;
+	int more;
+	int err;
+};
+
+static void wr_push(struct wr_buf *r, const struct tl_block *b)
+{
+	struct tl_block *nb;
+	uint32_t cap;
+
+	if (r->err)
+		return;
+	if (r->n == r->cap) {
+		cap = r->cap ? 2 * r->cap : 64;
+		nb = realloc(r->b, cap * sizeof(*nb));
+		if (!nb) {
+			r->err = 1;
+			return;
+		}
+		r->b = nb;
+		r->cap = cap;
+	}
+	r->b[r->n++] = *b;
+}
+
+/* Record a write at cycle "q" to partitions [part, part + np). */
+static void wr_add(struct wr_buf *r, uint64_t q, uint32_t part, uint32_t np)
+{
+	struct tl_block *l = r && r->n ? &r->b[r->n - 1] : NULL;
+	struct tl_block b;
+
+	if (!r)
+		return;
+	if (l && l->e == (double) q && l->p0 == part && l->p1 == part + np) {
+		l->e += 1;
+		return;
+	}
+	if (r->n >= WR_LIMIT) {
+		r->more = 1;
+		return;
+	}
+	b.s = (double) q;
+	b.e = (double) q + 1;
+	b.p0 = part;
+	b.p1 = part + np;
+	b.dens = 1;
+	b.psum = 0;
+	wr_push(r, &b);
+}
+
 /* Busy cycles of a DMA_IN reading device memory, accepted at cycle
  * "a", from the recurrence of rtl/atoll_dma.sv over its chunks k (see
  * struct dma_walk; an element, or up to a bus word of consecutive
@@ -515,13 +575,13 @@ static void hold_add(struct hold_buf *hb, uint64_t p, uint64_t q)
  * one bus word share a read.  A fill writes at q(k) = max(q(k-1) + 1,
  * a + 2) without reading.  A write is delayed further by the ACT
  * engine's write phases "wb" (may be NULL) on its partition.  Reads
- * whose data wait in the channel go to "hb" (may be NULL).  Beyond
- * DMA_SIM_LIMIT chunks the rate of the first DMA_SIM_LIMIT is
- * extrapolated.
+ * whose data wait in the channel go to "hb" (may be NULL), the SPM
+ * writes to "rec" (may be NULL).  Beyond DMA_SIM_LIMIT chunks the rate
+ * of the first DMA_SIM_LIMIT is extrapolated.
  */
 static uint64_t dma_in_read_busy(const uint32_t *w, const atoll_hwcfg *hw,
 	uint64_t n, uint64_t a, const struct ar_bursts *b,
-	const struct wr_blocks *wb, struct hold_buf *hb)
+	const struct wr_blocks *wb, struct hold_buf *hb, struct wr_buf *rec)
 {
 	uint64_t ring[ATOLL_PRED_DMA_INFLIGHT];
 	uint32_t bk = 0, wk = 0;
@@ -545,6 +605,7 @@ static uint64_t dma_in_read_busy(const uint32_t *w, const atoll_hwcfg *hw,
 			arr = max64(arr, hq + 1 + ar_beats_between(b, hp, p));
 		q = max64(k ? q + 1 : 0, arr);
 		q = wr_free(wb, &wk, q, agu_addr(&g.part), g.np, &frac);
+		wr_add(rec, q, agu_addr(&g.part), g.np);
 		if (fresh && q > p + ATOLL_PRED_MEM_LATENCY)
 			hold_add(hb, p, q);
 		if (fresh) {
@@ -557,8 +618,11 @@ static uint64_t dma_in_read_busy(const uint32_t *w, const atoll_hwcfg *hw,
 		walk_step(&g);
 	}
 	q -= a;
-	if (done < n)
+	if (done < n) {
 		q = (uint64_t) ((double) q * ((double) n / (double) done));
+		if (rec)
+			rec->more = 1;
+	}
 	return q + 1;
 }
 
@@ -577,7 +641,7 @@ static uint64_t dma_busy(const uint32_t *w, const atoll_hwcfg *hw)
 		return dma_chunks(w, hw, n) + 5 + ATOLL_PRED_MEM_LATENCY;
 	if (ATOLL_GETU(w, ATOLL_DMA_FILL_EN))
 		return dma_chunks(w, hw, n) + 2;
-	return dma_in_read_busy(w, hw, n, 0, NULL, NULL, NULL);
+	return dma_in_read_busy(w, hw, n, 0, NULL, NULL, NULL, NULL);
 }
 
 /* The lane-parallel ACT engine (rtl/atoll_act_engine.sv) runs ACT, ADD
@@ -690,16 +754,133 @@ static uint64_t pool_busy(const uint32_t *w)
 	return vec_busy(0, kh * kw, n0 * n1, 1, 67, div, last);
 }
 
-/* MOVE (rtl/atoll_move.sv): accepted at cycle a, it reads element k at
- * a + 1 + k, queues the byte at a + 2 + k and writes it at a + 3 + k;
- * the engine is idle the cycle after the last write: N + 3.
+/* A MOVE's loop (docs/isa.md): its counts, and the base and the
+ * dimension strides of its four channels, 0 the source partition, 1 the
+ * source address, 2 the destination partition, 3 the destination
+ * address.  "wide" when its chunks may be longer than one element
+ * (move_row_chunks).
  */
-static uint64_t move_busy(const uint32_t *w)
+struct move_pat {
+	uint64_t c[4];
+	int64_t base[4];
+	int64_t str[4][4];
+	uint64_t bus;
+	int wide;
+};
+
+static void move_decode(struct move_pat *m, const uint32_t *w,
+	const atoll_hwcfg *hw)
 {
-	return (uint64_t) ATOLL_GETU(w, ATOLL_MOVE_COUNT0) *
-		ATOLL_GETU(w, ATOLL_MOVE_COUNT1) *
-		ATOLL_GETU(w, ATOLL_MOVE_COUNT2) *
-		ATOLL_GETU(w, ATOLL_MOVE_COUNT3) + MOVE_EXTRA;
+	m->c[0] = ATOLL_GETU(w, ATOLL_MOVE_COUNT0);
+	m->c[1] = ATOLL_GETU(w, ATOLL_MOVE_COUNT1);
+	m->c[2] = ATOLL_GETU(w, ATOLL_MOVE_COUNT2);
+	m->c[3] = ATOLL_GETU(w, ATOLL_MOVE_COUNT3);
+	m->base[0] = ATOLL_GETU(w, ATOLL_MOVE_SRC_PART);
+	m->base[1] = ATOLL_GETU(w, ATOLL_MOVE_SRC_ADDR);
+	m->base[2] = ATOLL_GETU(w, ATOLL_MOVE_DST_PART);
+	m->base[3] = ATOLL_GETU(w, ATOLL_MOVE_DST_ADDR);
+	m->str[0][0] = ATOLL_GETS(w, ATOLL_MOVE_SRC_PSTRIDE0);
+	m->str[0][1] = ATOLL_GETS(w, ATOLL_MOVE_SRC_PSTRIDE1);
+	m->str[0][2] = ATOLL_GETS(w, ATOLL_MOVE_SRC_PSTRIDE2);
+	m->str[0][3] = ATOLL_GETS(w, ATOLL_MOVE_SRC_PSTRIDE3);
+	m->str[1][0] = ATOLL_GETS(w, ATOLL_MOVE_SRC_STRIDE0);
+	m->str[1][1] = ATOLL_GETS(w, ATOLL_MOVE_SRC_STRIDE1);
+	m->str[1][2] = ATOLL_GETS(w, ATOLL_MOVE_SRC_STRIDE2);
+	m->str[1][3] = ATOLL_GETS(w, ATOLL_MOVE_SRC_STRIDE3);
+	m->str[2][0] = ATOLL_GETS(w, ATOLL_MOVE_DST_PSTRIDE0);
+	m->str[2][1] = ATOLL_GETS(w, ATOLL_MOVE_DST_PSTRIDE1);
+	m->str[2][2] = ATOLL_GETS(w, ATOLL_MOVE_DST_PSTRIDE2);
+	m->str[2][3] = ATOLL_GETS(w, ATOLL_MOVE_DST_PSTRIDE3);
+	m->str[3][0] = ATOLL_GETS(w, ATOLL_MOVE_DST_STRIDE0);
+	m->str[3][1] = ATOLL_GETS(w, ATOLL_MOVE_DST_STRIDE1);
+	m->str[3][2] = ATOLL_GETS(w, ATOLL_MOVE_DST_STRIDE2);
+	m->str[3][3] = ATOLL_GETS(w, ATOLL_MOVE_DST_STRIDE3);
+	m->bus = bus_bytes(hw);
+	m->wide = m->bus > 1 && m->str[0][0] == 0 && m->str[1][0] == 1 &&
+		m->str[2][0] == 0 && m->str[3][0] == 1;
+}
+
+static uint64_t move_rows(const struct move_pat *m)
+{
+	return m->c[1] * m->c[2] * m->c[3];
+}
+
+/* The four channels at the start of dimension-0 row "r" of "m" (r < c1
+ * c2 c3, row order i1 fastest).
+ */
+static void move_row(const struct move_pat *m, uint64_t r, int64_t *at)
+{
+	int64_t i[4];
+	int ch, d;
+
+	i[1] = (int64_t) (r % m->c[1]);
+	i[2] = (int64_t) (r / m->c[1] % m->c[2]);
+	i[3] = (int64_t) (r / (m->c[1] * m->c[2]));
+	for (ch = 0; ch < 4; ch++) {
+		at[ch] = m->base[ch];
+		for (d = 1; d < 4; d++)
+			at[ch] += i[d] * m->str[ch][d];
+	}
+}
+
+/* The number of i in (0, len) where address a + i starts a bus word. */
+static uint64_t word_starts(int64_t a, uint64_t len, uint64_t bus)
+{
+	uint64_t off = (uint64_t) (a % (int64_t) bus + (int64_t) bus) % bus;
+
+	return (off + len - 1) / bus;
+}
+
+/* The chunks of the dimension-0 row from "at" (rtl/atoll_move.sv): one
+ * per element, or, "wide" (dimension 0 contiguous in one partition on
+ * both sides, a bus wider than one byte), the runs of the row cut where
+ * the source or the destination address starts an SPM word, each read
+ * from one word and written into one: 1 + the word starts of either side
+ * (counted once where both sides start a word at the same element, which
+ * happens at all of them or none).
+ */
+static uint64_t move_row_chunks(const struct move_pat *m, const int64_t *at)
+{
+	uint64_t ns, nd;
+
+	if (!m->wide)
+		return m->c[0];
+	ns = word_starts(at[1], m->c[0], m->bus);
+	nd = word_starts(at[3], m->c[0], m->bus);
+	if ((at[1] - at[3]) % (int64_t) m->bus == 0)
+		return 1 + ns;
+	return 1 + ns + nd;
+}
+
+/* The chunks of MOVE "m": its rows one by one (the first DMA_SIM_LIMIT,
+ * the rest extrapolated).
+ */
+static uint64_t move_chunks(const struct move_pat *m)
+{
+	uint64_t rows = move_rows(m), r, k = 0;
+	int64_t at[4];
+
+	if (!m->wide)
+		return rows * m->c[0];
+	for (r = 0; r < rows && r < DMA_SIM_LIMIT; r++) {
+		move_row(m, r, at);
+		k += move_row_chunks(m, at);
+	}
+	if (r < rows)
+		k = (uint64_t) ((double) k * ((double) rows / (double) r));
+	return k;
+}
+
+/* MOVE (rtl/atoll_move.sv): accepted at cycle a, it reads chunk k at
+ * a + 1 + k, queues its bytes at a + 2 + k and writes them at a + 3 + k;
+ * the engine is idle the cycle after the last write: C + 3 for C chunks.
+ */
+static uint64_t move_busy(const uint32_t *w, const atoll_hwcfg *hw)
+{
+	struct move_pat m;
+
+	move_decode(&m, w, hw);
+	return move_chunks(&m) + MOVE_EXTRA;
 }
 
 /* The number of SPM words (of "bus" bytes) that the "n" consecutive
@@ -750,7 +931,7 @@ uint64_t atoll_predict_busy(const uint32_t *w, const atoll_hwcfg *hw)
 	case ATOLL_OP_POOL:
 		return pool_busy(w);
 	case ATOLL_OP_MOVE:
-		return move_busy(w);
+		return move_busy(w, hw);
 	default:
 		return 0;
 	}
@@ -835,7 +1016,7 @@ struct timeline {
 	struct tl_block *act_wr;
 	uint32_t nact_wr;
 	uint32_t cap_act_wr;
-	struct tl_block din_wr;		/* the last DMA_IN's SPM writes */
+	struct wr_buf din;		/* the last DMA_IN's SPM writes */
 	struct hold_buf hold;
 	struct tl_victim vic[NENG];
 };
@@ -862,8 +1043,9 @@ static int tl_act_writes(const struct timeline *tl, uint64_t a,
 
 /* The busy cycles of command "i" accepted at cycle "a"; a DMA_IN's read
  * requests yield to the command fetches known so far, its writes to the
- * ACT engine's writes known so far, and its reads whose data wait in the
- * read-data channel replace those recorded from cycle "a" on.
+ * ACT engine's writes known so far, its reads whose data wait in the
+ * read-data channel replace those recorded from cycle "a" on, and its
+ * SPM writes replace those of tl->din.
  */
 static uint64_t tl_busy(struct timeline *tl, uint32_t i, uint64_t a)
 {
@@ -877,9 +1059,13 @@ static uint64_t tl_busy(struct timeline *tl, uint32_t i, uint64_t a)
 	uint32_t lo = 0, hi = tl->nissue, mid;
 	int act = tl_act_writes(tl, a, &wb);
 
-	if (opcode(w) != ATOLL_OP_DMA_IN ||
-	    (ATOLL_GETU(w, ATOLL_DMA_FILL_EN) && !act))
+	if (opcode(w) != ATOLL_OP_DMA_IN)
 		return atoll_predict_busy(w, tl->hw);
+	tl->din.n = 0;
+	tl->din.more = 0;
+	if (ATOLL_GETU(w, ATOLL_DMA_FILL_EN) && !act)
+		return dma_in_read_busy(w, tl->hw, n, a, NULL, NULL, NULL,
+			&tl->din);
 	b.beats = fetch_beats(tl->hw);
 	while (lo < hi) {
 		mid = lo + (hi - lo) / 2;
@@ -893,14 +1079,56 @@ static uint64_t tl_busy(struct timeline *tl, uint32_t i, uint64_t a)
 	while (tl->hold.n > 0 && tl->hold.h[tl->hold.n - 1].p > a)
 		tl->hold.n--;
 	return dma_in_read_busy(w, tl->hw, n, a, &b, act ? &wb : NULL,
-		&tl->hold);
+		&tl->hold, &tl->din);
 }
+
+/* When the DMA_IN "w" started at "start" and busy "busy" cycles writes
+ * after the last write recorded in tl->din (more than WR_LIMIT runs, or
+ * more chunks than the recurrence walks), one more run up to its end:
+ * one chunk per cycle on every partition it spans when dimension 0 goes
+ * across partitions, else on one of its P partitions at a time
+ * (density 1/P), an estimate.
+ */
+static void tl_din_tail(struct timeline *tl, const uint32_t *w,
+	uint64_t start, uint64_t busy)
+{
+	struct tl_block b;
+	int64_t lo = ATOLL_GETU(w, ATOLL_DMA_SPM_PART), hi = lo, d;
+	const int64_t ps[4] = { ATOLL_GETS(w, ATOLL_DMA_PART_STRIDE0),
+		ATOLL_GETS(w, ATOLL_DMA_PART_STRIDE1),
+		ATOLL_GETS(w, ATOLL_DMA_PART_STRIDE2),
+		ATOLL_GETS(w, ATOLL_DMA_PART_STRIDE3) };
+	const uint64_t cn[4] = { ATOLL_GETU(w, ATOLL_DMA_COUNT0),
+		ATOLL_GETU(w, ATOLL_DMA_COUNT1), ATOLL_GETU(w, ATOLL_DMA_COUNT2),
+		ATOLL_GETU(w, ATOLL_DMA_COUNT3) };
+	int k;
+
+	if (!tl->din.more)
+		return;
+	for (k = 0; k < 4; k++) {
+		d = (int64_t) (cn[k] - 1) * ps[k];
+		if (d < 0)
+			lo += d;
+		else
+			hi += d;
+	}
+	b.s = tl->din.n ? tl->din.b[tl->din.n - 1].e : (double) start;
+	b.e = (double) (start + busy);
+	b.p0 = (uint32_t) lo;
+	b.p1 = (uint32_t) hi + 1;
+	b.dens = ps[0] ? 1 : 1.0 / (double) (hi - lo + 1);
+	b.psum = 0;
+	if (b.e > b.s)
+		wr_push(&tl->din, &b);
+}
+
+static void tl_move_retime(struct timeline *tl, uint64_t at);
 
 /* A new fetch issued at "at", or a new ACT write phase from "at": when
  * it overlaps the DMA_IN running on engine 0 (the last command it
  * started, WAITs passed over, if that is a DMA_IN of at most RESIM_LIMIT
  * elements), recompute that command's end with every fetch and write
- * phase known.
+ * phase known, and the MOVE running meanwhile against its new writes.
  */
 static void tl_fetch_contend(struct timeline *tl, uint64_t at)
 {
@@ -922,6 +1150,8 @@ static void tl_fetch_contend(struct timeline *tl, uint64_t at)
 		return;
 	q->free = tl->t[i].start + tl_busy(tl, i, tl->t[i].start) + 1;
 	tl->t[i].done = q->free;
+	tl_din_tail(tl, w, tl->t[i].start, q->free - tl->t[i].start - 1);
+	tl_move_retime(tl, at);
 }
 
 /* The cycle the last read of fetch "i" <= tl->next delivers its data:
@@ -1154,46 +1384,40 @@ static int victim_dma_out(struct tl_victim *v, const uint32_t *w,
 		dma_chunks(w, hw, n) > k ? dma_chunks(w, hw, n) - k : 0);
 }
 
-/* The source partitions a MOVE reads and the destination partitions it
- * writes, element by element (the first VICTIM_LIMIT elements; the rest
- * count with the last partitions).
+/* The source partition a MOVE reads and the destination partition it
+ * writes, chunk by chunk (the first VICTIM_LIMIT or so; the rest count
+ * with the last partitions).  A wide MOVE's chunks of one row share
+ * their partitions.
  */
-static int victim_move(struct tl_victim *v, const uint32_t *w, uint64_t n)
+static int victim_move(struct tl_victim *v, const uint32_t *w,
+	const atoll_hwcfg *hw)
 {
-	uint32_t c[4], i[4] = { 0, 0, 0, 0 };
-	int32_t ps[4], qs[4];
-	int64_t part = ATOLL_GETU(w, ATOLL_MOVE_SRC_PART);
-	int64_t dpart = ATOLL_GETU(w, ATOLL_MOVE_DST_PART);
-	uint64_t k;
-	int d;
+	struct move_pat m;
+	uint64_t rows, r, i, k = 0, c;
+	int64_t at[4];
 
-	c[0] = ATOLL_GETU(w, ATOLL_MOVE_COUNT0);
-	c[1] = ATOLL_GETU(w, ATOLL_MOVE_COUNT1);
-	c[2] = ATOLL_GETU(w, ATOLL_MOVE_COUNT2);
-	c[3] = ATOLL_GETU(w, ATOLL_MOVE_COUNT3);
-	ps[0] = ATOLL_GETS(w, ATOLL_MOVE_SRC_PSTRIDE0);
-	ps[1] = ATOLL_GETS(w, ATOLL_MOVE_SRC_PSTRIDE1);
-	ps[2] = ATOLL_GETS(w, ATOLL_MOVE_SRC_PSTRIDE2);
-	ps[3] = ATOLL_GETS(w, ATOLL_MOVE_SRC_PSTRIDE3);
-	qs[0] = ATOLL_GETS(w, ATOLL_MOVE_DST_PSTRIDE0);
-	qs[1] = ATOLL_GETS(w, ATOLL_MOVE_DST_PSTRIDE1);
-	qs[2] = ATOLL_GETS(w, ATOLL_MOVE_DST_PSTRIDE2);
-	qs[3] = ATOLL_GETS(w, ATOLL_MOVE_DST_PSTRIDE3);
-	for (k = 0; k < n && k < VICTIM_LIMIT; k++) {
-		if (victim_add(v, (uint32_t) part, 1, (uint32_t) dpart, 1) < 0)
-			return -1;
-		for (d = 0; d < 4 && ++i[d] == c[d]; d++) {
-			part -= (int64_t) (c[d] - 1) * ps[d];
-			dpart -= (int64_t) (c[d] - 1) * qs[d];
-			i[d] = 0;
+	move_decode(&m, w, hw);
+	rows = move_rows(&m);
+	for (r = 0; r < rows && k < VICTIM_LIMIT; r++) {
+		move_row(&m, r, at);
+		if (m.wide) {
+			c = move_row_chunks(&m, at);
+			if (victim_add(v, (uint32_t) at[0], 1, (uint32_t) at[2],
+			    c) < 0)
+				return -1;
+			k += c;
+			continue;
 		}
-		if (d < 4) {
-			part += ps[d];
-			dpart += qs[d];
-		}
+		for (i = 0; i < m.c[0]; i++)
+			if (victim_add(v, (uint32_t) (at[0] + (int64_t) i *
+			    m.str[0][0]), 1, (uint32_t) (at[2] + (int64_t) i *
+			    m.str[2][0]), 1) < 0)
+				return -1;
+		k += m.c[0];
 	}
-	return k < n ? victim_add(v, v->runs[v->nruns - 1].part, 1,
-		v->runs[v->nruns - 1].wpart, n - k) : 0;
+	c = r < rows ? move_chunks(&m) : k;
+	return c > k ? victim_add(v, v->runs[v->nruns - 1].part, 1,
+		v->runs[v->nruns - 1].wpart, c - k) : 0;
 }
 
 /* The taps of POOL "w" inside the image, over all its positions: the
@@ -1272,11 +1496,7 @@ static int victim_init(struct tl_victim *v, const uint32_t *w,
 			rc = victim_dma_out(v, w, hw, n);
 		break;
 	case ATOLL_OP_MOVE:
-		n = (uint64_t) ATOLL_GETU(w, ATOLL_MOVE_COUNT0) *
-			ATOLL_GETU(w, ATOLL_MOVE_COUNT1) *
-			ATOLL_GETU(w, ATOLL_MOVE_COUNT2) *
-			ATOLL_GETU(w, ATOLL_MOVE_COUNT3);
-		rc = victim_move(v, w, n);
+		rc = victim_move(v, w, hw);
 		break;
 	case ATOLL_OP_ACT:
 		n = (uint64_t) ATOLL_GETU(w, ATOLL_ACT_N0) *
@@ -1382,16 +1602,29 @@ static uint64_t victim_free(const struct tl_victim *v)
 }
 
 /* Stretch the command running on engine "e" by the read phase "b" (with
- * "wr": the ACT write phase "b", which only a MOVE's writes yield to):
- * it runs unhindered up to b->s and then at the rates of victim_advance
- * up to b->e.
+ * "wr": the write phase "b" of the ACT engine or of a DMA_IN, which only
+ * a MOVE's writes yield to): it runs unhindered up to b->s and then at
+ * the rates of victim_advance up to b->e.  A MOVE writes a chunk
+ * MOVE_WR_LAG cycles after it read it, and its progress counts reads: a
+ * write phase applies that much earlier.  Only a MOVE yields to write
+ * phases.
  */
 static void tl_stretch_as(struct timeline *tl, int e,
 	const struct tl_block *b, int wr)
 {
 	struct tl_victim *v = &tl->vic[e];
 	struct tl_queue *q = &tl->q[e];
+	struct tl_block lag;
 
+	if (wr) {
+		if (v->kind == VICTIM_NONE ||
+		    opcode(tl_cmd(tl, v->cmd)) != ATOLL_OP_MOVE)
+			return;
+		lag = *b;
+		lag.s -= MOVE_WR_LAG;
+		lag.e -= MOVE_WR_LAG;
+		b = &lag;
+	}
 	if (v->kind != (b->psum ? VICTIM_PSUM : VICTIM_SPM) ||
 	    (double) q->free <= b->s || b->dens <= 0)
 		return;
@@ -1614,61 +1847,37 @@ static int tl_act_start(struct timeline *tl, uint32_t i, uint64_t start)
 	return 0;
 }
 
-/* A DMA_IN "w" started at "start" and busy "busy" cycles writes one
- * chunk per cycle, the last of them at the end: a MOVE running or
- * starting meanwhile yields its writes to those partitions.
+/* A DMA_IN "w" started at "start" and busy "busy" cycles writes its
+ * chunks at the cycles of its recurrence (tl->din): a MOVE running
+ * meanwhile yields its writes to them.
  */
 static int tl_din_start(struct timeline *tl, const uint32_t *w,
 	uint64_t start, uint64_t busy)
 {
-	struct tl_block *b = &tl->din_wr;
-	uint64_t n = (uint64_t) ATOLL_GETU(w, ATOLL_DMA_COUNT0) *
-		ATOLL_GETU(w, ATOLL_DMA_COUNT1) *
-		ATOLL_GETU(w, ATOLL_DMA_COUNT2) *
-		ATOLL_GETU(w, ATOLL_DMA_COUNT3);
-	uint64_t c = dma_chunks(w, tl->hw, n);
-	int64_t lo = ATOLL_GETU(w, ATOLL_DMA_SPM_PART), hi = lo, d;
-	const int64_t ps[4] = { ATOLL_GETS(w, ATOLL_DMA_PART_STRIDE0),
-		ATOLL_GETS(w, ATOLL_DMA_PART_STRIDE1),
-		ATOLL_GETS(w, ATOLL_DMA_PART_STRIDE2),
-		ATOLL_GETS(w, ATOLL_DMA_PART_STRIDE3) };
-	const uint64_t cn[4] = { ATOLL_GETU(w, ATOLL_DMA_COUNT0),
-		ATOLL_GETU(w, ATOLL_DMA_COUNT1), ATOLL_GETU(w, ATOLL_DMA_COUNT2),
-		ATOLL_GETU(w, ATOLL_DMA_COUNT3) };
-	int k;
+	uint32_t k;
 
-	for (k = 0; k < 4; k++) {
-		d = (int64_t) (cn[k] - 1) * ps[k];
-		if (d < 0)
-			lo += d;
-		else
-			hi += d;
-	}
-	c = c < busy ? c : busy;
-	b->s = (double) (start + busy - c);
-	b->e = (double) (start + busy);
-	b->p0 = (uint32_t) lo;
-	b->p1 = (uint32_t) hi + 1;
-	/* a chunk writes one partition, or every partition it spans when
-	 * dimension 0 goes across them
-	 */
-	b->dens = ps[0] ? 1 : 1.0 / (double) (hi - lo + 1);
-	b->psum = 0;
-	tl_stretch_as(tl, 1, b, 1);
+	tl_din_tail(tl, w, start, busy);
+	if (tl->din.err)
+		return -1;
+	for (k = 0; k < tl->din.n && tl->vic[1].kind != VICTIM_NONE &&
+	     (double) tl->q[1].free + MOVE_WR_LAG > tl->din.b[k].s; k++)
+		tl_stretch_as(tl, 1, &tl->din.b[k], 1);
 	return 0;
 }
 
 /* Apply to the victim starting on engine "e" the phases of the engines
- * with priority that are known, in order of their start, then (a MOVE)
- * the ACT write phases not over yet.
+ * with priority that are known: the read phases and (a MOVE) the write
+ * phases of the ACT engine and of the last DMA_IN not over yet, in the
+ * order in which they meet the victim's progress (a write phase
+ * MOVE_WR_LAG cycles before its start), as the victim only advances.
  */
 static void tl_stretch_known(struct timeline *tl, int e)
 {
 	const struct tl_block *b[PE_BLOCKS + 1];
 	const struct tl_block *t;
-	struct wr_blocks wb;
-	uint32_t j;
-	int n = 0, k, m;
+	struct wr_blocks wb = { NULL, 0 };
+	uint32_t j = 0, lo = 0, hi = 0, mid, nd = 0;
+	int n = 0, k, m, wr;
 
 	for (k = 0; k < tl->npe; k++)
 		b[n++] = &tl->pe[k];
@@ -1680,13 +1889,69 @@ static void tl_stretch_known(struct timeline *tl, int e)
 			b[m] = b[m - 1];
 			b[m - 1] = t;
 		}
-	for (k = 0; k < n; k++)
-		tl_stretch(tl, e, b[k]);
-	if (e == 1 && tl_act_writes(tl, (uint64_t) tl->vic[e].now, &wb))
-		for (j = 0; j < wb.n; j++)
-			tl_stretch_as(tl, e, &wb.b[j], 1);
-	if (e == 1 && tl->din_wr.e > tl->vic[e].now)
-		tl_stretch_as(tl, e, &tl->din_wr, 1);
+	if (e == 1 && opcode(tl_cmd(tl, tl->vic[e].cmd)) == ATOLL_OP_MOVE) {
+		if (!tl_act_writes(tl, (uint64_t) tl->vic[e].now, &wb))
+			wb.n = 0;
+		nd = hi = tl->din.n;
+		while (lo < hi) {
+			mid = lo + (hi - lo) / 2;
+			if (tl->din.b[mid].e <= tl->vic[e].now)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+	}
+	for (k = 0;;) {
+		t = k < n ? b[k] : NULL;
+		wr = 0;
+		if (j < wb.n && (!t || wb.b[j].s - MOVE_WR_LAG < t->s)) {
+			t = &wb.b[j];
+			wr = 1;
+		}
+		if (lo < nd && (!t || tl->din.b[lo].s - MOVE_WR_LAG <
+		    t->s - (wr ? MOVE_WR_LAG : 0))) {
+			t = &tl->din.b[lo];
+			wr = 2;
+		}
+		if (!t)
+			break;
+		if (wr == 0) {
+			k++;
+		} else if (wr == 1) {
+			j++;
+		} else if ((double) tl->q[e].free + MOVE_WR_LAG <= t->s) {
+			nd = lo;
+			continue;
+		} else {
+			lo++;
+		}
+		tl_stretch_as(tl, e, t, wr != 0);
+	}
+}
+
+/* The writes of the DMA_IN on engine 0 changed from cycle "at" on: time
+ * the MOVE running on DMA-out after "at" again from its start, against
+ * the phases known now (tl_stretch_known).
+ */
+static void tl_move_retime(struct timeline *tl, uint64_t at)
+{
+	struct tl_victim *v = &tl->vic[1];
+	struct tl_queue *q = &tl->q[1];
+	const uint32_t *w = tl_cmd(tl, v->cmd);
+	uint64_t start, busy;
+
+	if (v->kind == VICTIM_NONE || opcode(w) != ATOLL_OP_MOVE ||
+	    q->free <= at)
+		return;
+	start = tl->t[v->cmd].start;
+	busy = atoll_predict_busy(w, tl->hw);
+	q->free = start + busy + 1;
+	tl->t[v->cmd].done = q->free;
+	if (victim_init(v, w, tl->hw, start, busy) < 0) {
+		tl->din.err = 1;
+		return;
+	}
+	tl_stretch_known(tl, 1);
 }
 
 /* Keep the PE phases "tl->pe" that end after cycle "a" (an MM's PSUM
@@ -1865,6 +2130,7 @@ static void tl_free(struct timeline *tl)
 	}
 	free(tl->act_wr);
 	free(tl->hold.h);
+	free(tl->din.b);
 	for (s = 0; s < tl->nsem; s++)
 		free(tl->sem[s].t);
 	free(tl->sem);

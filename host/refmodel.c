@@ -1296,10 +1296,46 @@ static uint64_t ref_dma_chunks(const struct ref_dma *d, int in,
 	return k;
 }
 
+/* The number of i in (0, n) where address a + i starts a bus word. */
+static uint64_t ref_word_starts(int64_t a, uint64_t n, uint64_t bus)
+{
+	return (((uint64_t) a & (bus - 1)) + n - 1) / bus;
+}
+
+/* The chunks of MOVE "d" (docs/traffic.md): its elements, or, when
+ * dimension 0 is contiguous in one partition on both sides, per row one
+ * plus one wherever the source or the destination address starts a bus
+ * word (once where both do).
+ */
+static uint64_t ref_move_chunks(const struct ref_move *d, uint64_t bus)
+{
+	uint64_t i1, i2, i3, c0 = d->count[0], k = 0, ns;
+	int64_t a[2];
+	int j;
+
+	if (bus <= 1 || d->pstride[0][0] != 0 || d->pstride[1][0] != 0 ||
+	    d->stride[0][0] != 1 || d->stride[1][0] != 1)
+		return c0 * d->count[1] * d->count[2] * d->count[3];
+	for (i3 = 0; i3 < d->count[3]; i3++)
+	for (i2 = 0; i2 < d->count[2]; i2++)
+	for (i1 = 0; i1 < d->count[1]; i1++) {
+		for (j = 0; j < 2; j++)
+			a[j] = d->addr[j] + (int64_t) i1 * d->stride[j][1] +
+				(int64_t) i2 * d->stride[j][2] +
+				(int64_t) i3 * d->stride[j][3];
+		ns = ref_word_starts(a[0], c0, bus);
+		k += 1 + ns;
+		if (((uint64_t) (a[0] - a[1]) & (bus - 1)) != 0)
+			k += ref_word_starts(a[1], c0, bus);
+	}
+	return k;
+}
+
 /* The estimated duration of command "w" (docs/traffic.md). */
 static uint64_t ref_cmd_cycles(const atoll_hwcfg *cfg, const uint32_t *w)
 {
 	struct ref_dma d;
+	struct ref_move mv;
 	uint64_t bus = cfg->dram_bus_bytes;
 
 	switch (GETU(w, END_OPCODE)) {
@@ -1320,9 +1356,8 @@ static uint64_t ref_cmd_cycles(const atoll_hwcfg *cfg, const uint32_t *w)
 		return ref_vec_cycles(GETU(w, POOL_N0) * GETU(w, POOL_N1) *
 			GETU(w, POOL_KH) * GETU(w, POOL_KW));
 	case ATOLL_OP_MOVE:
-		return REF_MOVE_SETUP + GETU(w, MOVE_COUNT0) *
-			GETU(w, MOVE_COUNT1) * GETU(w, MOVE_COUNT2) *
-			GETU(w, MOVE_COUNT3);
+		ref_move_decode(w, &mv);
+		return REF_MOVE_SETUP + ref_move_chunks(&mv, bus);
 	}
 	return 1;
 }

@@ -242,7 +242,8 @@ module atoll_core #(
   logic              mv_we, mv_wgnt;
   logic [PW-1:0]     mv_wpart;
   logic [AW-1:0]     mv_waddr;
-  logic [7:0]        mv_wdata;
+  logic [NW-1:0]     mv_wlen;
+  logic [DW-1:0]     mv_wdata;
 
   atoll_spm #(
     .ROWS      (ROWS),
@@ -279,6 +280,7 @@ module atoll_core #(
     .mv_we_i     (mv_we),
     .mv_wpart_i  (mv_wpart),
     .mv_waddr_i  (mv_waddr),
+    .mv_wlen_i   (mv_wlen),
     .mv_wdata_i  (mv_wdata),
     .mv_wgnt_o   (mv_wgnt)
   );
@@ -373,15 +375,16 @@ module atoll_core #(
 
   // DMA-out engine: DMA_OUT commands to atoll_dma, MOVE commands to
   // atoll_move; each takes a command only while the other is idle, and
-  // they share the DMA-out SPM read port (only the busy one requests)
+  // they share the DMA-out SPM read port (only the busy one requests;
+  // a MOVE chunk is consecutive addresses of one partition)
   logic              dmaout_mv, dd_valid, dd_ready, dd_idle;
   logic              mv_valid, mv_ready, mv_idle;
   logic              dd_re, mv_re;
   logic [PW-1:0]     dd_rpart, mv_rpart;
   logic [AW-1:0]     dd_raddr, mv_raddr;
-  logic [NW-1:0]     dd_rlen;
+  logic [NW-1:0]     dd_rlen, mv_rlen;
   logic              dd_rlanes;
-  logic              mv_cnt_rd, mv_cnt_wr;
+  logic [NW-1:0]     mv_cnt_rd, mv_cnt_wr;
 
   assign dmaout_mv    = (dmaout_cmd[7:0] == `ATOLL_OP_MOVE);
   assign dd_valid     = dmaout_valid && !dmaout_mv && mv_idle;
@@ -391,8 +394,8 @@ module atoll_core #(
   assign do_re        = dd_re || mv_re;
   assign do_rpart     = mv_re ? mv_rpart : dd_rpart;
   assign do_raddr     = mv_re ? mv_raddr : dd_raddr;
-  assign do_rlen      = mv_re ? NW'(1) : dd_rlen;
-  assign do_rlanes    = mv_re ? 1'b0 : dd_rlanes;
+  assign do_rlen      = mv_re ? mv_rlen : dd_rlen;
+  assign do_rlanes    = mv_re || dd_rlanes;
 
   // DMA-out: AXI read channels and SPM write port unused
   logic              do_ar_valid, do_r_ready, do_we;
@@ -451,7 +454,8 @@ module atoll_core #(
 
   atoll_move #(
     .ROWS      (ROWS),
-    .SPM_BYTES (SPM_BYTES)
+    .SPM_BYTES (SPM_BYTES),
+    .BUS_BYTES (BUS_BYTES)
   ) u_move (
     .clk_i        (clk_i),
     .rst_ni       (rst_ni),
@@ -462,11 +466,13 @@ module atoll_core #(
     .spm_re_o     (mv_re),
     .spm_rpart_o  (mv_rpart),
     .spm_raddr_o  (mv_raddr),
+    .spm_rlen_o   (mv_rlen),
     .spm_rgnt_i   (do_rgnt && mv_re),
-    .spm_rdata_i  (do_rdata[7:0]),
+    .spm_rdata_i  (do_rdata),
     .spm_we_o     (mv_we),
     .spm_wpart_o  (mv_wpart),
     .spm_waddr_o  (mv_waddr),
+    .spm_wlen_o   (mv_wlen),
     .spm_wdata_o  (mv_wdata),
     .spm_wgnt_i   (mv_wgnt),
     .cnt_spm_rd_o (mv_cnt_rd),
@@ -545,10 +551,10 @@ module atoll_core #(
     cnt_inc[32*`ATOLL_CNT_SPM_RD +: 32]    = 32'(do_cnt_spm) +
                                             {16'd0, act_cnt_spm_rd} +
                                             {16'd0, pe_cnt_spm_rd} +
-                                            {31'd0, mv_cnt_rd};
+                                            32'(mv_cnt_rd);
     cnt_inc[32*`ATOLL_CNT_SPM_WR +: 32]    = 32'(di_cnt_spm) +
                                             {16'd0, act_cnt_spm_wr} +
-                                            {31'd0, mv_cnt_wr};
+                                            32'(mv_cnt_wr);
     cnt_inc[32*`ATOLL_CNT_PSUM_RD +: 32]   = {16'd0, pe_cnt_psum_rd} +
                                             {16'd0, act_cnt_psum_rd};
     cnt_inc[32*`ATOLL_CNT_PSUM_WR +: 32]   = {16'd0, pe_cnt_psum_wr};

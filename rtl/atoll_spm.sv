@@ -21,8 +21,10 @@
 // Write ports: ACT (any set of partitions at one address, one data byte
 // per partition, never refused), then DMA-in (a chunk like DMA-out's,
 // byte j of dma_wdata_i to chunk byte j, granted as a whole when the
-// ACT writes none of its partitions), then MOVE (one byte, granted when
-// neither the ACT nor a granted DMA-in chunk writes its partition).
+// ACT writes none of its partitions), then MOVE (a chunk of mv_wlen_i
+// (1 .. BUS_BYTES) bytes at the addresses mv_waddr_i + j of partition
+// mv_wpart_i, byte j of mv_wdata_i to mv_waddr_i + j; granted as a whole
+// when neither the ACT nor a granted DMA-in chunk writes its partition).
 // Requesters hold a request until it is granted; a granted request is
 // performed in that cycle.  Programs are race-free (docs/isa.md), so the
 // arbitration order changes timing only, never results.  A partition's
@@ -77,7 +79,8 @@ module atoll_spm #(
   input  logic              mv_we_i,
   input  logic [PW-1:0]     mv_wpart_i,
   input  logic [AW-1:0]     mv_waddr_i,
-  input  logic [7:0]        mv_wdata_i,
+  input  logic [NW-1:0]     mv_wlen_i,
+  input  logic [DW-1:0]     mv_wdata_i,
   output logic              mv_wgnt_o
 );
   logic [ROWS*DW-1:0] raw;       // every lane of every partition
@@ -213,9 +216,10 @@ module atoll_spm #(
         logic          we;
         logic [RW-1:0] raddr, waddr;
         logic [7:0]    wdata;
-        logic [LW-1:0] woff;
+        logic [LW-1:0] woff, mv_woff;
 
-        assign woff = lane_off(lane_of(dma_waddr_i[LW-1:0]), LW'(l));
+        assign woff    = lane_off(lane_of(dma_waddr_i[LW-1:0]), LW'(l));
+        assign mv_woff = lane_off(lane_of(mv_waddr_i[LW-1:0]), LW'(l));
 
         always_comb begin
           raddr = chunk_row(dma_raddr_i, LW'(l));
@@ -238,9 +242,9 @@ module atoll_spm #(
             waddr = row_of(dma_waddr_i);
             wdata = dma_pbyte;
           end else if (mv_we) begin
-            we    = (lane_of(mv_waddr_i[LW-1:0]) == LW'(l));
-            waddr = row_of(mv_waddr_i);
-            wdata = mv_wdata_i;
+            we    = NW'(mv_woff) < mv_wlen_i;
+            waddr = chunk_row(mv_waddr_i, LW'(l));
+            wdata = mv_wdata_i[8*mv_woff +: 8];
           end
         end
 

@@ -11,6 +11,13 @@
  * DMA (up to a bus word per cycle): contiguous and partition-parallel
  * patterns, aligned and not, fills, and a strided one-byte-per-cycle
  * pattern for comparison.  MOVE rows (busy_dma_out) came with MOVE.
+ * The MOVE shapes of move_table came with the MOVE chunks (up to an SPM
+ * word per cycle when dimension 0 is contiguous in one partition on both
+ * sides): aligned and unaligned runs on either side, runs shorter than a
+ * word and across several words, under outer dimensions that change
+ * partition or go backwards; their busy cycles are also checked against
+ * the chunks counted element by element here.  move_din_table runs a
+ * MOVE next to a DMA_IN whose SPM writes it yields to.
  * The PE rows (busy_pe) and the PE sequences
  * (cycles only) came with the double-buffered weights: LDW and MM
  * alone, and LDW / MM runs whose commands overlap the drain of the one
@@ -293,6 +300,84 @@ static void mk_move_one(uint32_t *w)
 	move(w, 1, 1, 0, 1, 1, 0);
 }
 
+/* A MOVE from partition "sp", address "sa" to partition "dp", address
+ * "da": counts "c"; per dimension, source partition and address strides
+ * "sps", "ss", destination ones "dps", "ds".
+ */
+struct mv {
+	uint32_t sp, sa, dp, da;
+	uint32_t c[4];
+	int32_t sps[4], ss[4], dps[4], ds[4];
+};
+
+static void mv_encode(uint32_t *w, const struct mv *m)
+{
+	w[0] = ATOLL_OP_MOVE;
+	SET(w, MOVE_SRC_PART, m->sp);
+	SET(w, MOVE_SRC_ADDR, m->sa);
+	SET(w, MOVE_DST_PART, m->dp);
+	SET(w, MOVE_DST_ADDR, m->da);
+	SET(w, MOVE_COUNT0, m->c[0]);
+	SET(w, MOVE_COUNT1, m->c[1] ? m->c[1] : 1);
+	SET(w, MOVE_COUNT2, m->c[2] ? m->c[2] : 1);
+	SET(w, MOVE_COUNT3, m->c[3] ? m->c[3] : 1);
+	SET(w, MOVE_SRC_PSTRIDE0, (uint32_t) m->sps[0]);
+	SET(w, MOVE_SRC_PSTRIDE1, (uint32_t) m->sps[1]);
+	SET(w, MOVE_SRC_PSTRIDE2, (uint32_t) m->sps[2]);
+	SET(w, MOVE_SRC_PSTRIDE3, (uint32_t) m->sps[3]);
+	SET(w, MOVE_SRC_STRIDE0, (uint32_t) m->ss[0]);
+	SET(w, MOVE_SRC_STRIDE1, (uint32_t) m->ss[1]);
+	SET(w, MOVE_SRC_STRIDE2, (uint32_t) m->ss[2]);
+	SET(w, MOVE_SRC_STRIDE3, (uint32_t) m->ss[3]);
+	SET(w, MOVE_DST_PSTRIDE0, (uint32_t) m->dps[0]);
+	SET(w, MOVE_DST_PSTRIDE1, (uint32_t) m->dps[1]);
+	SET(w, MOVE_DST_PSTRIDE2, (uint32_t) m->dps[2]);
+	SET(w, MOVE_DST_PSTRIDE3, (uint32_t) m->dps[3]);
+	SET(w, MOVE_DST_STRIDE0, (uint32_t) m->ds[0]);
+	SET(w, MOVE_DST_STRIDE1, (uint32_t) m->ds[1]);
+	SET(w, MOVE_DST_STRIDE2, (uint32_t) m->ds[2]);
+	SET(w, MOVE_DST_STRIDE3, (uint32_t) m->ds[3]);
+}
+
+/* The chunks of MOVE "w" element by element (rtl/atoll_move.sv): with
+ * dimension 0 contiguous in one partition on both sides, an element
+ * continues the chunk of the element before unless it starts a row or
+ * its source or destination address starts an SPM word of "bus" bytes;
+ * otherwise every element is a chunk.
+ */
+static uint64_t move_chunks_ref(const uint32_t *w, uint64_t bus)
+{
+	uint64_t c[4], i[4], k = 0;
+	int64_t sa, da;
+	int wide = bus > 1 && ATOLL_GETS(w, ATOLL_MOVE_SRC_PSTRIDE0) == 0 &&
+		ATOLL_GETS(w, ATOLL_MOVE_DST_PSTRIDE0) == 0 &&
+		ATOLL_GETS(w, ATOLL_MOVE_SRC_STRIDE0) == 1 &&
+		ATOLL_GETS(w, ATOLL_MOVE_DST_STRIDE0) == 1;
+
+	c[0] = ATOLL_GETU(w, ATOLL_MOVE_COUNT0);
+	c[1] = ATOLL_GETU(w, ATOLL_MOVE_COUNT1);
+	c[2] = ATOLL_GETU(w, ATOLL_MOVE_COUNT2);
+	c[3] = ATOLL_GETU(w, ATOLL_MOVE_COUNT3);
+	for (i[3] = 0; i[3] < c[3]; i[3]++)
+	for (i[2] = 0; i[2] < c[2]; i[2]++)
+	for (i[1] = 0; i[1] < c[1]; i[1]++)
+	for (i[0] = 0; i[0] < c[0]; i[0]++) {
+		sa = ATOLL_GETU(w, ATOLL_MOVE_SRC_ADDR) +
+			(int64_t) i[0] * ATOLL_GETS(w, ATOLL_MOVE_SRC_STRIDE0) +
+			(int64_t) i[1] * ATOLL_GETS(w, ATOLL_MOVE_SRC_STRIDE1) +
+			(int64_t) i[2] * ATOLL_GETS(w, ATOLL_MOVE_SRC_STRIDE2) +
+			(int64_t) i[3] * ATOLL_GETS(w, ATOLL_MOVE_SRC_STRIDE3);
+		da = ATOLL_GETU(w, ATOLL_MOVE_DST_ADDR) +
+			(int64_t) i[0] * ATOLL_GETS(w, ATOLL_MOVE_DST_STRIDE0) +
+			(int64_t) i[1] * ATOLL_GETS(w, ATOLL_MOVE_DST_STRIDE1) +
+			(int64_t) i[2] * ATOLL_GETS(w, ATOLL_MOVE_DST_STRIDE2) +
+			(int64_t) i[3] * ATOLL_GETS(w, ATOLL_MOVE_DST_STRIDE3);
+		k += !wide || i[0] == 0 || sa % (int64_t) bus == 0 ||
+			da % (int64_t) bus == 0;
+	}
+	return k;
+}
+
 static void mk_ldw(uint32_t *w, uint32_t nrows, uint32_t ncols)
 {
 	w[0] = ATOLL_OP_LDW;
@@ -550,8 +635,215 @@ static int seq_table(void)
 	return bad;
 }
 
+/* MOVE shapes (struct mv); an SPM word is 8 bytes in the default
+ * configuration.
+ */
+static const struct move_case {
+	const char *name;
+	struct mv m;
+} move_cases[] = {
+	{ "1 x 256 contiguous, both aligned",
+	  { 0, 0x100, 0, 0x4000, { 256 }, { 0 }, { 1 }, { 0 }, { 1 } } },
+	{ "1 x 256, source +3",
+	  { 0, 0x103, 0, 0x4000, { 256 }, { 0 }, { 1 }, { 0 }, { 1 } } },
+	{ "1 x 100, destination +5",
+	  { 0, 0x100, 1, 0x4005, { 100 }, { 0 }, { 1 }, { 0 }, { 1 } } },
+	{ "1 x 100, both +6",
+	  { 2, 0x106, 2, 0x4006, { 100 }, { 0 }, { 1 }, { 0 }, { 1 } } },
+	{ "1 x 5 inside one word on both sides",
+	  { 0, 0x101, 0, 0x4002, { 5 }, { 0 }, { 1 }, { 0 }, { 1 } } },
+	{ "40 x 3, rows 5 and 11 apart",
+	  { 0, 0x101, 0, 0x4002, { 3, 40 }, { 0 }, { 1, 5 }, { 0 },
+	    { 1, 11 } } },
+	{ "6 x 29 across partitions, +3 / +6",
+	  { 0, 0x103, 2, 0x4006, { 29, 6 }, { 0, 1 }, { 1, 64 },
+	    { 0, 1 }, { 1, 0 } } },
+	{ "3 x 5 x 17, backwards rows, partitions",
+	  { 1, 0x400, 0, 0x4001, { 17, 5, 3 }, { 0, 0, 2 },
+	    { 1, -40, 7 }, { 0, 0, 1 }, { 1, 24, 130 } } },
+	{ "2 x 2 x 3 x 64, 4-D",
+	  { 0, 0x100, 4, 0x4003, { 64, 3, 2, 2 }, { 0, 0, 1, 2 },
+	    { 1, 70, 300, 0 }, { 0, 0, 0, 1 }, { 1, 65, 200, 0 } } },
+	{ "50 x 1 (count0 1)",
+	  { 0, 0x100, 0, 0x4000, { 1, 50 }, { 0 }, { 1, 3 }, { 0 },
+	    { 1, 1 } } },
+	{ "1 x 40, destination stride 2 (one per cycle)",
+	  { 0, 0x100, 0, 0x4000, { 40 }, { 0 }, { 1 }, { 0 }, { 2 } } },
+	{ "1 x 40, source backwards (one per cycle)",
+	  { 0, 0x200, 0, 0x4000, { 40 }, { 0 }, { -1 }, { 0 }, { 1 } } },
+	{ "8 x 16, source across partitions (one per cycle)",
+	  { 0, 0x100, 0, 0x4000, { 8, 16 }, { 1, 0 }, { 0, 1 }, { 0 },
+	    { 1, 8 } } },
+};
+
+/* Each MOVE of move_cases alone: busy_dma_out = chunks + 3 (counted
+ * element by element) = the prediction, cycles = the timeline, and the
+ * byte counters count bytes.
+ */
+static int move_table(void)
+{
+	uint32_t w[2][ATOLL_CMD_WORDS];
+	uint64_t cnt[ATOLL_CNT_COUNT], busy, cycles, want, n;
+	atoll_hwcfg hw;
+	atoll_hwsim *h;
+	size_t i;
+	int bad = 0;
+
+	atoll_hwcfg_default(&hw);
+	h = atoll_hwsim_create(NULL, SIM_DRAM, ATOLL_PRED_MEM_LATENCY, 0);
+	CHECK(h);
+	for (i = 0; i < sizeof(move_cases) / sizeof(move_cases[0]); i++) {
+		memset(w, 0, sizeof(w));
+		mv_encode(w[0], &move_cases[i].m);
+		w[1][0] = ATOLL_OP_END;
+		busy = atoll_predict_busy(w[0], &hw);
+		want = move_chunks_ref(w[0], hw.dram_bus_bytes) + 3;
+		n = (uint64_t) ATOLL_GETU(w[0], ATOLL_MOVE_COUNT0) *
+			ATOLL_GETU(w[0], ATOLL_MOVE_COUNT1) *
+			ATOLL_GETU(w[0], ATOLL_MOVE_COUNT2) *
+			ATOLL_GETU(w[0], ATOLL_MOVE_COUNT3);
+		if (sim_stream(h, (const uint32_t (*)[ATOLL_CMD_WORDS]) w, 2,
+		    cnt) < 0 || atoll_predict_timeline(&w[0][0], 2, &hw, NULL,
+		    &cycles) < 0) {
+			fprintf(stderr, "  %s: run failed\n",
+				move_cases[i].name);
+			bad = 1;
+			continue;
+		}
+		printf("  MOVE %-44s %5llu bytes busy %5llu cycles %5llu\n",
+			move_cases[i].name, (unsigned long long) n,
+			(unsigned long long) cnt[ATOLL_CNT_BUSY_DMAOUT],
+			(unsigned long long) cnt[ATOLL_CNT_CYCLES]);
+		if (cnt[ATOLL_CNT_BUSY_DMAOUT] != want || busy != want ||
+		    cnt[ATOLL_CNT_CYCLES] != cycles ||
+		    cnt[ATOLL_CNT_SPM_RD] != n || cnt[ATOLL_CNT_SPM_WR] != n) {
+			fprintf(stderr, "  %s: sim busy %llu cycles %llu spm "
+				"rd %llu wr %llu; chunks + 3 = %llu, predicted "
+				"busy %llu cycles %llu, %llu bytes\n",
+				move_cases[i].name,
+				(unsigned long long) cnt[ATOLL_CNT_BUSY_DMAOUT],
+				(unsigned long long) cnt[ATOLL_CNT_CYCLES],
+				(unsigned long long) cnt[ATOLL_CNT_SPM_RD],
+				(unsigned long long) cnt[ATOLL_CNT_SPM_WR],
+				(unsigned long long) want,
+				(unsigned long long) busy,
+				(unsigned long long) cycles,
+				(unsigned long long) n);
+			bad = 1;
+		}
+	}
+	atoll_hwsim_free(h);
+	return bad;
+}
+
+/* A DMA_IN of "n" x "rows" bytes into partition "part" from 0x8000 (kind
+ * 0, one partition, chunked) or into partitions from "part" (kind 1,
+ * partition-parallel), from DRAM (row pitch n + 3) or a fill.
+ */
+static void din(uint32_t *w, uint32_t part, uint32_t n, uint32_t rows,
+	int kind, int fill)
+{
+	dma(w, ATOLL_OP_DMA_IN, 0x10000, n, rows, kind, fill);
+	SET(w, DMA_SPM_PART, part);
+	SET(w, DMA_SPM_ADDR, 0x8000);
+	SET(w, DMA_SPM_STRIDE1, kind == 1 ? 1 : n);
+}
+
+/* A MOVE next to a DMA_IN: "order" 0 the MOVE first (the DMA_IN starts
+ * while it runs), 1 the DMA_IN first (the MOVE starts while it writes).
+ */
+static const struct move_din_case {
+	const char *name;
+	struct mv m;
+	uint32_t part, n, rows;
+	int kind, fill, order;
+} move_din_cases[] = {
+	{ "MOVE 2048, then DMA_IN fill 4096 on its partition",
+	  { 0, 0x100, 0, 0x4000, { 2048 }, { 0 }, { 1 }, { 0 }, { 1 } },
+	  0, 4096, 1, 0, 1, 0 },
+	{ "MOVE 1500 +3, then DMA_IN 4096 on its partition",
+	  { 1, 0x103, 0, 0x4000, { 1500 }, { 0 }, { 1 }, { 0 }, { 1 } },
+	  0, 4096, 1, 0, 0, 0 },
+	{ "DMA_IN 4096, then MOVE 2048 on its partition",
+	  { 0, 0x100, 0, 0x4000, { 2048 }, { 0 }, { 1 }, { 0 }, { 1 } },
+	  0, 4096, 1, 0, 0, 1 },
+	{ "DMA_IN 9 x 37, then MOVE 3 x 300 +5 on its partition",
+	  { 0, 0x100, 2, 0x4005, { 300, 3 }, { 0 }, { 1, 300 }, { 0 },
+	    { 1, 300 } },
+	  2, 37, 9, 0, 0, 1 },
+	{ "DMA_IN 4096, then MOVE 2048 on another partition",
+	  { 0, 0x100, 0, 0x4000, { 2048 }, { 0 }, { 1 }, { 0 }, { 1 } },
+	  1, 4096, 1, 0, 0, 1 },
+	{ "DMA_IN 200 x 7 partitions, then MOVE 1024 on one of them",
+	  { 0, 0x100, 3, 0x4000, { 1024 }, { 0 }, { 1 }, { 0 }, { 1 } },
+	  1, 7, 200, 1, 0, 1 },
+	{ "DMA_IN fill 2048, then MOVE 600 one per cycle",
+	  { 0, 0x100, 0, 0x4000, { 600 }, { 0 }, { 1 }, { 0 }, { 2 } },
+	  0, 2048, 1, 0, 1, 1 },
+};
+
+/* Each case of move_din_cases: cycles, busy_dma_in and busy_dma_out of
+ * the sim equal the timeline's.
+ */
+static int move_din_table(void)
+{
+	uint32_t w[3][ATOLL_CMD_WORDS];
+	uint64_t cnt[ATOLL_CNT_COUNT], cycles, bin, bout;
+	atoll_cmd_time t[3];
+	const struct move_din_case *c;
+	atoll_hwcfg hw;
+	atoll_hwsim *h;
+	size_t i;
+	int bad = 0;
+
+	atoll_hwcfg_default(&hw);
+	h = atoll_hwsim_create(NULL, SIM_DRAM, ATOLL_PRED_MEM_LATENCY, 0);
+	CHECK(h);
+	for (i = 0; i < sizeof(move_din_cases) / sizeof(move_din_cases[0]);
+	     i++) {
+		c = &move_din_cases[i];
+		memset(w, 0, sizeof(w));
+		mv_encode(w[c->order], &c->m);
+		din(w[!c->order], c->part, c->n, c->rows, c->kind, c->fill);
+		w[2][0] = ATOLL_OP_END;
+		if (sim_stream(h, (const uint32_t (*)[ATOLL_CMD_WORDS]) w, 3,
+		    cnt) < 0 || atoll_predict_timeline(&w[0][0], 3, &hw, t,
+		    &cycles) < 0) {
+			fprintf(stderr, "  %s: run failed\n", c->name);
+			bad = 1;
+			continue;
+		}
+		bout = t[c->order].done - t[c->order].start - 1;
+		bin = t[!c->order].done - t[!c->order].start - 1;
+		printf("  %-56s busy in %5llu out %5llu cycles %5llu\n",
+			c->name, (unsigned long long) cnt[ATOLL_CNT_BUSY_DMAIN],
+			(unsigned long long) cnt[ATOLL_CNT_BUSY_DMAOUT],
+			(unsigned long long) cnt[ATOLL_CNT_CYCLES]);
+		if (cnt[ATOLL_CNT_CYCLES] != cycles ||
+		    cnt[ATOLL_CNT_BUSY_DMAIN] != bin ||
+		    cnt[ATOLL_CNT_BUSY_DMAOUT] != bout) {
+			fprintf(stderr, "  %s: sim busy in %llu out %llu "
+				"cycles %llu, predicted %llu %llu %llu\n",
+				c->name,
+				(unsigned long long) cnt[ATOLL_CNT_BUSY_DMAIN],
+				(unsigned long long) cnt[ATOLL_CNT_BUSY_DMAOUT],
+				(unsigned long long) cnt[ATOLL_CNT_CYCLES],
+				(unsigned long long) bin,
+				(unsigned long long) bout,
+				(unsigned long long) cycles);
+			bad = 1;
+		}
+	}
+	atoll_hwsim_free(h);
+	return bad;
+}
+
 static const struct test_case cases[] = {
 	{ "ACT/ADD/POOL/DMA/MOVE/PE busy cycles: predicted = sim", busy_table },
+	{ "MOVE shapes, chunked and not: busy = chunks + 3 = predicted = sim",
+	  move_table },
+	{ "MOVE next to DMA_IN writes: predicted busy and cycles = sim",
+	  move_din_table },
 	{ "LDW/MM runs: predicted cycles = sim", seq_table },
 };
 

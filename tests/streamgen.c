@@ -841,6 +841,9 @@ static void sg_cover_move(struct sg_gen *g, const uint32_t *w)
 	c->move_part_stride += part;
 	c->move_transpose += xpose;
 	c->move_dup_write += g->dup;
+	sg_move_dim(w, 0, v);
+	c->move_run += v[0] > 1 && v[1] == 0 && v[2] == 1 && v[3] == 0 &&
+		v[4] == 1;
 }
 
 /* Number of MM positions inside the image. */
@@ -1469,9 +1472,27 @@ static void sg_move_encode(uint32_t *w, const struct sg_pat *sp,
 			da->s[d]);
 }
 
+/* Make dimension 0 of "p" step by "s0" and place it anew within
+ * [lo, hi] (the other strides kept).
+ */
+static int sg_refit0(struct sg_gen *g, struct sg_pat *p, int64_t s0,
+	int64_t lo, int64_t hi)
+{
+	int64_t olo, ohi;
+
+	p->s[0] = s0;
+	sg_pat_offsets(p, &olo, &ohi);
+	if (hi - ohi < lo - olo)
+		return -1;
+	p->base = sg_range(g, lo - olo, hi - ohi);
+	return 0;
+}
+
 /* MOVE of a 1..4-D pattern from a box of written SPM to a destination
  * box (partition range x address range) disjoint from the source's: on
- * other partitions or on other addresses of the SPM window.
+ * other partitions or on other addresses of the SPM window.  A third of
+ * them have dimension 0 contiguous in one partition on both sides ("run",
+ * which the RTL moves up to an SPM word per cycle), at any alignment.
  */
 static int sg_gen_move(struct sg_gen *g)
 {
@@ -1480,15 +1501,20 @@ static int sg_gen_move(struct sg_gen *g)
 	struct sg_box b;
 	int64_t plo, phi, alo, ahi, p0 = 0, p1 = g->rows - 1;
 	int64_t a0 = g->spm_lo, a1 = g->spm_lo + g->spm_n - 1;
+	int run;
 
 	sg_dma_counts(g, &sa, 512);
 	sg_pat_counts(&sp, &sa);
 	sg_pat_counts(&dp, &sa);
 	sg_pat_counts(&da, &sa);
+	run = sg_chance(g, 1, 3) && sa.c[0] > 1;
 	if (sg_box_pick(g, &g->spm_boxes, 1, 1, &b) < 0 ||
 	    sg_fit(g, &sp, 1, b.p0, b.p0 + b.np - 1, 0, SG_S8_MAX) < 0 ||
 	    sg_fit(g, &sa, 1, b.a0, b.a0 + b.na - 1, sg_chance(g, 1, 3),
 	    SG_S24_MAX) < 0)
+		return -1;
+	if (run && (sg_refit0(g, &sp, 0, b.p0, b.p0 + b.np - 1) < 0 ||
+	    sg_refit0(g, &sa, 1, b.a0, b.a0 + b.na - 1) < 0))
 		return -1;
 	sg_pat_range(&sp, &plo, &phi);
 	sg_pat_range(&sa, &alo, &ahi);
@@ -1498,6 +1524,9 @@ static int sg_gen_move(struct sg_gen *g)
 		return -1;
 	if (sg_fit(g, &dp, 1, p0, p1, 0, SG_S8_MAX) < 0 ||
 	    sg_fit(g, &da, 1, a0, a1, sg_chance(g, 3, 4), SG_S24_MAX) < 0)
+		return -1;
+	if (run && (sg_refit0(g, &dp, 0, p0, p1) < 0 ||
+	    sg_refit0(g, &da, 1, a0, a1) < 0))
 		return -1;
 	sg_move_encode(w, &sp, &sa, &dp, &da);
 	return sg_emit(g, w);
@@ -2267,5 +2296,6 @@ void atoll_stream_cov_add(atoll_stream_cov *sum, const atoll_stream_cov *c)
 	SG_SUM(move_part_stride);
 	SG_SUM(move_transpose);
 	SG_SUM(move_dup_write);
+	SG_SUM(move_run);
 	SG_SUM(move_read_back);
 }

@@ -53,6 +53,8 @@ typedef struct atoll_stream_cov {
 					 * patterns on its two sides */
 	uint32_t move_dup_write;	/* MOVE writing one place twice */
 	uint32_t move_read_back;	/* commands reading what a MOVE wrote */
+	uint32_t move_run;		/* MOVE with dimension 0 contiguous in
+					 * one partition on both sides */
 } atoll_stream_cov;
 
 /* A stream: the commands (also stored in "dram_init" at "cmd_base"), the

@@ -288,6 +288,38 @@ static void mk_pool_avg(uint32_t *w)
 	SET(w, POOL_AVG, 1);
 }
 
+/* MOVE of "n" bytes in partition 0 from 0x100 + "so" to 0x4000 + "do",
+ * destination stride "ds".
+ */
+static void move_fields(uint32_t *w, uint32_t n, uint32_t so, uint32_t dof,
+	uint32_t ds)
+{
+	w[0] = ATOLL_OP_MOVE;
+	SET(w, MOVE_SRC_ADDR, 0x100 + so);
+	SET(w, MOVE_DST_ADDR, 0x4000 + dof);
+	SET(w, MOVE_SRC_STRIDE0, 1);
+	SET(w, MOVE_DST_STRIDE0, ds);
+	SET(w, MOVE_COUNT0, n);
+	SET(w, MOVE_COUNT1, 1);
+	SET(w, MOVE_COUNT2, 1);
+	SET(w, MOVE_COUNT3, 1);
+}
+
+static void mk_move_src3(uint32_t *w)
+{
+	move_fields(w, 256, 3, 0, 1);
+}
+
+static void mk_move_both6(uint32_t *w)
+{
+	move_fields(w, 100, 6, 6, 1);
+}
+
+static void mk_move_stride2(uint32_t *w)
+{
+	move_fields(w, 40, 0, 0, 2);
+}
+
 static void mk_signal(uint32_t *w)
 {
 	w[0] = ATOLL_OP_SIGNAL;
@@ -350,6 +382,16 @@ static const struct busy_case {
 	 * the divider, the last one among them
 	 */
 	{ "POOL avg 2 x 20, padded 3x3", mk_pool_avg, 879, 8 },
+	/* chunks cut where the source (32 times) or the destination (31
+	 * times, never at the same byte) starts a word: 64 + 3 (sim: 67)
+	 */
+	{ "MOVE 256 from +3 to aligned", mk_move_src3, 67, 8 },
+	/* both sides start a word at the same bytes: 2 bytes, then 12
+	 * words, then 2 bytes: 14 + 3 (sim: 17)
+	 */
+	{ "MOVE 100, both +6", mk_move_both6, 17, 8 },
+	/* destination stride 2: one byte per cycle, 40 + 3 (sim: 43) */
+	{ "MOVE 40 to stride 2", mk_move_stride2, 43, 8 },
 	{ "SIGNAL", mk_signal, 0, 0 },
 };
 

@@ -726,7 +726,8 @@ static int test_streams_coverage(void)
 		c.op[ATOLL_OP_ACT], c.op[ATOLL_OP_ADD], c.op[ATOLL_OP_POOL],
 		c.op[ATOLL_OP_WAIT], c.op[ATOLL_OP_SIGNAL], c.op[ATOLL_OP_MOVE],
 		c.wait_reached, c.queue_fill);
-	printf("  MOVE results read by %u commands\n", c.move_read_back);
+	printf("  MOVE results read by %u commands, %u MOVEs with contiguous "
+		"runs\n", c.move_read_back, c.move_run);
 	if (n < STREAM_SEEDS)
 		return 0;
 	CHECK(all_nonzero(c.op + ATOLL_OP_END, ATOLL_OP_MOVE -
@@ -734,7 +735,7 @@ static int test_streams_coverage(void)
 	CHECK(NONZERO(c.move_dims[1]) && NONZERO(c.move_dims[2]) &&
 		NONZERO(c.move_dims[3]) && NONZERO(c.move_dims[4]));
 	CHECK(c.move_neg_stride && c.move_part_stride && c.move_transpose &&
-		c.move_dup_write && c.move_read_back);
+		c.move_dup_write && c.move_read_back && c.move_run);
 	CHECK(NONZERO(c.dma_dims[1]) && NONZERO(c.dma_dims[2]) &&
 		NONZERO(c.dma_dims[3]) && NONZERO(c.dma_dims[4]));
 	CHECK(NONZERO(c.dma_fill) && c.dma_fill_ignored);

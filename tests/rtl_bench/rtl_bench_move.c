@@ -1,10 +1,14 @@
 /* RTL bench: MOVE on the DMA-out engine (4-D patterns on both sides,
- * partition strides, negative strides) against a C reference of
- * docs/isa.md written here, its faults (nothing written), and a MOVE
- * running while DMA_IN and ACT use other SPM regions of the same
- * partitions.  SPM is loaded by DMA_IN and read back by DMA_OUT.
+ * partition strides, negative strides, dimension 0 contiguous in one
+ * partition at any alignment, which the RTL moves in chunks of up to an
+ * SPM word) against a C reference of docs/isa.md written here and
+ * against the functional model (host/refmodel.c), its faults (nothing
+ * written), and a MOVE running while DMA_IN and ACT use other SPM
+ * regions of the same partitions.  SPM is loaded by DMA_IN and read back
+ * by DMA_OUT.
  */
 #include "bench.h"
+#include "refmodel.h"
 
 #define SRC_LO	0x10000u
 #define OUT_LO	0x80000u
@@ -47,11 +51,18 @@ static uint32_t *bench_move(struct bench_prog *p, const struct move_pat *m)
 	return w;
 }
 
-/* MOVE of docs/isa.md on "spm" (ROWS x REGION bytes); returns N. */
-static int64_t ref_move(uint8_t *spm, const struct move_pat *m)
+/* MOVE of docs/isa.md on "spm" (ROWS x REGION bytes); returns N.  With
+ * "chunks", adds the chunks the RTL moves it in (rtl/atoll_move.sv): one
+ * per element, or, dimension 0 contiguous in one partition on both
+ * sides, one more at every row start and wherever the source or the
+ * destination address starts an SPM word.
+ */
+static int64_t ref_move(uint8_t *spm, const struct move_pat *m,
+	int64_t *chunks)
 {
 	int64_t i[4], sp, sa, dp, da;
-	int d;
+	int d, wide = ATOLL_CFG_DRAM_BUS_BYTES > 1 && m->ps[0][0] == 0 &&
+		m->ps[1][0] == 0 && m->ss[0][0] == 1 && m->ss[1][0] == 1;
 
 	for (i[3] = 0; i[3] < m->c[3]; i[3]++)
 	for (i[2] = 0; i[2] < m->c[2]; i[2]++)
@@ -68,6 +79,10 @@ static int64_t ref_move(uint8_t *spm, const struct move_pat *m)
 			da += i[d] * m->ss[1][d];
 		}
 		spm[dp * REGION + da] = spm[sp * REGION + sa];
+		if (chunks)
+			*chunks += !wide || i[0] == 0 ||
+				sa % ATOLL_CFG_DRAM_BUS_BYTES == 0 ||
+				da % ATOLL_CFG_DRAM_BUS_BYTES == 0;
 	}
 	return (int64_t) m->c[0] * m->c[1] * m->c[2] * m->c[3];
 }
@@ -101,22 +116,31 @@ static int64_t pat_place(uint32_t *seed, const int *c, const int *s,
 
 /* A random MOVE: source in addresses [0, 1024), destination in
  * [1024, REGION) (disjoint by address), or both anywhere in
- * [0, REGION) on disjoint partition ranges.
+ * [0, REGION) on disjoint partition ranges.  Half of them have
+ * dimension 0 contiguous in one partition on both sides (up to 70
+ * bytes, so runs within a word and across several), at random
+ * alignments on either side.
  */
 static void random_move(uint32_t *seed, struct move_pat *m)
 {
 	int64_t v[4], plo, phi;
-	int d, k, bypart;
+	int d, k, bypart, run;
 
 	for (;;) {
 		bypart = bench_rand(seed) % 3 == 0;
+		run = bench_rand(seed) % 2;
 		for (d = 0; d < 4; d++) {
-			m->c[d] = d == 0 ? bench_rand_range(seed, 1, 40) :
+			m->c[d] = d == 0 ? bench_rand_range(seed, 1,
+				run ? 70 : 40) :
 				bench_rand_range(seed, 1, d == 1 ? 8 : 3);
 			for (k = 0; k < 2; k++) {
 				m->ps[k][d] = bench_rand(seed) % 2 ? 0 :
 					bench_rand_range(seed, -2, 2);
 				m->ss[k][d] = bench_rand_range(seed, -40, 40);
+				if (run && d == 0) {
+					m->ps[k][d] = 0;
+					m->ss[k][d] = 1;
+				}
 			}
 		}
 		v[0] = pat_place(seed, m->c, m->ps[0], 0, ROWS - 1);
@@ -179,9 +203,64 @@ static int check_region(atoll_hwsim *h, struct bench_prog *p, uint32_t addr,
 	return 0;
 }
 
+static void ref_config(atoll_hwcfg *cfg)
+{
+	memset(cfg, 0, sizeof(*cfg));
+	snprintf(cfg->name, sizeof(cfg->name), "%s", ATOLL_CFG_NAME);
+	cfg->rows = ATOLL_CFG_ROWS;
+	cfg->cols = ATOLL_CFG_COLS;
+	cfg->spm_partitions = ATOLL_CFG_SPM_PARTITIONS;
+	cfg->spm_bytes = ATOLL_CFG_SPM_BYTES;
+	cfg->psum_depth = ATOLL_CFG_PSUM_DEPTH;
+	cfg->dram_bus_bytes = ATOLL_CFG_DRAM_BUS_BYTES;
+	cfg->queue_depth = ATOLL_CFG_QUEUE_DEPTH;
+	cfg->semaphores = ATOLL_CFG_SEMAPHORES;
+	cfg->dram_bytes = BENCH_DRAM;
+	cfg->id = ATOLL_CFG_ID;
+}
+
+/* Run "p" on the functional model from the DRAM contents of "h" (the
+ * program stored at 0x1000, as bench_run does); its SPM, partitions
+ * 0..ROWS-1, addresses [0, REGION), into "spm", its counters into "cnt".
+ */
+static int ref_run(atoll_hwsim *h, const struct bench_prog *p, uint8_t *spm,
+	uint64_t *cnt)
+{
+	atoll_hwcfg cfg;
+	atoll_ref *ref;
+	atoll_run_params rp;
+	atoll_run_status rs;
+	uint8_t *d;
+	int i, j, k;
+
+	ref_config(&cfg);
+	ref = atoll_ref_create(&cfg);
+	CHECK(ref);
+	d = atoll_ref_dram(ref);
+	CHECK(atoll_hwsim_mem_read(h, 0, d, BENCH_DRAM) == 0);
+	for (i = 0; i < p->n; i++)
+		for (j = 0; j < ATOLL_CMD_WORDS; j++)
+			for (k = 0; k < 4; k++)
+				d[0x1000 + 64 * i + 4 * j + k] =
+					(uint8_t) (p->w[i][j] >> (8 * k));
+	memset(&rp, 0, sizeof(rp));
+	rp.cmd_base = 0x1000;
+	rp.cmd_count = (uint32_t) p->n;
+	rp.win_hi = BENCH_DRAM;
+	CHECKF(atoll_ref_run(ref, &rp, &rs) == 0, "ref error %u at %u",
+		rs.error, rs.error_cmd);
+	for (k = 0; k < ROWS; k++)
+		memcpy(spm + k * REGION, atoll_ref_spm(ref) + k * SPMB, REGION);
+	memcpy(cnt, rs.counters, ATOLL_CNT_COUNT * sizeof(*cnt));
+	atoll_ref_free(ref);
+	return 0;
+}
+
 /* Random MOVEs one after the other on the DMA-out engine (each reads
  * what the ones before wrote), after a DMA_IN it waits for: byte-exact
- * SPM, SPM counters, no DMA command counted for a MOVE, busy_dma_out.
+ * SPM against the C reference above and against the functional model,
+ * SPM counters in bytes, no DMA command counted for a MOVE,
+ * busy_dma_out = chunks + 3 per MOVE.
  */
 static int move_random(void)
 {
@@ -190,33 +269,48 @@ static int move_random(void)
 	struct bench_result r;
 	struct move_pat m;
 	uint8_t *spm = malloc((size_t) ROWS * REGION);
+	uint8_t *fm = malloc((size_t) ROWS * REGION);
+	uint64_t cnt[ATOLL_CNT_COUNT];
 	uint32_t seed = 0x5eed1234u;
-	int64_t n = 0;
-	int k;
+	int64_t n = 0, chunks = 0;
+	int k, runs = 0;
 
-	CHECK(h && spm);
+	CHECK(h && spm && fm);
 	bench_fill_random(h, SRC_LO, (uint32_t) ROWS * REGION, 7);
 	load_region(&p, h, spm);
 	bench_sem(&p, ATOLL_OP_SIGNAL, 0, 0, 0);
 	bench_sem(&p, ATOLL_OP_WAIT, 1, 0, 1);
-	for (k = 0; k < 40; k++) {
+	for (k = 0; k < 60; k++) {
 		random_move(&seed, &m);
 		bench_move(&p, &m);
-		n += ref_move(spm, &m);
+		n += ref_move(spm, &m, &chunks);
+		runs += m.ss[0][0] == 1 && m.ss[1][0] == 1 &&
+			m.ps[0][0] == 0 && m.ps[1][0] == 0 && m.c[0] > 1;
 	}
 	bench_end(&p);
+	CHECKF(runs >= 20 && chunks < n, "%d contiguous runs, %lld chunks of "
+		"%lld bytes", runs, (long long) chunks, (long long) n);
+	if (ref_run(h, &p, fm, cnt))
+		return 1;
 	CHECK(bench_run(h, &p, &r) == 0 && r.status == ATOLL_HWSIM_DONE);
 	CHECKF(r.cnt[ATOLL_CNT_SPM_RD] == (uint64_t) n &&
 		r.cnt[ATOLL_CNT_SPM_WR] == (uint64_t) (n + ROWS * REGION),
 		"spm rd %llu wr %llu, n %lld",
 		(unsigned long long) r.cnt[ATOLL_CNT_SPM_RD],
 		(unsigned long long) r.cnt[ATOLL_CNT_SPM_WR], (long long) n);
+	CHECK(r.cnt[ATOLL_CNT_SPM_RD] == cnt[ATOLL_CNT_SPM_RD] &&
+		r.cnt[ATOLL_CNT_SPM_WR] == cnt[ATOLL_CNT_SPM_WR]);
 	CHECK(r.cnt[ATOLL_CNT_DMA_CMDS] == 1 &&
 		r.cnt[ATOLL_CNT_DRAM_WR] == 0);
-	CHECK(r.cnt[ATOLL_CNT_BUSY_DMAOUT] == (uint64_t) n + 3 * 40);
-	if (check_region(h, &p, 0, spm, "move_random"))
+	CHECKF(r.cnt[ATOLL_CNT_BUSY_DMAOUT] == (uint64_t) chunks + 3 * 60,
+		"busy_dma_out %llu, %lld chunks",
+		(unsigned long long) r.cnt[ATOLL_CNT_BUSY_DMAOUT],
+		(long long) chunks);
+	CHECK(memcmp(fm, spm, (size_t) ROWS * REGION) == 0);
+	if (check_region(h, &p, 0, fm, "move_random"))
 		return 1;
 	free(spm);
+	free(fm);
 	atoll_hwsim_free(h);
 	return 0;
 }
@@ -241,7 +335,7 @@ static int move_transpose(void)
 	bench_sem(&p, ATOLL_OP_SIGNAL, 0, 0, 0);
 	bench_sem(&p, ATOLL_OP_WAIT, 1, 0, 1);
 	bench_move(&p, &m);
-	ref_move(spm, &m);
+	ref_move(spm, &m, NULL);
 	bench_end(&p);
 	CHECK(bench_run(h, &p, &r) == 0 && r.status == ATOLL_HWSIM_DONE);
 	if (check_region(h, &p, 0, spm, "move_transpose"))
@@ -373,7 +467,7 @@ static int move_concurrent(void)
 	bench_dma2(&p, ATOLL_OP_DMA_IN, SRC_LO + 2 * ROWS * REGION, 0, 3072,
 		ROWS, 1024, REGION);
 	bench_end(&p);
-	ref_move(spm, &m);
+	ref_move(spm, &m, NULL);
 	for (k = 0; k < ROWS; k++) {
 		atoll_hwsim_mem_read(h, SRC_LO + 2 * ROWS * REGION +
 			(uint32_t) k * REGION, spm + k * REGION + 3072, 1024);
