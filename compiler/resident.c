@@ -1273,11 +1273,11 @@ static void unplace_group(struct planner *pl, int c)
 
 /* The band buffers of the group ending at node "c": output rows per
  * band a share of c's height (2 to 64 bands, fewest first, within
- * band_cost's bounds), each fused
- * tensor's buffer the rows a band needs over all its channels, alive
- * while the group runs, first fit after the resident tensors.  Returns
- * a fused tensor whose buffer did not fit (to plan again without it),
- * else -1.
+ * band_cost's bounds), each fused tensor's buffer the rows a band needs
+ * over all its channels, alive while the group runs, first fit among
+ * the resident tensors below the operators' work spaces (band_limit).
+ * Returns a fused tensor whose buffer did not fit (to plan again without
+ * it), else -1.
  */
 static int place_group(struct planner *pl, int c, int squeeze)
 {
