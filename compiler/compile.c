@@ -171,6 +171,17 @@ static int band_node(const struct compile_state *s, const struct atoll_lower *L)
 	return s->band.node >= 0 && L->node - s->g->nodes == s->band.node;
 }
 
+/* Probe mode: record the operator's row geometry, emit nothing. */
+static int band_probe(struct compile_state *s, int64_t kh, int64_t dh,
+	int64_t sh, int64_t pt, int64_t oh)
+{
+	s->band.reach = (kh - 1) * dh;
+	s->band.sh = sh;
+	s->band.pt = pt;
+	s->band.oh = oh;
+	return 0;
+}
+
 static int gen_conv(struct atoll_lower *L, const atoll_conv *c)
 {
 	struct compile_state *s = L->user;
@@ -181,13 +192,8 @@ static int gen_conv(struct atoll_lower *L, const atoll_conv *c)
 	if (band_node(s, L)) {
 		int64_t a = b->r0 * c->sh - c->pt, shift;
 
-		if (b->probe) {
-			s->band.reach = (c->kh - 1) * c->dh;
-			s->band.sh = c->sh;
-			s->band.pt = c->pt;
-			s->band.oh = c->oh;
-			return 0;
-		}
+		if (b->probe)
+			return band_probe(s, c->kh, c->dh, c->sh, c->pt, c->oh);
 		cc = *c;
 		if (b->in_band[0]) {
 			cc.xres = b->in_res[0];
@@ -233,13 +239,8 @@ static int gen_vec(struct atoll_lower *L, const atoll_vec *v)
 	int k;
 
 	if (band_node(s, L)) {
-		if (b->probe) {
-			s->band.reach = (v->kh - 1) * v->dh;
-			s->band.sh = v->sh;
-			s->band.pt = v->pt;
-			s->band.oh = v->oh;
-			return 0;
-		}
+		if (b->probe)
+			return band_probe(s, v->kh, v->dh, v->sh, v->pt, v->oh);
 		vv = *v;
 		/* operand 0 through the window, operand 1 (ADD) at [y] */
 		for (k = 0; k < v->nin; k++) {
