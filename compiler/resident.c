@@ -1324,6 +1324,10 @@ static int place_group(struct planner *pl, int c, int squeeze)
 		}
 		unplace_group(pl, c);
 	}
+	/* no band height at all (an output one row high): give one up */
+	for (t = 0; failed < 0 && t < g->ntensors; t++)
+		if (p->t[t].fused_by >= 0 && p->emit_at[p->t[t].fused_by] == c)
+			failed = t;
 	return failed;
 }
 
