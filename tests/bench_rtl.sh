@@ -91,7 +91,8 @@ prepare() {
 		$root/firmware/hwcfg.c $root/tests/streamgen.c"
 	stale=0
 	[ -x "$bin" ] || stale=1
-	for f in $srcs "$h/libatoll_hwsim.a" "$g/atoll_config.h"; do
+	for f in $srcs "$root/tests/rtl_bench/bench.h" "$h/libatoll_hwsim.a" \
+	    "$g/atoll_config.h"; do
 		[ "$f" -nt "$bin" ] && stale=1
 	done
 	if [ $stale -eq 1 ]; then

@@ -407,22 +407,6 @@ static void prog_bytes(const struct prog *p, uint8_t *d)
 					(uint8_t) (p->w[i][j] >> (8 * k));
 }
 
-static void this_config(atoll_hwcfg *cfg, uint32_t dram_bytes)
-{
-	memset(cfg, 0, sizeof(*cfg));
-	snprintf(cfg->name, sizeof(cfg->name), "%s", ATOLL_CFG_NAME);
-	cfg->rows = ATOLL_CFG_ROWS;
-	cfg->cols = ATOLL_CFG_COLS;
-	cfg->spm_partitions = ATOLL_CFG_SPM_PARTITIONS;
-	cfg->spm_bytes = ATOLL_CFG_SPM_BYTES;
-	cfg->psum_depth = ATOLL_CFG_PSUM_DEPTH;
-	cfg->dram_bus_bytes = ATOLL_CFG_DRAM_BUS_BYTES;
-	cfg->queue_depth = ATOLL_CFG_QUEUE_DEPTH;
-	cfg->semaphores = ATOLL_CFG_SEMAPHORES;
-	cfg->dram_bytes = dram_bytes;
-	cfg->id = ATOLL_CFG_ID;
-}
-
 static uint32_t rng(uint32_t *s)
 {
 	*s ^= *s << 13;
@@ -500,7 +484,7 @@ static int mode_speed(uint64_t mm_cycles, int seeds)
 	free(p.w);
 
 	/* generated streams: every opcode, short commands, many WAITs */
-	this_config(&cfg, 1u << 20);
+	bench_config(&cfg, 1u << 20);
 	h = atoll_hwsim_create(NULL, 1u << 20, 8, 0);
 	if (!h)
 		return 2;
@@ -575,7 +559,7 @@ static int mode_gemm(int latency, int bpc, int out)
 	prog_bytes(&p, d + CMD_DRAM);
 
 	/* functional model */
-	this_config(&cfg, DRAM);
+	bench_config(&cfg, DRAM);
 	ref = atoll_ref_create(&cfg);
 	if (!ref)
 		return 2;
@@ -686,7 +670,7 @@ static int mode_smoke(int seeds)
 	uint64_t seed, cyc = 0;
 	int fails = 0;
 
-	this_config(&cfg, 1u << 20);
+	bench_config(&cfg, 1u << 20);
 	ref = atoll_ref_create(&cfg);
 	h = atoll_hwsim_create(NULL, 1u << 20, 8, 0);
 	if (!ref || !h)

@@ -401,22 +401,6 @@ static void gen_program(struct gen *g, int n)
 	}
 }
 
-static void ref_config(atoll_hwcfg *cfg)
-{
-	memset(cfg, 0, sizeof(*cfg));
-	snprintf(cfg->name, sizeof(cfg->name), "%s", ATOLL_CFG_NAME);
-	cfg->rows = ATOLL_CFG_ROWS;
-	cfg->cols = ATOLL_CFG_COLS;
-	cfg->spm_partitions = ATOLL_CFG_SPM_PARTITIONS;
-	cfg->spm_bytes = ATOLL_CFG_SPM_BYTES;
-	cfg->psum_depth = ATOLL_CFG_PSUM_DEPTH;
-	cfg->dram_bus_bytes = ATOLL_CFG_DRAM_BUS_BYTES;
-	cfg->queue_depth = ATOLL_CFG_QUEUE_DEPTH;
-	cfg->semaphores = ATOLL_CFG_SEMAPHORES;
-	cfg->dram_bytes = BENCH_DRAM;
-	cfg->id = ATOLL_CFG_ID;
-}
-
 /* Store "p" at CMD_BASE in both memories. */
 static void store_prog(atoll_ref *ref, const struct bench_prog *p)
 {
@@ -444,7 +428,7 @@ static int run_both(const struct bench_prog *p, uint32_t seed,
 	int i, rr;
 	uint32_t a;
 
-	ref_config(&cfg);
+	bench_config(&cfg, BENCH_DRAM);
 	ref = atoll_ref_create(&cfg);
 	got = malloc(BENCH_DRAM);
 	CHECK(h && ref && got);

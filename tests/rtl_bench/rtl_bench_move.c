@@ -203,22 +203,6 @@ static int check_region(atoll_hwsim *h, struct bench_prog *p, uint32_t addr,
 	return 0;
 }
 
-static void ref_config(atoll_hwcfg *cfg)
-{
-	memset(cfg, 0, sizeof(*cfg));
-	snprintf(cfg->name, sizeof(cfg->name), "%s", ATOLL_CFG_NAME);
-	cfg->rows = ATOLL_CFG_ROWS;
-	cfg->cols = ATOLL_CFG_COLS;
-	cfg->spm_partitions = ATOLL_CFG_SPM_PARTITIONS;
-	cfg->spm_bytes = ATOLL_CFG_SPM_BYTES;
-	cfg->psum_depth = ATOLL_CFG_PSUM_DEPTH;
-	cfg->dram_bus_bytes = ATOLL_CFG_DRAM_BUS_BYTES;
-	cfg->queue_depth = ATOLL_CFG_QUEUE_DEPTH;
-	cfg->semaphores = ATOLL_CFG_SEMAPHORES;
-	cfg->dram_bytes = BENCH_DRAM;
-	cfg->id = ATOLL_CFG_ID;
-}
-
 /* Run "p" on the functional model from the DRAM contents of "h" (the
  * program stored at 0x1000, as bench_run does); its SPM, partitions
  * 0..ROWS-1, addresses [0, REGION), into "spm", its counters into "cnt".
@@ -233,7 +217,7 @@ static int ref_run(atoll_hwsim *h, const struct bench_prog *p, uint8_t *spm,
 	uint8_t *d;
 	int i, j, k;
 
-	ref_config(&cfg);
+	bench_config(&cfg, BENCH_DRAM);
 	ref = atoll_ref_create(&cfg);
 	CHECK(ref);
 	d = atoll_ref_dram(ref);
