@@ -60,7 +60,12 @@ int64_t atoll_emit_const(atoll_emit *em, const void *data, size_t len,
 	size_t align)
 {
 	size_t off = (em->nconsts + align - 1) / align * align;
+	int k;
 
+	for (k = 0; k < em->nrecent && k < ATOLL_RECENT_CONSTS; k++)
+		if (em->recent_len[k] == len && em->recent_off[k] % align == 0 &&
+		    !memcmp(em->consts + em->recent_off[k], data, len))
+			return (int64_t) em->recent_off[k];
 	if (grow((void **) &em->consts, &em->const_cap, off + len + 1, 1) < 0) {
 		atoll_diag_error(em->diag, NULL, "out of memory");
 		return -1;
@@ -68,6 +73,9 @@ int64_t atoll_emit_const(atoll_emit *em, const void *data, size_t len,
 	memset(em->consts + em->nconsts, 0, off - em->nconsts);
 	memcpy(em->consts + off, data, len);
 	em->nconsts = off + len;
+	k = em->nrecent++ % ATOLL_RECENT_CONSTS;
+	em->recent_off[k] = off;
+	em->recent_len[k] = len;
 	return (int64_t) off;
 }
 

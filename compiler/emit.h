@@ -51,6 +51,13 @@ typedef struct atoll_emit {
 	uint8_t *consts;
 	size_t nconsts;
 	size_t const_cap;
+	/* the last constants added (offset, length): the same bytes again
+	 * (an operator lowered once per band of a fusion group) are shared
+	 */
+#define ATOLL_RECENT_CONSTS 16
+	size_t recent_off[ATOLL_RECENT_CONSTS];
+	size_t recent_len[ATOLL_RECENT_CONSTS];
+	int nrecent;
 	uint32_t const_base;		/* device address of constant byte 0 */
 	int64_t spm_lo, spm_hi;		/* SPM bytes an operator may use for
 					 * its own tiles (resident tensors
