@@ -350,18 +350,18 @@ static void make_aliases(struct planner *pl)
 
 	for (i = 0; i < g->nnodes; i++) {
 		const atoll_node *n = &g->nodes[i];
-		int y = n->outputs[0];
+		int y = n->outputs[0], same = 0, flat = 0;
 
+		if (is_reshape_like(n) && n->ninputs >= 1 && n->inputs[0] >= 0) {
+			same = same_canon(&g->tensors[n->inputs[0]],
+				&g->tensors[y]);
+			flat = !same && flat_matmul(g, n);
+		}
 		if (is_reshape_like(n) && n->ninputs >= 1 && n->inputs[0] >= 0 &&
 		    is_q8(&g->tensors[y]) &&
-		    (same_canon(&g->tensors[n->inputs[0]], &g->tensors[y]) ||
-		     flat_matmul(g, n) || !move_candidate(pl, i))) {
-			int flat = !same_canon(&g->tensors[n->inputs[0]],
-				&g->tensors[y]) && flat_matmul(g, n);
-
+		    (same || flat || !move_candidate(pl, i))) {
 			pl->parent[y] = find(pl, n->inputs[0]);
-			pl->relayout[y] = !flat && !same_canon(
-				&g->tensors[n->inputs[0]], &g->tensors[y]);
+			pl->relayout[y] = !same && !flat;
 			p->t[y].flat_src = flat ? n->inputs[0] : -1;
 			p->alias_node[i] = 1;
 		} else if (is_op(n, "Concat") && concat_alias(pl, n)) {
