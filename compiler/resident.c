@@ -67,6 +67,10 @@ struct planner {
 					 * allocation pass, or NULL */
 	int half;			/* allocation pass keeping resident
 					 * tensors to the lower half */
+	int *mate;			/* per root r: [2r] the operand whose
+					 * buffer an elementwise operator may
+					 * write r over in place, [2r + 1] the
+					 * reverse (make_inplace), or -1 */
 	json_t *pairs;
 };
 
@@ -470,15 +474,51 @@ static void group_lifetime(struct planner *pl, int r, int *first, int *last)
 		*last = *first;
 }
 
-/* First fit: the lowest address where "r" overlaps no buffer whose
- * lifetime overlaps its own; -1 if it would end above "limit".
+/* Does "r" overlap no buffer whose lifetime overlaps its own, except
+ * "skip", when placed at "addr"?
  */
-static int64_t first_fit(atoll_plan *p, int r, int64_t limit)
+static int free_at(const atoll_plan *p, int r, int64_t addr, int skip)
+{
+	const atoll_tplan *a = &p->t[r];
+	int t;
+
+	for (t = 0; t < p->ntensors; t++) {
+		const atoll_tplan *b = &p->t[t];
+
+		if (t == r || t == skip || (b->keep != ATOLL_KEEP_SPM &&
+		    b->keep != ATOLL_KEEP_BAND) || b->root != t ||
+		    b->last < a->first || a->last < b->first)
+			continue;
+		if (addr < b->base + b->bytes && b->base < addr + a->bytes)
+			return 0;
+	}
+	return 1;
+}
+
+/* First fit: the lowest address where "r" overlaps no buffer whose
+ * lifetime overlaps its own; -1 if it would end above "limit".  A buffer
+ * with an in-place mate (make_inplace) already in the scratchpad takes
+ * the mate's place if it can: the two touch only at the elementwise
+ * operator that reads one and writes the other element by element.
+ */
+static int64_t first_fit(atoll_plan *p, int r, int64_t limit,
+	const int *mates)
 {
 	atoll_tplan *a = &p->t[r];
 	int64_t addr = 0;
-	int moved = 1, t;
+	int moved = 1, t, m;
 
+	for (m = 0; mates && m < 2; m++) {
+		const atoll_tplan *b;
+
+		t = mates[2 * r + m];
+		if (t < 0)
+			continue;
+		b = &p->t[t];
+		if (b->keep == ATOLL_KEEP_SPM && b->bytes == a->bytes &&
+		    b->base + a->bytes <= limit && free_at(p, r, b->base, t))
+			return b->base;
+	}
 	while (moved) {
 		moved = 0;
 		for (t = 0; t < p->ntensors; t++) {
@@ -726,7 +766,7 @@ static void place(struct planner *pl, int r)
 		if (spm - least < limit)
 			limit = spm - least;
 	}
-	a->base = first_fit(pl->p, r, limit);
+	a->base = first_fit(pl->p, r, limit, pl->mate);
 	if (a->base < 0) {
 		a->why = "does not fit the scratchpad";
 		return;
@@ -1312,7 +1352,7 @@ static int place_group(struct planner *pl, int c, int squeeze)
 			a->bytes = atoll_align64(atoll_ceil_div(a->c,
 				pl->hw->rows) * a->h * a->w);
 			a->base = first_fit(p, t, band_limit(pl, a,
-				squeeze));
+				squeeze), NULL);
 			if (a->base < 0)
 				failed = t;
 			else
@@ -1564,6 +1604,54 @@ static void alloc_passes(struct planner *pl, const int *order, int n,
 	pl->half = 0;
 }
 
+/* Elementwise operators in place: a vector operator whose only code
+ * generation is an ACT or an unbroadcast ADD (lower_vec.c) reads each
+ * element of its operands and writes the same element of its output
+ * (docs/isa.md, clarification 12: an element that reads and writes its
+ * own location is fine).  An operand of the same shape that this
+ * operator reads last may give the output its buffer: first_fit tries
+ * the mate's place first.  Not inside a fusion group, where other nodes
+ * still read the operand's rows band by band.
+ */
+static void make_inplace(struct planner *pl)
+{
+	const atoll_graph *g = pl->g;
+	int i, k, first, last;
+
+	for (i = 0; i < 2 * (g->ntensors + 1); i++)
+		pl->mate[i] = -1;
+	for (i = 0; i < g->nnodes; i++) {
+		const atoll_work *w = &pl->work[pl->wfirst[i]];
+		const atoll_tensor *y;
+
+		if (pl->wfirst[i + 1] - pl->wfirst[i] != 1 || w->is_conv ||
+		    (w->v.kind != ATOLL_VEC_ACT && w->v.kind != ATOLL_VEC_ADD) ||
+		    pl->p->alias_node[i] || pl->p->move_node[i] ||
+		    pl->p->emit_at[i] >= 0 || pl->span_lo[i] != i ||
+		    pl->span_hi[i] != i || w->out < 0 ||
+		    find(pl, w->out) != w->out || pl->mate[2 * w->out] >= 0)
+			continue;
+		y = &g->tensors[w->out];
+		for (k = 0; k < w->v.nin && k < 2; k++) {
+			int x = w->in[k];
+			const atoll_tensor *t;
+
+			if (x < 0 || x == w->out || find(pl, x) != x ||
+			    pl->mate[2 * x + 1] >= 0)
+				continue;
+			t = &g->tensors[x];
+			group_lifetime(pl, x, &first, &last);
+			if (!is_q8(t) || !is_q8(y) || t->rank != y->rank ||
+			    memcmp(t->dims, y->dims, t->rank * sizeof(*t->dims))
+			    || last != i)
+				continue;
+			pl->mate[2 * w->out] = x;
+			pl->mate[2 * x + 1] = w->out;
+			break;
+		}
+	}
+}
+
 /* Which groups stay in the scratchpad and where.  Candidate plans: the
  * lower half as before operators had their own work spaces, first fit
  * in program order, and largest first (the order of greedy arena
@@ -1584,6 +1672,7 @@ static void allocate(struct planner *pl)
 	int i, r, n;
 
 	group_io(pl);
+	make_inplace(pl);
 	n = order ? alloc_order(pl, order) : 0;
 	if (!init || !best || !guess || !order || !tmp) {
 		/* one pass in program order needs no copies */
@@ -1932,10 +2021,12 @@ int atoll_plan_build(isl_ctx *ctx, const atoll_graph *g,
 	pl.span_hi = malloc((g->nnodes + 1) * sizeof(int));
 	pl.wfirst = calloc(g->nnodes + 1, sizeof(int));
 	pl.io = calloc(g->ntensors + 1, sizeof(int));
+	pl.mate = malloc(2 * (g->ntensors + 1) * sizeof(int));
 	pl.pairs = json_array();
 	if (!pl.prod || !pl.parent || !pl.relayout || !pl.nomove ||
 	    !pl.nofuse || !pl.want_fuse || !pl.span_lo || !pl.span_hi ||
-	    !pl.wfirst || !pl.io || !pl.pairs || plan_reset(&pl) < 0) {
+	    !pl.wfirst || !pl.io || !pl.mate || !pl.pairs ||
+	    plan_reset(&pl) < 0) {
 		atoll_diag_error(d, NULL, "out of memory");
 		goto done;
 	}
@@ -1980,6 +2071,17 @@ int atoll_plan_build(isl_ctx *ctx, const atoll_graph *g,
 				g->nodes[i].name, (long long) p->band_rows[i],
 				(long long) g->tensors[g->nodes[i].outputs[0]].
 				dims[2]);
+	for (i = 0; dump && i < g->ntensors; i++) {
+		int x = pl.mate[2 * i];
+
+		if (x >= 0 && p->t[i].keep == ATOLL_KEEP_SPM &&
+		    p->t[x].keep == ATOLL_KEEP_SPM &&
+		    p->t[x].base == p->t[i].base)
+			fprintf(dump, "# in place: '%s' written over '%s' by "
+				"'%s'\n", g->tensors[i].name,
+				g->tensors[x].name,
+				g->nodes[pl.prod[i]].name);
+	}
 	if (flow_pairs(ctx, &pl, dump) < 0) {
 		atoll_diag_error(d, NULL, "dataflow analysis failed: %s",
 			atoll_isl_reason(ctx));
@@ -1999,6 +2101,7 @@ done:
 	free(pl.want_fuse);
 	free(pl.wfirst);
 	free(pl.io);
+	free(pl.mate);
 	json_decref(pl.pairs);
 	return r;
 }
