@@ -54,5 +54,20 @@ expect fuse_bands 6 6 0 0
 # An Add operand broadcast over channels is moved to every channel first
 # (ADD reads each lane's own partition): one more on-chip copy.
 expect bcast_requant 9 9 0 2
+# An Add writes its output over the operand it reads last (in place):
+# resnet_s's four residual Adds, resnet_ops's two.
+inplace() {
+	m="$1"; want="$2"
+	got=$("$atoll" compile -O2 "$models/$m/model.onnx" -o "$tmp/m.atb" \
+		--dump-flow 2>/dev/null | grep -c "^# in place: ")
+	if [ "$got" = "$want" ]; then
+		echo "ok   $m: $got outputs written in place"; pass=$((pass + 1))
+	else
+		echo "FAIL $m: $got outputs written in place, want $want"
+		fail=$((fail + 1))
+	fi
+}
+inplace resnet_s 4
+inplace resnet_ops 2
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]
