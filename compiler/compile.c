@@ -508,7 +508,8 @@ static int place_all(struct compile_state *s)
 static int load_inputs(struct compile_state *s, struct atoll_lower *L, int i)
 {
 	const atoll_node *n = &s->g->nodes[i];
-	int k;
+	struct band_state band;
+	int k, r;
 
 	for (k = 0; k < n->ninputs; k++) {
 		int t = n->inputs[k];
@@ -519,7 +520,12 @@ static int load_inputs(struct compile_state *s, struct atoll_lower *L, int i)
 		    s->plan.t[t].first > i || s->loaded[t])
 			continue;
 		s->loaded[t] = 1;
-		if (atoll_lower_load_input(L, &s->g->tensors[t]) < 0)
+		/* whole, before the first band of a fusion group */
+		band = s->band;
+		s->band.node = -1;
+		r = atoll_lower_load_input(L, &s->g->tensors[t]);
+		s->band = band;
+		if (r < 0)
 			return -1;
 	}
 	return 0;
@@ -573,6 +579,27 @@ static void band_need(const struct band_state *g, int slot, int64_t r0,
 	*b1 = e + 1 < h ? e + 1 : h;
 }
 
+/* The node before node "x" that makes tensor "t", or -1. */
+static int maker(const struct compile_state *s, int x, int t)
+{
+	int j;
+
+	for (j = 0; j < x; j++)
+		if (s->g->nodes[j].outputs[0] == t)
+			return j;
+	return -1;
+}
+
+/* A fused tensor made by node "j", a channel Concat written in place
+ * (resident.c): each part's producer makes its band into the band
+ * buffer at the part's channels.
+ */
+static int band_concat(const struct compile_state *s, int j)
+{
+	return s->plan.alias_node[j] &&
+		!strcmp(s->g->nodes[j].op_type, "Concat");
+}
+
 /* Record the row geometry of node "x" and of the producers fused into
  * it, recursively, in geo[] (lowering them in probe mode).
  */
@@ -588,14 +615,21 @@ static int probe_tree(struct compile_state *s, int x, struct band_state *geo)
 		return -1;
 	geo[x] = s->band;
 	for (k = 0; k < n->ninputs; k++) {
-		int t = n->inputs[k], j;
+		int t = n->inputs[k], j, q;
 
 		if (t < 0 || s->plan.t[t].fused_by != x)
 			continue;
-		for (j = 0; j < x; j++)
-			if (s->g->nodes[j].outputs[0] == t &&
-			    probe_tree(s, j, geo) < 0)
-				return -1;
+		j = maker(s, x, t);
+		if (j >= 0 && band_concat(s, j)) {
+			const atoll_node *cn = &s->g->nodes[j];
+
+			for (q = 0; q < cn->ninputs; q++)
+				if (probe_tree(s, maker(s, j, cn->inputs[q]),
+						geo) < 0)
+					return -1;
+		} else if (j >= 0 && probe_tree(s, j, geo) < 0) {
+			return -1;
+		}
 	}
 	return 0;
 }
@@ -610,7 +644,7 @@ static int lower_band(struct compile_state *s, int x, int64_t r0, int64_t r1,
 {
 	const atoll_node *n = &s->g->nodes[x];
 	struct band_state b;
-	int k, j;
+	int k, j, q;
 
 	memset(&b, 0, sizeof(b));
 	b.node = x;
@@ -633,10 +667,24 @@ static int lower_band(struct compile_state *s, int x, int64_t r0, int64_t r1,
 			return -1;
 		}
 		band_res(s, t, &b.in_res[slot]);
-		for (j = 0; j < x; j++)
-			if (s->g->nodes[j].outputs[0] == t &&
-			    lower_band(s, j, b0, b1, &b.in_res[slot], geo) < 0)
-				return -1;
+		j = maker(s, x, t);
+		if (j >= 0 && band_concat(s, j)) {
+			const atoll_node *cn = &s->g->nodes[j];
+
+			for (q = 0; q < cn->ninputs; q++) {
+				int part = cn->inputs[q];
+				atoll_res r = b.in_res[slot];
+
+				r.base += s->plan.t[part].chan_off /
+					s->o->hw->rows * r.tile;
+				if (lower_band(s, maker(s, j, part), b0, b1,
+						&r, geo) < 0)
+					return -1;
+			}
+		} else if (j >= 0 &&
+			   lower_band(s, j, b0, b1, &b.in_res[slot], geo) < 0) {
+			return -1;
+		}
 		b.in_band[slot] = 1;
 		b.in_b0[slot] = b0;
 		b.in_rows[slot] = b1 - b0;

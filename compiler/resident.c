@@ -1103,54 +1103,113 @@ static int64_t band_reach(const atoll_graph *g, const atoll_node *n,
  * producer and this one read, both operators able to run on a band,
  * element-wise operands unbroadcast?
  */
+static int uses(const atoll_graph *g, int t)
+{
+	int i, j, n = 0;
+
+	for (i = 0; i < g->nnodes; i++)
+		for (j = 0; j < g->nodes[i].ninputs; j++)
+			n += g->nodes[i].inputs[j] == t;
+	return n;
+}
+
+/* Can node "n" run on a band of its output rows, writing "x" (its
+ * output) into a band buffer?  An element-wise Add needs every
+ * activation operand of the output's shape (no broadcast: a band of
+ * rows is the same band of each).
+ */
+static int band_maker(struct planner *pl, int i, const atoll_tensor *x)
+{
+	const atoll_graph *g = pl->g;
+	const atoll_node *n = &g->nodes[i];
+	const atoll_tensor *y = &g->tensors[n->outputs[0]];
+	atoll_plan *p = pl->p;
+	int64_t sh;
+	int j;
+
+	if (!band_op(n) || p->alias_node[i] || p->move_node[i] ||
+	    p->view_node[i] || band_reach(g, n, &sh) < 0 ||
+	    (x && !ok_out(p, g, n, x)))
+		return 0;
+	if (!is_op(n, "QLinearAdd"))
+		return 1;
+	for (j = 0; j <= 3; j += 3)	/* A and B */
+		if (j >= n->ninputs || n->inputs[j] < 0 || y->rank != 4 ||
+		    g->tensors[n->inputs[j]].rank != 4 ||
+		    memcmp(g->tensors[n->inputs[j]].dims, y->dims,
+			   4 * sizeof(y->dims[0])))
+			return 0;
+	return 1;
+}
+
+/* Is node "i" a channel Concat written in place into its output's
+ * buffer (an alias), each part made by its own operator able to write
+ * a band into the concatenation's band buffer at the part's channel
+ * offset, and read by the Concat only?
+ */
+static int concat_maker(struct planner *pl, int i)
+{
+	const atoll_graph *g = pl->g;
+	const atoll_node *n = &g->nodes[i];
+	int k, j;
+
+	if (!is_op(n, "Concat") || !pl->p->alias_node[i])
+		return 0;
+	for (k = 0; k < n->ninputs; k++) {
+		int x = n->inputs[k];
+
+		if (x < 0 || pl->parent[x] != n->outputs[0] ||
+		    pl->prod[x] < 0 || uses(g, x) != 1 ||
+		    pl->p->t[x].chan_off % pl->hw->rows ||
+		    !band_maker(pl, pl->prod[x], &g->tensors[x]))
+			return 0;
+		for (j = 0; j < g->ntensors; j++)
+			if (j != x && pl->parent[j] == x)
+				return 0;
+	}
+	return 1;
+}
+
+/* Can 4-D tensor "t", operand "k" of node "c", be produced and consumed
+ * in row bands: wanted (it did not fit whole in an earlier round), one
+ * producer (or a channel Concat of parts, each with its own producer)
+ * and this one read, both operators able to run on a band?
+ */
 static int fusable(struct planner *pl, int c, int k, int t)
 {
 	const atoll_graph *g = pl->g;
-	const atoll_node *cn = &g->nodes[c], *pn;
 	const atoll_tensor *x = &g->tensors[t];
 	atoll_plan *p = pl->p;
-	int64_t sh;
-	int i, j, uses = 0, pi = pl->prod[t];
+	int i, pi = pl->prod[t], parts;
 
 	if (pi < 0 || pl->nofuse[t] || x->rank != 4 || x->dims[0] != 1 ||
 	    !is_q8(x) || x->data || x->is_input || x->is_output ||
 	    p->t[t].is_view || p->t[t].part_of >= 0 ||
 	    x->dims[1] <= 0 || x->dims[2] <= 0 || x->dims[3] <= 0 ||
-	    !pl->want_fuse[t])
+	    !pl->want_fuse[t] || pl->parent[t] != t || uses(g, t) != 1 ||
+	    !band_maker(pl, c, NULL) || !ok_in(p, g, &g->nodes[c], k, x))
 		return 0;
-	pn = &g->nodes[pi];
-	if (!band_op(pn) || !band_op(cn) || p->alias_node[pi] ||
-	    p->move_node[pi] || p->view_node[pi] || p->alias_node[c] ||
-	    p->move_node[c] || p->view_node[c] ||
-	    !ok_out(p, g, pn, x) || !ok_in(p, g, cn, k, x) ||
-	    band_reach(g, cn, &sh) < 0 || band_reach(g, pn, &sh) < 0)
+	parts = concat_maker(pl, pi);
+	if (!parts && !band_maker(pl, pi, x))
 		return 0;
 	for (i = 0; i < g->ntensors; i++)
-		if (i != t && find(pl, i) == t)
+		if (i != t && find(pl, i) == t &&
+		    !(parts && pl->parent[i] == t))
 			return 0;
-	for (i = 0; i < g->nnodes; i++)
-		for (j = 0; j < g->nodes[i].ninputs; j++)
-			uses += g->nodes[i].inputs[j] == t;
-	if (uses != 1)
-		return 0;
-	/* element-wise operators: every activation operand of the output's
-	 * shape (no broadcast: a band of rows is the same band of each)
-	 */
-	for (i = 0; i < 2; i++) {
-		const atoll_node *n = i ? cn : pn;
-		const atoll_tensor *y = &g->tensors[n->outputs[0]];
-
-		if (!is_op(n, "QLinearAdd"))
-			continue;
-		for (j = 0; j <= 3; j += 3)	/* A and B */
-			if (j >= n->ninputs || n->inputs[j] < 0 ||
-			    y->rank != 4 ||
-			    g->tensors[n->inputs[j]].rank != 4 ||
-			    memcmp(g->tensors[n->inputs[j]].dims, y->dims,
-				   4 * sizeof(y->dims[0])))
-				return 0;
-	}
 	return 1;
+}
+
+/* Node "pi" (making a tensor fused into node "c") and every node of a
+ * group ending at pi run at c, band by band.
+ */
+static void join_group(atoll_plan *p, int pi, int c)
+{
+	int j;
+
+	for (j = 0; j < pi; j++)
+		if (p->emit_at[pi] == pi && p->emit_at[j] == pi)
+			p->emit_at[j] = c;
+	p->emit_at[pi] = c;
 }
 
 /* Row-band fusion: for each operator, its operands that cannot stay in
@@ -1182,12 +1241,15 @@ static void make_fusions(struct planner *pl)
 			p->t[t].fused_by = c;
 			p->t[t].why = "fused";
 			/* a producer ending a group of its own: that group
-			 * joins this one (its bands follow c's)
+			 * joins this one (its bands follow c's); a Concat's
+			 * parts are made by their producers, each into its
+			 * channels of the band buffer
 			 */
-			for (j = 0; j < pi; j++)
-				if (p->emit_at[pi] == pi && p->emit_at[j] == pi)
-					p->emit_at[j] = c;
-			p->emit_at[pi] = c;
+			if (concat_maker(pl, pi))
+				for (j = 0; j < g->nodes[pi].ninputs; j++)
+					join_group(p, pl->prod[
+						g->nodes[pi].inputs[j]], c);
+			join_group(p, pi, c);
 			nf++;
 		}
 		if (!nf)
@@ -1208,6 +1270,8 @@ static void make_fusions(struct planner *pl)
  * into their producers) for "rows" output rows of c per band: a band of
  * R output rows reads at most (R - 1) * SH + reach + 1 input rows.
  */
+static void band_need_from(struct planner *pl, int pi, int64_t rows);
+
 static void band_need(struct planner *pl, int c, int64_t rows)
 {
 	const atoll_graph *g = pl->g;
@@ -1225,8 +1289,24 @@ static void band_need(struct planner *pl, int c, int64_t rows)
 		if (need > g->tensors[t].dims[2])
 			need = g->tensors[t].dims[2];
 		pl->p->t[t].h = need;
-		band_need(pl, pl->prod[t], need);
+		band_need_from(pl, pl->prod[t], need);
 	}
+}
+
+/* band_need for the maker(s) of a fused tensor: node "pi", or the
+ * producer of every part of a Concat "pi".
+ */
+static void band_need_from(struct planner *pl, int pi, int64_t rows)
+{
+	const atoll_node *n = &pl->g->nodes[pi];
+	int k;
+
+	if (!concat_maker(pl, pi)) {
+		band_need(pl, pi, rows);
+		return;
+	}
+	for (k = 0; k < n->ninputs; k++)
+		band_need(pl, pl->prod[n->inputs[k]], rows);
 }
 
 /* Where a band buffer with lifetime "a" must end: below the work space
@@ -1419,6 +1499,10 @@ static int place_bands(struct planner *pl)
 			bad++;
 		}
 	}
+	for (t = 0; t < g->ntensors; t++)	/* a Concat's parts */
+		if (p->t[t].root != t &&
+		    p->t[p->t[t].root].keep == ATOLL_KEEP_BAND)
+			p->t[t].keep = ATOLL_KEEP_BAND;
 	for (t = 0; t < g->ntensors; t++)
 		if (p->t[t].keep == ATOLL_KEEP_BAND) {
 			p->t[t].why = NULL;
@@ -1555,6 +1639,25 @@ static int64_t nodes_traffic(struct planner *pl, int lo, int hi_node)
 			n += t;
 		}
 	}
+	return n;
+}
+
+/* What a plan costs: the modelled device-memory bytes of its operators
+ * (plan_traffic) and the weights every fusion group reads again in each
+ * band after its first.
+ */
+static int64_t plan_cost(struct planner *pl)
+{
+	const atoll_graph *g = pl->g;
+	const atoll_plan *p = pl->p;
+	int64_t n = plan_traffic(pl);
+	int c;
+
+	for (c = 0; c < g->nnodes; c++)
+		if (p->emit_at[c] == c && p->band_rows[c] > 0)
+			n += (atoll_ceil_div(g->tensors[g->nodes[c].outputs[0]].
+				dims[2], p->band_rows[c]) - 1) *
+				group_weights(pl, c);
 	return n;
 }
 
@@ -1997,13 +2100,99 @@ static int plan_reset(struct planner *pl)
 	return 0;
 }
 
+/* Plan in rounds until the plan settles.  A MOVE whose two sides did
+ * not both stay on chip is dropped and the model planned again without
+ * it; with "propose", a tensor that did not fit and can be made in row
+ * bands is fused in the next round; a fusion is given up if its band
+ * buffer finds no room.  Each round drops a MOVE, or wants or gives up
+ * a fusion for good, so this ends.  -1: out of memory.
+ */
+static int settle(struct planner *pl, int propose)
+{
+	int bad;
+
+	for (;;) {
+		make_aliases(pl);
+		make_moves(pl);
+		make_concat_parts(pl);
+		make_fusions(pl);
+		allocate(pl);
+		bad = place_bands(pl);
+		if (propose)
+			bad += want_fusions(pl);
+		make_views(pl);
+		if (!failed_moves(pl) && !bad)
+			return 0;
+		if (plan_reset(pl) < 0)
+			return -1;
+	}
+}
+
+/* Give up fusions while that makes the plan cost less (plan_cost): a
+ * group keeps everything it reads live over its whole span, which can
+ * push other tensors out of the scratchpad, and reads its weights again
+ * in every band, which the bounds of one group (band_cost) do not see.
+ * Each step tries the plan without each fusion of the current plan and
+ * gives up the one that saves the most.  -1: out of memory.
+ */
+static int prune_fusions(struct planner *pl)
+{
+	const atoll_graph *g = pl->g;
+	size_t nt = g->ntensors + 1, nn = g->nnodes + 1;
+	char *fused = calloc(nt, 1), *save = malloc(3 * nt + nn);
+	int64_t best = plan_cost(pl), cost;
+	int t, drop = 0, r = -1;
+
+	if (!fused || !save)
+		goto done;
+	memcpy(save, pl->want_fuse, nt);
+	memcpy(save + nt, pl->nofuse, nt);
+	memcpy(save + 2 * nt, pl->nomove, nn);
+	while (drop >= 0) {
+		for (t = 0; t < g->ntensors; t++)
+			fused[t] = pl->p->t[t].keep == ATOLL_KEEP_BAND &&
+				pl->p->t[t].fused_by >= 0;
+		for (t = 0, drop = -1; t < g->ntensors; t++) {
+			if (!fused[t])
+				continue;
+			pl->want_fuse[t] = 0;
+			pl->nofuse[t] = 1;
+			if (plan_reset(pl) < 0 || settle(pl, 0) < 0)
+				goto done;
+			cost = plan_cost(pl);
+			if (cost < best) {
+				best = cost;
+				drop = t;
+			}
+			memcpy(pl->want_fuse, save, nt);
+			memcpy(pl->nofuse, save + nt, nt);
+			memcpy(pl->nomove, save + 2 * nt, nn);
+		}
+		if (drop >= 0) {
+			pl->want_fuse[drop] = 0;
+			pl->nofuse[drop] = 1;
+			memcpy(save, pl->want_fuse, nt);
+			memcpy(save + nt, pl->nofuse, nt);
+		}
+		/* the plan of the fusions kept */
+		if (plan_reset(pl) < 0 || settle(pl, 0) < 0)
+			goto done;
+		memcpy(save + 2 * nt, pl->nomove, nn);
+	}
+	r = 0;
+done:
+	free(fused);
+	free(save);
+	return r;
+}
+
 int atoll_plan_build(isl_ctx *ctx, const atoll_graph *g,
 	const atoll_hwcfg *hw, int opt_level, const char *nomove,
 	const atoll_work *work, int nwork, FILE *dump, atoll_plan *p,
 	atoll_diag *d)
 {
 	struct planner pl;
-	int i, k, bad, r = -1;
+	int i, k, r = -1;
 
 	memset(p, 0, sizeof(*p));
 	memset(&pl, 0, sizeof(pl));
@@ -2042,27 +2231,10 @@ int atoll_plan_build(isl_ctx *ctx, const atoll_graph *g,
 			k++;
 		pl.wfirst[i] = k;
 	}
-	/* Rounds: a MOVE whose two sides did not both stay on chip is
-	 * dropped and the model planned again without it; a tensor that did
-	 * not fit and can be made in row bands is fused in the next round,
-	 * and given up if its band buffer finds no room (each round drops a
-	 * MOVE, or wants or gives up a fusion for good, so this ends).
-	 */
-	while (opt_level >= 2 && hw->rows % hw->cols == 0) {
-		make_aliases(&pl);
-		make_moves(&pl);
-		make_concat_parts(&pl);
-		make_fusions(&pl);
-		allocate(&pl);
-		bad = place_bands(&pl);
-		bad += want_fusions(&pl);
-		make_views(&pl);
-		if (!failed_moves(&pl) && !bad)
-			break;
-		if (plan_reset(&pl) < 0) {
-			atoll_diag_error(d, NULL, "out of memory");
-			goto done;
-		}
+	if (opt_level >= 2 && hw->rows % hw->cols == 0 &&
+	    (settle(&pl, 1) < 0 || prune_fusions(&pl) < 0)) {
+		atoll_diag_error(d, NULL, "out of memory");
+		goto done;
 	}
 	for (i = 0; dump && i < g->nnodes; i++)
 		if (p->emit_at[i] == i)

@@ -51,6 +51,12 @@ expect flatten_in 1 1 0 0
 # 2 groups, one a chain of two convolutions -> Add -> MaxPool).
 expect fuse_bands_l 6 6 0 0
 expect fuse_bands 6 6 0 0
+# fuse_concat_l's inception Concat (32 x 48 x 480) does not fit: each
+# branch writes its row bands into its channels of the Concat's band
+# buffer, read by the MaxPool band by band.  One branch's 1x1 output
+# stays in DRAM.
+expect fuse_concat_l 8 7 0 0
+expect fuse_concat 8 8 0 0
 # An Add operand broadcast over channels is moved to every channel first
 # (ADD reads each lane's own partition): one more on-chip copy.
 expect bcast_requant 9 9 0 2

@@ -33,7 +33,8 @@
  * and dilated, AveragePool count_include_pad=1 and ceil_mode, Conv
  * auto_pad SAME_UPPER and SAME_LOWER, Gemm transB=0), flatten_fc and
  * flatten_in (Flatten of 2-D maps before Gemm and MatMul), fuse_bands
- * (maps too large for a small scratchpad: row-band fusion) and ops_uint8
+ * and fuse_concat (maps too large for a small scratchpad: row-band
+ * fusion, of a chain and of an inception block's Concat) and ops_uint8
  * (QLinearConv, MaxPool, Transpose, Slice, Pad, Concat straight on the
  * uint8 tensors); bcast_requant has broadcasting Adds (over height and
  * width, and over channels) and a DequantizeLinear -> QuantizeLinear
@@ -3250,6 +3251,46 @@ static int gen_fuse_bands(const char *outdir, int large)
 	return r;
 }
 
+/* fuse_concat: [1, 8, 30, 80] -> an inception block (branches of 8
+ * channels: 1x1; 1x1 -> 3x3; 1x1 -> 5x5; MaxPool 3x3 -> 1x1; Concat 32
+ * channels) -> MaxPool 3x3 s2 pads 1.  With a scratchpad too small for
+ * the concatenation (t_hw_variants' tiny configuration) -O2 makes it in
+ * row bands: each branch writes its band into its channels of the
+ * Concat's band buffer, then the MaxPool runs on the band.
+ * fuse_concat_l is the same on [1, 8, 48, 480] maps, too large for the
+ * default configuration's scratchpad (fused on the Verilator model).
+ */
+static int gen_fuse_concat(const char *outdir, int large)
+{
+	static const int64_t widths[6] = { 8, 8, 8, 8, 8, 8 };
+	int64_t dims[4] = { 1, 8, 30, 80 };
+	struct pool_attr pa;
+	struct qt x, cat, out;
+	struct model m;
+	int r;
+
+	memset(&cat, 0, sizeof(cat));
+	memset(&out, 0, sizeof(out));
+	pool_attr_set(&pa, 3, 2, 1, 1, 1, 1);
+	if (large) {
+		dims[2] = 48;
+		dims[3] = 480;
+	}
+	model_init(&m, large ? "fuse_concat_l" : "fuse_concat",
+		large ? "fuse_concat_l" : "fuse_concat", 0);
+	q_input(&m, input_rand(&m, 4, dims), &x);
+	r = inception_block(&m, "inc", &x, widths, &cat);
+	if (r == 0)
+		r = q_pool(&m, "maxpool", &cat, POOL_MAX, &pa, 1, &out);
+	if (r == 0)
+		r = model_finish(&m, outdir, &out);
+	qt_clear(&x);
+	qt_clear(&cat);
+	qt_clear(&out);
+	model_clear(&m);
+	return r;
+}
+
 /* ops_uint8: operator form on uint8 tensors without islands, uint8 graph
  * input [1, 6, 12, 14] (scale 0.025, zero point 118) and output ->
  * QLinearConv 3x3 8 -> MaxPool 3x3 s2 pads 1 on uint8 [1, 8, 6, 7] ->
@@ -3518,6 +3559,8 @@ static int gen_all(const char *outdir)
 	fail |= gen_flatten_fc(outdir, 1) < 0;
 	fail |= gen_fuse_bands(outdir, 0) < 0;
 	fail |= gen_fuse_bands(outdir, 1) < 0;
+	fail |= gen_fuse_concat(outdir, 0) < 0;
+	fail |= gen_fuse_concat(outdir, 1) < 0;
 	fail |= gen_ops_uint8(outdir) < 0;
 	fail |= gen_bcast_requant(outdir) < 0;
 	for (k = 0; k < fuzz_n; k++)
