@@ -598,10 +598,11 @@ static int depthwise_compact(const atoll_conv *c, const atoll_tensor *wz)
 
 /* Where the convolution reads x: its own buffer, or (-O2) the tensor a
  * Transpose/Slice/Pad view of it addresses, with the view's strides (the
- * planner makes views only for QLinearConv/ConvInteger inputs); a
- * Pad view's padding joins the convolution's own (it holds the input
- * zero point, as checked by the planner), and the view's extents bound
- * the reads.
+ * planner makes views only for QLinearConv/ConvInteger inputs), or that
+ * tensor's scratchpad buffer from the view's first element when it is
+ * resident (a Slice or Pad read in place there); a Pad view's padding
+ * joins the convolution's own (it holds the input zero point, as
+ * checked by the planner), and the view's extents bound the reads.
  */
 static int conv_input_view(struct atoll_lower *L, atoll_conv *c,
 	const atoll_tensor *x)
@@ -624,8 +625,11 @@ static int conv_input_view(struct atoll_lower *L, atoll_conv *c,
 		c->w = v.w;
 		c->pt += pt;
 		c->pl += pl;
+		c->xres = v.res;	/* a view in the scratchpad */
 		return 0;
 	}
+	if (L->tensor_res)
+		L->tensor_res(L, x, &c->xres);
 	return L->tensor_addr(L, x, &c->x_addr, &c->x_buf);
 }
 
@@ -665,11 +669,8 @@ static int finish(struct atoll_lower *L, atoll_conv *c,
 	}
 	if (conv_input_view(L, c, x) < 0 || conv_output_view(L, c, y) < 0)
 		return -1;
-	if (L->tensor_res) {
-		L->tensor_res(L, x, &c->xres);
-		if (c->out_kind == ATOLL_OUT_REQUANT)
-			L->tensor_res(L, y, &c->yres);
-	}
+	if (L->tensor_res && c->out_kind == ATOLL_OUT_REQUANT)
+		L->tensor_res(L, y, &c->yres);
 	if (depthwise_compact(c, wz)) {
 		c->dw_compact = 1;
 		c->dw_fill = (uint8_t) lw_param_zp(wz, 0);

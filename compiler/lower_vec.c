@@ -541,14 +541,43 @@ static int emit_move(struct atoll_lower *L, const atoll_tensor *x,
 	return L->gen_move(L, &m);
 }
 
+/* View "v" of "x" resident in the scratchpad (a Slice or Pad read in
+ * place there, -O2): the place of its first element in x's layout, from
+ * its element offset; the planner makes such views with unit strides
+ * and from a partition boundary only.
+ */
+static int spm_offset(struct atoll_lower *L, const atoll_tensor *x,
+	atoll_view *v)
+{
+	int64_t d[R4], addr, off, R = L->em->hw->rows;
+	atoll_buf *buf;
+
+	if (dims4(L, x, d) < 0 || L->tensor_addr(L, x, &addr, &buf) < 0)
+		return -1;
+	off = v->addr - addr;
+	if (v->s_w != 1 || v->s_h != d[3] || v->s_c != d[2] * d[3] ||
+	    v->res.chan_off || off < 0 || off >= d[1] * d[2] * d[3] ||
+	    off / (d[2] * d[3]) % R)
+		return lw_fail(L, "internal: '%s' cannot be read in place in "
+			"the scratchpad", x->name);
+	v->res.base += off / (d[2] * d[3]) / R * v->res.tile +
+		off % (d[2] * d[3]) / d[3] * v->res.pitch + off % d[3];
+	return 0;
+}
+
 static int emit_copy(struct atoll_lower *L, const atoll_tensor *x,
 	const int64_t *od, const atoll_view *src, const atoll_view *dst,
 	int64_t pt, int64_t pl, int fill)
 {
 	atoll_vec v;
 
-	if (L->view_out && !L->shapes_only)
-		return L->set_view(L, output(L), src, pt, pl);
+	if (L->view_out && !L->shapes_only) {
+		atoll_view sv = *src;
+
+		if (sv.res.on && spm_offset(L, x, &sv) < 0)
+			return -1;
+		return L->set_view(L, output(L), &sv, pt, pl);
+	}
 	if (L->move_out && !L->shapes_only)
 		return emit_move(L, x, od, src, dst, pt, pl, fill);
 	vec_init(L, &v, ATOLL_VEC_POOL, od, dst->is_signed);
@@ -989,7 +1018,10 @@ static int lower_layout(struct atoll_lower *L)
 	if (strcmp(n->op_type, "Concat") &&
 	    lw_check_act(L, x, "input", 1, ATOLL_MAX_RANK) < 0)
 		return -1;
-	if (L->alias && !L->shapes_only)
+	/* an alias emits nothing; a Slice or Pad read in place in the
+	 * scratchpad (an alias and a view) records its view
+	 */
+	if (L->alias && !L->view_out && !L->shapes_only)
 		return 0;
 	if (!strcmp(n->op_type, "Identity"))
 		return flat_copy(L, x, x->rank, x->dims);

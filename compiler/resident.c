@@ -51,6 +51,9 @@ struct planner {
 					 * group can share DRAM only) */
 	char *nomove;			/* per node: a MOVE did not keep both
 					 * sides on chip in an earlier round */
+	char *nospmview;		/* per node: a Slice/Pad read in place
+					 * in the scratchpad whose input did
+					 * not stay there in an earlier round */
 	char *nofuse;			/* per tensor: its row bands found no
 					 * room in an earlier round */
 	int *span_lo, *span_hi;		/* per node: the nodes its commands
@@ -215,6 +218,8 @@ static int is_layout(const atoll_node *n)
 }
 
 static int pad_fill(const atoll_graph *g, const atoll_node *n);
+static int conv_xzp(const atoll_graph *g, const atoll_node *c);
+static int is_conv(const atoll_node *n);
 
 /* A channel Concat whose parts start on partition boundaries. */
 static int concat_alias(struct planner *pl, const atoll_node *n)
@@ -346,6 +351,113 @@ static int flat_matmul(const atoll_graph *g, const atoll_node *n)
 	return uses > 0;
 }
 
+/* The int64 constant input "k" of node "n", element "i", or "def". */
+static int64_t const_int(const atoll_graph *g, const atoll_node *n, int k,
+	int64_t i, int64_t def)
+{
+	const atoll_tensor *t = k < n->ninputs && n->inputs[k] >= 0 ?
+		&g->tensors[n->inputs[k]] : NULL;
+	int64_t v;
+
+	if (!t || !t->data || t->dtype != ATOLL_DT_INT64 ||
+	    i >= atoll_tensor_numel(t))
+		return def;
+	memcpy(&v, (const char *) t->data + 8 * i, 8);
+	return v;
+}
+
+/* A Slice of a 4-D tensor that the scratchpad layout can address with
+ * an offset: steps 1, the batch whole, channels from a partition
+ * boundary (height and width any range).
+ */
+static int slice_offset(const atoll_graph *g, const atoll_node *n,
+	int64_t rows)
+{
+	const atoll_tensor *x = &g->tensors[n->inputs[0]];
+	const atoll_tensor *st = n->ninputs > 1 && n->inputs[1] >= 0 ?
+		&g->tensors[n->inputs[1]] : NULL;
+	int64_t i, ns;
+
+	if (!st || !st->data || st->dtype != ATOLL_DT_INT64)
+		return 0;
+	ns = atoll_tensor_numel(st);
+	for (i = 0; i < ns; i++) {
+		int64_t a = const_int(g, n, 3, i, i);
+		int64_t lo = const_int(g, n, 1, i, 0);
+
+		if (a < 0)
+			a += 4;
+		if (a < 0 || a > 3 || const_int(g, n, 4, i, 1) != 1)
+			return 0;
+		if (lo < 0)
+			lo += x->dims[a];
+		if (lo < 0)
+			lo = 0;
+		if ((a == 0 && lo) || (a == 1 && lo % rows) ||
+		    (a == 0 && const_int(g, n, 2, i, 0) < x->dims[0]))
+			return 0;
+	}
+	return 1;
+}
+
+/* Can Slice or Pad node "i" be read in place in the scratchpad, its
+ * input's buffer addressed with an offset or with the padding made by
+ * its readers: every reader a convolution reading it as its input (for
+ * a Pad, with the pad value as its input zero point), the Slice an
+ * offset (slice_offset)?  Its output joins its input's alias group
+ * (whose lifetime then covers its readers); if the group does not stay
+ * on chip, the node is planned again without this (nospmview).
+ */
+static int spm_view_ok(struct planner *pl, int i)
+{
+	const atoll_graph *g = pl->g;
+	const atoll_node *n = &g->nodes[i];
+	const atoll_tensor *x, *y = &g->tensors[n->outputs[0]];
+	int pad = is_op(n, "Pad"), j, k, uses = 0;
+
+	if ((!pad && !is_op(n, "Slice")) || pl->nospmview[i] ||
+	    n->ninputs < 1 || n->inputs[0] < 0)
+		return 0;
+	x = &g->tensors[n->inputs[0]];
+	if (x->rank != 4 || y->rank != 4 || !is_q8(x) || !is_q8(y) ||
+	    x->data || x->is_input || x->is_output || y->is_output ||
+	    pl->parent[n->inputs[0]] != n->inputs[0] ||
+	    (!pad && !slice_offset(g, n, pl->hw->rows)))
+		return 0;
+	for (j = 0; j < g->nnodes; j++)
+		for (k = 0; k < g->nodes[j].ninputs; k++) {
+			const atoll_node *c = &g->nodes[j];
+
+			if (c->inputs[k] != n->outputs[0])
+				continue;
+			uses++;
+			if (!is_conv(c) || k != 0 ||
+			    (pad && (pad_fill(g, n) < 0 ||
+				     pad_fill(g, n) != conv_xzp(g, c))))
+				return 0;
+		}
+	return uses > 0;
+}
+
+/* Slices and Pads read in place whose input did not stay in the
+ * scratchpad: planned again without (nospmview).  Returns how many.
+ */
+static int failed_spm_views(struct planner *pl)
+{
+	const atoll_graph *g = pl->g;
+	atoll_plan *p = pl->p;
+	int i, bad = 0;
+
+	for (i = 0; i < g->nnodes; i++)
+		if (p->alias_node[i] && p->view_node[i] &&
+		    p->t[find(pl, g->nodes[i].outputs[0])].keep !=
+		    ATOLL_KEEP_SPM) {
+			pl->nospmview[i] = 1;
+			bad++;
+		}
+	return bad;
+}
+
 static void make_aliases(struct planner *pl)
 {
 	const atoll_graph *g = pl->g;
@@ -368,6 +480,10 @@ static void make_aliases(struct planner *pl)
 			pl->relayout[y] = !same && !flat;
 			p->t[y].flat_src = flat ? n->inputs[0] : -1;
 			p->alias_node[i] = 1;
+		} else if (spm_view_ok(pl, i)) {
+			pl->parent[y] = find(pl, n->inputs[0]);
+			p->alias_node[i] = 1;
+			p->view_node[i] = 1;
 		} else if (is_op(n, "Concat") && concat_alias(pl, n)) {
 			int64_t off = 0;
 
@@ -2121,6 +2237,7 @@ static int settle(struct planner *pl, int propose)
 		if (propose)
 			bad += want_fusions(pl);
 		make_views(pl);
+		bad += failed_spm_views(pl);
 		if (!failed_moves(pl) && !bad)
 			return 0;
 		if (plan_reset(pl) < 0)
@@ -2139,7 +2256,7 @@ static int prune_fusions(struct planner *pl)
 {
 	const atoll_graph *g = pl->g;
 	size_t nt = g->ntensors + 1, nn = g->nnodes + 1;
-	char *fused = calloc(nt, 1), *save = malloc(3 * nt + nn);
+	char *fused = calloc(nt, 1), *save = malloc(2 * nt + 2 * nn);
 	int64_t best = plan_cost(pl), cost;
 	int t, drop = 0, r = -1;
 
@@ -2148,6 +2265,7 @@ static int prune_fusions(struct planner *pl)
 	memcpy(save, pl->want_fuse, nt);
 	memcpy(save + nt, pl->nofuse, nt);
 	memcpy(save + 2 * nt, pl->nomove, nn);
+	memcpy(save + 2 * nt + nn, pl->nospmview, nn);
 	while (drop >= 0) {
 		for (t = 0; t < g->ntensors; t++)
 			fused[t] = pl->p->t[t].keep == ATOLL_KEEP_BAND &&
@@ -2167,6 +2285,7 @@ static int prune_fusions(struct planner *pl)
 			memcpy(pl->want_fuse, save, nt);
 			memcpy(pl->nofuse, save + nt, nt);
 			memcpy(pl->nomove, save + 2 * nt, nn);
+			memcpy(pl->nospmview, save + 2 * nt + nn, nn);
 		}
 		if (drop >= 0) {
 			pl->want_fuse[drop] = 0;
@@ -2178,6 +2297,7 @@ static int prune_fusions(struct planner *pl)
 		if (plan_reset(pl) < 0 || settle(pl, 0) < 0)
 			goto done;
 		memcpy(save + 2 * nt, pl->nomove, nn);
+		memcpy(save + 2 * nt + nn, pl->nospmview, nn);
 	}
 	r = 0;
 done:
@@ -2205,6 +2325,7 @@ int atoll_plan_build(isl_ctx *ctx, const atoll_graph *g,
 	pl.relayout = calloc(g->ntensors + 1, 1);
 	pl.nomove = calloc(g->nnodes + 1, 1);
 	pl.nofuse = calloc(g->ntensors + 1, 1);
+	pl.nospmview = calloc(g->nnodes + 1, 1);
 	pl.want_fuse = calloc(g->ntensors + 1, 1);
 	pl.span_lo = malloc((g->nnodes + 1) * sizeof(int));
 	pl.span_hi = malloc((g->nnodes + 1) * sizeof(int));
@@ -2213,7 +2334,8 @@ int atoll_plan_build(isl_ctx *ctx, const atoll_graph *g,
 	pl.mate = malloc(2 * (g->ntensors + 1) * sizeof(int));
 	pl.pairs = json_array();
 	if (!pl.prod || !pl.parent || !pl.relayout || !pl.nomove ||
-	    !pl.nofuse || !pl.want_fuse || !pl.span_lo || !pl.span_hi ||
+	    !pl.nofuse || !pl.nospmview || !pl.want_fuse || !pl.span_lo ||
+	    !pl.span_hi ||
 	    !pl.wfirst || !pl.io || !pl.mate || !pl.pairs ||
 	    plan_reset(&pl) < 0) {
 		atoll_diag_error(d, NULL, "out of memory");
@@ -2243,6 +2365,13 @@ int atoll_plan_build(isl_ctx *ctx, const atoll_graph *g,
 				g->nodes[i].name, (long long) p->band_rows[i],
 				(long long) g->tensors[g->nodes[i].outputs[0]].
 				dims[2]);
+	for (i = 0; dump && i < g->nnodes; i++)
+		if (p->alias_node[i] && p->view_node[i])
+			fprintf(dump, "# view: '%s' (%s) read in place in the "
+				"scratchpad buffer of '%s'\n",
+				g->tensors[g->nodes[i].outputs[0]].name,
+				g->nodes[i].op_type,
+				g->tensors[g->nodes[i].inputs[0]].name);
 	for (i = 0; dump && i < g->ntensors; i++) {
 		int x = pl.mate[2 * i];
 
@@ -2268,6 +2397,7 @@ done:
 	free(pl.relayout);
 	free(pl.nomove);
 	free(pl.nofuse);
+	free(pl.nospmview);
 	free(pl.span_lo);
 	free(pl.span_hi);
 	free(pl.want_fuse);
