@@ -400,11 +400,30 @@ static int slice_offset(const atoll_graph *g, const atoll_node *n,
 	return 1;
 }
 
+/* Does vector operator "c" read its operand "k" through the scratchpad
+ * view of a Slice (vec.c src_addr: the view's place, its rows one pitch
+ * apart): an activation or pooling input, or an Add operand of the
+ * output's shape?
+ */
+static int vec_view_ok(const atoll_graph *g, const atoll_node *c, int k)
+{
+	const atoll_tensor *x = &g->tensors[c->inputs[k]];
+	const atoll_tensor *y = &g->tensors[c->outputs[0]];
+
+	if (is_op(c, "QLinearAdd"))
+		return (k == 0 || k == 3) && x->rank == 4 && y->rank == 4 &&
+			!memcmp(x->dims, y->dims, 4 * sizeof(x->dims[0]));
+	return k == 0 && (is_op(c, "QLinearActivation") ||
+		is_op(c, "QLinearMaxPool") || is_op(c, "MaxPool") ||
+		is_op(c, "QLinearAveragePool") ||
+		is_op(c, "QLinearGlobalAveragePool"));
+}
+
 /* Can Slice or Pad node "i" be read in place in the scratchpad, its
  * input's buffer addressed with an offset or with the padding made by
  * its readers: every reader a convolution reading it as its input (for
- * a Pad, with the pad value as its input zero point), the Slice an
- * offset (slice_offset)?  Its output joins its input's alias group
+ * a Pad, with the pad value as its input zero point) or, for a Slice, a
+ * vector operator (vec_view_ok), the Slice an offset (slice_offset)?  Its output joins its input's alias group
  * (whose lifetime then covers its readers); if the group does not stay
  * on chip, the node is planned again without this (nospmview).
  */
@@ -431,9 +450,9 @@ static int spm_view_ok(struct planner *pl, int i)
 			if (c->inputs[k] != n->outputs[0])
 				continue;
 			uses++;
-			if (!is_conv(c) || k != 0 ||
-			    (pad && (pad_fill(g, n) < 0 ||
-				     pad_fill(g, n) != conv_xzp(g, c))))
+			if (pad ? !is_conv(c) || k != 0 || pad_fill(g, n) < 0 ||
+				  pad_fill(g, n) != conv_xzp(g, c) :
+			    !vec_view_ok(g, c, k) && !(is_conv(c) && k == 0))
 				return 0;
 		}
 	return uses > 0;

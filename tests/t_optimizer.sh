@@ -41,6 +41,8 @@ expect mlp 2 2 0 0
 # the others aliases and views (layout_ops's Pad before a convolution is
 # read in place in the scratchpad):
 expect layout_ops 9 9 0 6
+# A channel, row and column Slice read by a MaxPool and an Add: in place.
+expect slice_views 5 5 0 0
 expect layout_concat 6 6 0 2
 expect ops_uint8 6 6 0 4
 # The Flatten [1,12,3,3] -> [1,108] before the Gemm stays in the
@@ -82,5 +84,6 @@ dumped resnet_ops "# in place: " 2
 # input's scratchpad buffer (no MOVE).
 dumped layout_ops "# view: 'pad.q' (Pad)" 1
 dumped layout_fuzz10 "# view: 'op1.q' (Slice)" 1
+dumped slice_views "# view: 'slice.f.q' (Slice)" 1
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

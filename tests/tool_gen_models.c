@@ -34,7 +34,8 @@
  * auto_pad SAME_UPPER and SAME_LOWER, Gemm transB=0), flatten_fc and
  * flatten_in (Flatten of 2-D maps before Gemm and MatMul), fuse_bands
  * and fuse_concat (maps too large for a small scratchpad: row-band
- * fusion, of a chain and of an inception block's Concat) and ops_uint8
+ * fusion, of a chain and of an inception block's Concat), slice_views
+ * (a Slice read by vector operators in place) and ops_uint8
  * (QLinearConv, MaxPool, Transpose, Slice, Pad, Concat straight on the
  * uint8 tensors); bcast_requant has broadcasting Adds (over height and
  * width, and over channels) and a DequantizeLinear -> QuantizeLinear
@@ -3291,6 +3292,47 @@ static int gen_fuse_concat(const char *outdir, int large)
 	return r;
 }
 
+/* slice_views: [1, 8, 12, 14] -> conv3x3 16 -> Slice channels 8..16,
+ * rows 2..10, columns 3..13 [1, 8, 8, 10] -> MaxPool 3x3 s1 pads 1
+ * (keeping the quantisation) and Add of the slice and the pooling ->
+ * conv1x1 8.  -O2 reads the slice in place in the convolution's
+ * scratchpad buffer (vector operators reading an offset view).
+ */
+static int gen_slice_views(const char *outdir)
+{
+	static const struct slice_spec sl = { 3, { 8, 2, 3 }, { 16, 10, 13 },
+		{ 1, 2, 3 }, { 1, 1, 1 } };
+	int64_t dims[4] = { 1, 8, 12, 14 };
+	struct pool_attr pa;
+	struct qt x, t[4], out;
+	struct model m;
+	int r, k;
+
+	memset(t, 0, sizeof(t));
+	memset(&out, 0, sizeof(out));
+	pool_attr_set(&pa, 3, 1, 1, 1, 1, 1);
+	model_init(&m, "slice_views", "slice_views", 0);
+	q_input(&m, input_rand(&m, 4, dims), &x);
+	r = conv_layer(&m, "conv1", &x, 16, 3, 1, 1, &act_relu, 1.0, &t[0]);
+	if (r == 0)
+		r = q_slice(&m, "slice", &t[0], &sl, LAY_DIRECT, &t[1]);
+	if (r == 0)
+		r = q_pool(&m, "maxpool", &t[1], POOL_MAX, &pa, 1, &t[2]);
+	if (r == 0)
+		r = q_add(&m, "add", &t[1], &t[2], &act_none, &t[3]);
+	if (r == 0)
+		r = conv_layer(&m, "conv2", &t[3], 8, 1, 1, 1, &act_none, 1.0,
+			&out);
+	if (r == 0)
+		r = model_finish(&m, outdir, &out);
+	qt_clear(&x);
+	for (k = 0; k < 4; k++)
+		qt_clear(&t[k]);
+	qt_clear(&out);
+	model_clear(&m);
+	return r;
+}
+
 /* ops_uint8: operator form on uint8 tensors without islands, uint8 graph
  * input [1, 6, 12, 14] (scale 0.025, zero point 118) and output ->
  * QLinearConv 3x3 8 -> MaxPool 3x3 s2 pads 1 on uint8 [1, 8, 6, 7] ->
@@ -3561,6 +3603,7 @@ static int gen_all(const char *outdir)
 	fail |= gen_fuse_bands(outdir, 1) < 0;
 	fail |= gen_fuse_concat(outdir, 0) < 0;
 	fail |= gen_fuse_concat(outdir, 1) < 0;
+	fail |= gen_slice_views(outdir) < 0;
 	fail |= gen_ops_uint8(outdir) < 0;
 	fail |= gen_bcast_requant(outdir) < 0;
 	for (k = 0; k < fuzz_n; k++)
