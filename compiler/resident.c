@@ -423,9 +423,10 @@ static int vec_view_ok(const atoll_graph *g, const atoll_node *c, int k)
  * input's buffer addressed with an offset or with the padding made by
  * its readers: every reader a convolution reading it as its input (for
  * a Pad, with the pad value as its input zero point) or, for a Slice, a
- * vector operator (vec_view_ok), the Slice an offset (slice_offset)?  Its output joins its input's alias group
- * (whose lifetime then covers its readers); if the group does not stay
- * on chip, the node is planned again without this (nospmview).
+ * vector operator (vec_view_ok), the Slice an offset (slice_offset)?
+ * Its output joins its input's alias group (whose lifetime then covers
+ * its readers); if the group does not stay on chip, the node is planned
+ * again without this (nospmview).
  */
 static int spm_view_ok(struct planner *pl, int i)
 {
@@ -1233,11 +1234,7 @@ static int64_t band_reach(const atoll_graph *g, const atoll_node *n,
 	return (kh - 1) * dh;
 }
 
-/* Can 4-D tensor "t", operand "k" of node "c", be produced and consumed
- * in row bands: wanted (it did not fit whole in an earlier round), one
- * producer and this one read, both operators able to run on a band,
- * element-wise operands unbroadcast?
- */
+/* How many operands of nodes read tensor "t". */
 static int uses(const atoll_graph *g, int t)
 {
 	int i, j, n = 0;
@@ -2354,8 +2351,7 @@ int atoll_plan_build(isl_ctx *ctx, const atoll_graph *g,
 	pl.pairs = json_array();
 	if (!pl.prod || !pl.parent || !pl.relayout || !pl.nomove ||
 	    !pl.nofuse || !pl.nospmview || !pl.want_fuse || !pl.span_lo ||
-	    !pl.span_hi ||
-	    !pl.wfirst || !pl.io || !pl.mate || !pl.pairs ||
+	    !pl.span_hi || !pl.wfirst || !pl.io || !pl.mate || !pl.pairs ||
 	    plan_reset(&pl) < 0) {
 		atoll_diag_error(d, NULL, "out of memory");
 		goto done;
