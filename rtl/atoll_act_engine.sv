@@ -17,8 +17,9 @@
 // `ATOLL_PARAM_BYTES-byte (bias, mult, shift) record of every partition,
 // or with NB the `ATOLL_PARAM_NB_BYTES-byte (mult, shift) word and bias 0,
 // one byte per cycle (same address in each DST_PART + i).  Processing
-// partitions in parallel instead of one after the other differs from the specification's order only for
-// programs whose result docs/isa.md leaves unspecified (clarification 12).
+// partitions in parallel instead of one after the other differs from the
+// specification's order only for programs whose result docs/isa.md leaves
+// unspecified (clarification 12).
 `include "atoll_config.vh"
 `include "atoll_isa.vh"
 `include "atoll_defs.vh"
