@@ -80,6 +80,16 @@ static void flip(struct conv_gen *g, int a)
 	}
 }
 
+/* The bytes of the scratchpad area for the requantisation record of an
+ * output channel of "c": its par_bytes.  An int32 output loads no record
+ * but keeps the 8-byte area it always had, so its layout is unchanged.
+ */
+static int64_t conv_par_slot(const atoll_conv *c)
+{
+	return c->out_kind == ATOLL_OUT_REQUANT ? c->par_bytes :
+		ATOLL_PARAM_BYTES;
+}
+
 /* Lay out the scratchpad from "lo" for output blocks of "bh" x "bw"
  * positions: input footprints per input-channel tile, weights of one
  * output-channel tile, weight zero points, requantisation records, output
@@ -103,7 +113,7 @@ static int64_t conv_layout(struct conv_gen *g, int64_t lo, int64_t bh,
 	size[A_IN] = g->nct * g->in_slot;
 	size[A_W] = g->nct * g->w_slot;
 	size[A_ZP] = g->C;
-	size[A_PAR] = ATOLL_PARAM_BYTES;
+	size[A_PAR] = conv_par_slot(c);
 	size[A_OUT] = c->yres.on ? 0 : bh * bw * g->esize;
 	memcpy(g->size2, size, sizeof(size));
 	for (k = 0; k < 5; k++)
@@ -181,7 +191,7 @@ static int64_t conv_traffic(const struct conv_gen *g, int64_t bh, int64_t bw)
 	int64_t w = c->co * c->cig * c->kh * c->kw, t = 0;
 
 	w += c->co * (1 + (c->out_kind == ATOLL_OUT_REQUANT ?
-		ATOLL_PARAM_BYTES : 0));
+		c->par_bytes : 0));
 	if (!c->xres.on)
 		t += c->n * c->ci *
 			atoll_window_span(c->oh, bh, c->sh, c->kh, c->dh,
@@ -417,10 +427,10 @@ static int stmt_ldp(struct conv_gen *g, const int64_t *v)
 		return -1;
 	if (c->out_kind != ATOLL_OUT_REQUANT)
 		return 0;
-	d[0] = (atoll_dma_dim) { ATOLL_PARAM_BYTES, 1, 1, 0 };
-	d[1] = (atoll_dma_dim) { nc, ATOLL_PARAM_BYTES, 0, 1 };
+	d[0] = (atoll_dma_dim) { c->par_bytes, 1, 1, 0 };
+	d[1] = (atoll_dma_dim) { nc, c->par_bytes, 0, 1 };
 	return atoll_emit_dma(g->em, ATOLL_OP_DMA_IN, g->em->const_base +
-		c->par_const + ATOLL_PARAM_BYTES * o->lo[1],
+		c->par_const + c->par_bytes * o->lo[1],
 		c->yres.on ? o->lo[1] % g->R : 0,
 		g->par_base, d, 2, -1, g->spm_par, NULL, c->name);
 }
@@ -627,6 +637,8 @@ static int stmt_act(struct conv_gen *g, const int64_t *v)
 	} else {
 		ATOLL_SET(w, ATOLL_ACT_DST_TYPE, c->y_signed ? 1 : 0);
 		ATOLL_SET(w, ATOLL_ACT_PP, 1);
+		ATOLL_SET(w, ATOLL_ACT_NB,
+			c->par_bytes == ATOLL_PARAM_NB_BYTES);
 		ATOLL_SET(w, ATOLL_ACT_PARAM_ADDR, g->par_base);
 		ATOLL_SET(w, ATOLL_ACT_DST_ZP, c->y_zp);
 		ATOLL_SET(w, ATOLL_ACT_CMIN, c->cmin);

@@ -147,28 +147,32 @@ static int make_zp_const(struct atoll_lower *L, atoll_conv *c,
 
 /* Store "b", "m" and "sh" as the parameter record "rec" of ACT with PP
  * (docs/isa.md): int32 bias, then mult in bits [23:0] and shift in bits
- * [29:24] of one little-endian word.
+ * [29:24] of one little-endian word; with "nb" (ACT NB, no bias) the
+ * word alone.
  */
-static void requant_record(uint8_t *rec, int32_t b, int32_t m, int sh)
+static void requant_record(uint8_t *rec, int nb, int32_t b, int32_t m,
+	int sh)
 {
 	uint32_t word = (uint32_t) m | (uint32_t) sh << 24;
 	int k;
 
-	for (k = 0; k < 4; k++) {
-		rec[k] = (uint8_t) ((uint32_t) b >> (8 * k));
-		rec[4 + k] = (uint8_t) (word >> (8 * k));
-	}
+	for (k = 0; !nb && k < 4; k++)
+		*rec++ = (uint8_t) ((uint32_t) b >> (8 * k));
+	for (k = 0; k < 4; k++)
+		rec[k] = (uint8_t) (word >> (8 * k));
 }
 
 /* Per output channel: bias, and the real multiplier
  * S = (x_scale * w_scale[o]) / y_scale in float32, as ONNX computes it,
- * stored exactly as mult * 2^-shift with mult < 2^24 (S < 2^24).
+ * stored exactly as mult * 2^-shift with mult < 2^24 (S < 2^24), in
+ * records of c->par_bytes: without "bias", the 4-byte ACT NB form, so
+ * that no zeros that are not model data are loaded per output channel.
  */
 static int make_requant_const(struct atoll_lower *L, atoll_conv *c,
 	const atoll_tensor *xs, const atoll_tensor *ws, const atoll_tensor *ys,
 	const atoll_tensor *bias)
 {
-	uint8_t *rec = calloc(c->co, ATOLL_PARAM_BYTES);
+	uint8_t *rec = calloc(c->co, c->par_bytes);
 	int64_t o;
 
 	if (!rec)
@@ -194,10 +198,10 @@ static int make_requant_const(struct atoll_lower *L, atoll_conv *c,
 				"than 24 bits", (double) s, (long long) o,
 				(long) m);
 		}
-		requant_record(rec + ATOLL_PARAM_BYTES * o, b, m, sh);
+		requant_record(rec + c->par_bytes * o,
+			c->par_bytes == ATOLL_PARAM_NB_BYTES, b, m, sh);
 	}
-	c->par_const = atoll_emit_const(L->em, rec, ATOLL_PARAM_BYTES * c->co,
-		64);
+	c->par_const = atoll_emit_const(L->em, rec, c->par_bytes * c->co, 64);
 	free(rec);
 	return c->par_const < 0 ? -1 : 0;
 }
@@ -752,6 +756,7 @@ static int lower_qlinear(struct atoll_lower *L, atoll_conv *c, int is_conv)
 		  atoll_tensor_numel(b) != c->co))
 		return lw_fail(L, "bias '%s' must be a constant int32 tensor of "
 			"%lld elements", b->name, (long long) c->co);
+	c->par_bytes = b ? ATOLL_PARAM_BYTES : ATOLL_PARAM_NB_BYTES;
 	if (lw_set_output(L, y, ydt, rank, dims) < 0 || L->shapes_only)
 		return L->diag->failed ? -1 :
 			note_conv(L, c, ATOLL_OUT_REQUANT);

@@ -56,6 +56,9 @@ typedef struct atoll_conv {
 	int dw_fill;
 	int64_t zp_const;		/* pool offset of co weight zero points */
 	int64_t par_const;		/* pool offset of co ACT PP records */
+	int par_bytes;			/* bytes of one record: 8, or 4
+					 * without a bias (ACT NB); 0 for
+					 * an int32 output (no records) */
 	atoll_buf *x_buf, *w_buf, *y_buf;	/* DRAM tensors */
 } atoll_conv;
 

@@ -76,8 +76,7 @@ static void predict_act(const uint32_t *w, uint64_t *cnt)
 		cnt[ATOLL_CNT_SPM_RD] += (st == 1 ? 4 : 1) * n;
 	cnt[ATOLL_CNT_SPM_WR] += (ATOLL_GETU(w, ATOLL_ACT_DST_TYPE) == 2 ?
 		4 : 1) * n;
-	if (ATOLL_GETU(w, ATOLL_ACT_PP))
-		cnt[ATOLL_CNT_SPM_RD] += ATOLL_PARAM_BYTES * np;
+	cnt[ATOLL_CNT_SPM_RD] += atoll_act_param_bytes(w) * np;
 }
 
 static void predict_pool(const uint32_t *w, uint64_t *cnt)
@@ -647,27 +646,27 @@ static uint64_t dma_busy(const uint32_t *w, const atoll_hwcfg *hw)
 /* The lane-parallel ACT engine (rtl/atoll_act_engine.sv) runs ACT, ADD
  * and POOL one element position (i1, i0) at a time, every partition in
  * its own lane.  It is accepted at cycle a, spends a + 1 in INIT, reads
- * the B = ATOLL_PARAM_BYTES PP bytes in a + 2 .. a + 1 + B (ACT with PP),
- * one per cycle, then issues the "j" memory jobs of a position one per
- * cycle.  The last job of a position
+ * the B = "pb" bytes of the parameter record in a + 2 .. a + 1 + B, one
+ * per cycle (ACT with PP: 8, or 4 with NB; else 0), then issues the "j"
+ * memory jobs of a position one per cycle.  The last job of a position
  * issues only once the write stage can take its result, i.e. "e"
  * cycles after the last job of the position before, e being 1 for one
  * byte written per lane, 4 for an int32 destination and 67 for an
  * average-pool division (one cycle to start the 64-step divider, 66 to
  * its done).  The last write lands e cycles after the last job, and the
  * engine is idle the cycle after.  With position k's e written e(k):
- *   busy = 1 + B PP + j + sum_{k < N-1} max(j, e(k)) + 1 + e(N-1).
+ *   busy = 1 + B + j + sum_{k < N-1} max(j, e(k)) + 1 + e(N-1).
  * "ndiv" of the n positions take "e_div" instead of "e", the last one
  * among them when "last_div".
  */
-static uint64_t vec_busy(int pp, uint64_t j, uint64_t n, uint64_t e,
+static uint64_t vec_busy(uint64_t pb, uint64_t j, uint64_t n, uint64_t e,
 	uint64_t e_div, uint64_t ndiv, int last_div)
 {
 	uint64_t mid = ndiv - (last_div ? 1 : 0);
 
 	if (n == 0)
 		return 2;
-	return 1 + (pp ? ATOLL_PARAM_BYTES : 0) + j +
+	return 1 + pb + j +
 		(n - 1 - mid) * max64(j, e) + mid * max64(j, e_div) + 1 +
 		(last_div ? e_div : e);
 }
@@ -679,8 +678,8 @@ static uint64_t act_jobs(const uint32_t *w)
 }
 
 /* ACT: one read job per position (4 for an int32 SPM source), 1 byte
- * written per lane (4 for an int32 destination); ATOLL_PARAM_BYTES more
- * cycles with PP.
+ * written per lane (4 for an int32 destination); one more cycle per
+ * byte of the parameter record with PP.
  */
 static uint64_t act_busy(const uint32_t *w)
 {
@@ -688,7 +687,7 @@ static uint64_t act_busy(const uint32_t *w)
 		ATOLL_GETU(w, ATOLL_ACT_N1);
 	uint64_t wr = ATOLL_GETU(w, ATOLL_ACT_DST_TYPE) == 2 ? 4 : 1;
 
-	return vec_busy(ATOLL_GETU(w, ATOLL_ACT_PP), act_jobs(w), n, wr, wr,
+	return vec_busy(atoll_act_param_bytes(w), act_jobs(w), n, wr, wr,
 		0, 0);
 }
 
@@ -1757,8 +1756,8 @@ static int pe_blocks(const uint32_t *w, const atoll_hwcfg *hw, uint64_t a,
 
 /* The SPM phases of the ACT-engine command "w" accepted at cycle "a"
  * and idle again at "free" (vec_busy): its reads from the first job,
- * a + 2 + B PP, to the last, free - 1 - e, into "rd" (none, dens 0, for
- * a PSUM source); its writes from the first result, a + 3 + B PP + j,
+ * a + 2 + B, to the last, free - 1 - e, into "rd" (none, dens 0, for
+ * a PSUM source); its writes from the first result, a + 3 + B + j,
  * to the last, free - 1, into "wr".  Each partition of the source range
  * is read (written) in the fraction of its phase given by the count of
  * its reads (write cycles); ADD reads two ranges, taken as their hull.
@@ -1766,14 +1765,14 @@ static int pe_blocks(const uint32_t *w, const atoll_hwcfg *hw, uint64_t a,
 static void act_phases(const uint32_t *w, uint64_t a, uint64_t free,
 	struct tl_block *rd, struct tl_block *wr)
 {
-	uint64_t pos, j = 1, e = 1, nrd, pp = 0;
+	uint64_t pos, j = 1, e = 1, nrd, pb = 0;
 	uint32_t src, np, dst, src2;
 
 	switch (opcode(w)) {
 	case ATOLL_OP_ACT:
 		pos = (uint64_t) ATOLL_GETU(w, ATOLL_ACT_N0) *
 			ATOLL_GETU(w, ATOLL_ACT_N1);
-		pp = ATOLL_GETU(w, ATOLL_ACT_PP);
+		pb = atoll_act_param_bytes(w);
 		j = act_jobs(w);
 		e = ATOLL_GETU(w, ATOLL_ACT_DST_TYPE) == 2 ? 4 : 1;
 		np = ATOLL_GETU(w, ATOLL_ACT_NPARTS);
@@ -1802,14 +1801,14 @@ static void act_phases(const uint32_t *w, uint64_t a, uint64_t free,
 		nrd = pool_taps(w);
 		break;
 	}
-	rd->s = (double) (a + 2 + ATOLL_PARAM_BYTES * pp);
+	rd->s = (double) (a + 2 + pb);
 	rd->e = (double) free - (double) e;
 	rd->p0 = src < src2 ? src : src2;
 	rd->p1 = (src < src2 ? src2 : src) + np;
 	rd->dens = rd->e > rd->s ? (double) nrd / (rd->e - rd->s) : 0;
 	rd->dens = rd->dens > 1 ? 1 : rd->dens;
 	rd->psum = 0;
-	wr->s = (double) (a + 3 + ATOLL_PARAM_BYTES * pp + j);
+	wr->s = (double) (a + 3 + pb + j);
 	wr->e = (double) free;
 	wr->p0 = dst;
 	wr->p1 = dst + np;

@@ -75,6 +75,14 @@ int atoll_cmd_engine(const uint32_t *w)
 	return e == 4 ? -1 : e;
 }
 
+uint32_t atoll_act_param_bytes(const uint32_t *w)
+{
+	if (!ATOLL_GETU(w, ATOLL_ACT_PP))
+		return 0;
+	return ATOLL_GETU(w, ATOLL_ACT_NB) ? ATOLL_PARAM_NB_BYTES :
+		ATOLL_PARAM_BYTES;
+}
+
 const char *atoll_fmt_name(int fmt)
 {
 	if (fmt < 0 || fmt >= ATOLL_FMT_COUNT)

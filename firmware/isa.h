@@ -33,6 +33,11 @@ int atoll_op_engine(uint32_t opcode);
  * for WAIT/SIGNAL the ENGINE field; -1 for END and illegal opcodes.
  */
 int atoll_cmd_engine(const uint32_t *w);
+/* Bytes of the parameter record that ACT command "w" reads per partition
+ * (docs/isa.md, ACT): 0 without PP, ATOLL_PARAM_NB_BYTES with PP and NB,
+ * else ATOLL_PARAM_BYTES.  The opcode is not checked.
+ */
+uint32_t atoll_act_param_bytes(const uint32_t *w);
 /* Name of format "fmt" ("DMA"), or NULL if out of range. */
 const char *atoll_fmt_name(int fmt);
 

@@ -168,6 +168,7 @@ struct ref_act {
 	unsigned src_type;
 	unsigned dst_type;
 	int pp;
+	int nb;
 	uint64_t nparts;
 	int64_t src_addr;
 	int64_t src_part;
@@ -769,6 +770,7 @@ static void ref_act_decode(const uint32_t *w, struct ref_act *d)
 	d->src_type = (unsigned) GETU(w, ACT_SRC_TYPE);
 	d->dst_type = (unsigned) GETU(w, ACT_DST_TYPE);
 	d->pp = (int) GETU(w, ACT_PP);
+	d->nb = (int) GETU(w, ACT_NB);
 	d->nparts = GETU(w, ACT_NPARTS);
 	d->src_addr = (int64_t) GETU(w, ACT_SRC_ADDR);
 	d->src_part = (int64_t) GETU(w, ACT_SRC_PART);
@@ -798,6 +800,16 @@ static int64_t ref_act_src_esize(const struct ref_act *d)
 static int64_t ref_act_dst_esize(const struct ref_act *d)
 {
 	return d->dst_type == 2 ? 4 : 1;
+}
+
+/* Bytes of the parameter record read per partition: none without PP,
+ * the mult/shift word alone with NB, else bias and that word.
+ */
+static uint64_t ref_act_param_bytes(const struct ref_act *d)
+{
+	if (!d->pp)
+		return 0;
+	return d->nb ? ATOLL_PARAM_NB_BYTES : ATOLL_PARAM_BYTES;
 }
 
 /* ACT source check: PSUM partitions and element range (PSUM_RANGE) or
@@ -844,7 +856,7 @@ static uint32_t ref_act_check(const atoll_hwcfg *cfg, const uint32_t *w)
 	    ref_act_dst_esize(&d)), cfg->spm_bytes))
 		return ATOLL_ERR_SPM_RANGE;
 	if (d.pp &&
-	    (uint64_t) d.param_addr + ATOLL_PARAM_BYTES > cfg->spm_bytes)
+	    (uint64_t) d.param_addr + ref_act_param_bytes(&d) > cfg->spm_bytes)
 		return ATOLL_ERR_SPM_RANGE;
 	return ATOLL_ERR_NONE;
 }
@@ -885,15 +897,16 @@ static void ref_act_elem(atoll_ref *m, const struct ref_act *d, int64_t i,
 	}
 }
 
-/* The (bias, mult, shift) of partition "i": from the ATOLL_PARAM_BYTES
- * record at SPM[DST_PART + i][PARAM_ADDR] with PP (int32 bias, then a
- * word holding the unsigned mult in bits [23:0] and shift in [29:24]),
- * else (0, MULT, SHIFT).
+/* The (bias, mult, shift) of partition "i": from the record at
+ * SPM[DST_PART + i][PARAM_ADDR] with PP (int32 bias, then a word holding
+ * the unsigned mult in bits [23:0] and shift in [29:24]; with NB only
+ * that word, and bias 0), else (0, MULT, SHIFT).
  */
 static void ref_act_params(atoll_ref *m, const struct ref_act *d, int64_t i,
 	int64_t *param)
 {
 	const uint8_t *p;
+	uint32_t u;
 
 	if (!d->pp) {
 		param[0] = 0;
@@ -902,9 +915,10 @@ static void ref_act_params(atoll_ref *m, const struct ref_act *d, int64_t i,
 		return;
 	}
 	p = ref_spm_at(m, d->dst_part + i, d->param_addr);
-	param[0] = ref_to_i32(ref_load32(p));
-	param[1] = ref_load32(p + 4) & 0xffffffu;
-	param[2] = (ref_load32(p + 4) >> 24) & 63;
+	param[0] = d->nb ? 0 : ref_to_i32(ref_load32(p));
+	u = ref_load32(d->nb ? p : p + 4);
+	param[1] = u & 0xffffffu;
+	param[2] = (u >> 24) & 63;
 }
 
 /* ACT: for every partition, read its parameters once, then run the
@@ -934,8 +948,7 @@ static void ref_act_exec(atoll_ref *m, const uint32_t *w, uint64_t *cnt)
 	else
 		cnt[ATOLL_CNT_SPM_RD] += (uint64_t) ref_act_src_esize(&d) * n;
 	cnt[ATOLL_CNT_SPM_WR] += (uint64_t) ref_act_dst_esize(&d) * n;
-	if (d.pp)
-		cnt[ATOLL_CNT_SPM_RD] += ATOLL_PARAM_BYTES * d.nparts;
+	cnt[ATOLL_CNT_SPM_RD] += ref_act_param_bytes(&d) * d.nparts;
 }
 
 static void ref_add_decode(const uint32_t *w, struct ref_add *d)

@@ -15,9 +15,11 @@
 // stores 1 or 4 bytes per lane, one byte per lane per cycle, overlapped
 // with the reads of the next position.  ACT with PP first reads the
 // `ATOLL_PARAM_BYTES-byte (bias, mult, shift) record of every partition,
-// one byte per cycle (same address in each DST_PART + i).  Processing partitions in parallel instead of one
-// after the other differs from the specification's order only for
-// programs whose result docs/isa.md leaves unspecified (clarification 12).
+// or with NB the `ATOLL_PARAM_NB_BYTES-byte (mult, shift) word and bias 0,
+// one byte per cycle (same address in each DST_PART + i).  Processing
+// partitions in parallel instead of one after the other differs from the
+// specification's order only for programs whose result docs/isa.md leaves
+// unspecified (clarification 12).
 `include "atoll_config.vh"
 `include "atoll_isa.vh"
 `include "atoll_defs.vh"
@@ -102,6 +104,9 @@ module atoll_act_engine #(
   logic f_act_pp;
   assign f_act_pp = `ATOLL_FLD(cmd_q, `ATOLL_ACT_PP_WORD,
                                `ATOLL_ACT_PP_LSB, `ATOLL_ACT_PP_WIDTH);
+  logic f_act_nb;
+  assign f_act_nb = `ATOLL_FLD(cmd_q, `ATOLL_ACT_NB_WORD,
+                               `ATOLL_ACT_NB_LSB, `ATOLL_ACT_NB_WIDTH);
   logic [`ATOLL_ACT_NPARTS_WIDTH-1:0] f_act_nparts;
   assign f_act_nparts = `ATOLL_FLD(cmd_q, `ATOLL_ACT_NPARTS_WORD,
                                    `ATOLL_ACT_NPARTS_LSB, `ATOLL_ACT_NPARTS_WIDTH);
@@ -475,7 +480,7 @@ module atoll_act_engine #(
   logic        ppsum_q;      // the read was from PSUM
   logic        plast_q;      // last job of its position
   logic        pfirst_q;     // first job of its position (POOL)
-  logic [3:0]  pidx_q;       // byte index of the read
+  logic [3:0]  pidx_d, pidx_q;  // byte index of the read
   logic [31:0] pbase_q;      // partition read by lane 0
   logic [31:0] pwaddr_q;     // write address of the job's position
 
@@ -530,7 +535,8 @@ module atoll_act_engine #(
     if (fs_q == FS_PARAM) begin
       j_part = dst_base;
       j_addr = f_act_param_addr + 32'(rk_q);
-      j_last = (rk_q == 4'(`ATOLL_PARAM_BYTES - 1));
+      j_last = f_act_nb ? (rk_q == 4'(`ATOLL_PARAM_NB_BYTES - 1))
+                        : (rk_q == 4'(`ATOLL_PARAM_BYTES - 1));
     end else begin
       case (op_q)
         OP_ADD: begin
@@ -586,6 +592,12 @@ module atoll_act_engine #(
   assign spm_raddr_o  = j_addr[AW-1:0];
   assign psum_raddr_o = j_addr[PAW-1:0];
   assign spm_waddr_o  = waddr_q[AW-1:0] + AW'(wk_q);
+
+  // A parameter read fills byte rk of the lanes' `ATOLL_PARAM_BYTES-byte
+  // record; with NB the record is the (mult, shift) word alone, which goes
+  // to its place behind the bias, so that one datapath serves both.
+  assign pidx_d = (fs_q == FS_PARAM && f_act_nb) ?
+                  rk_q + 4'(`ATOLL_PARAM_BYTES - `ATOLL_PARAM_NB_BYTES) : rk_q;
 
   assign cnt_spm_rd_o  = (req && !j_psum && spm_rgnt_i) ? 16'(nparts) : 16'd0;
   assign cnt_psum_rd_o = (req && j_psum && psum_rgnt_i) ? {6'd0, nparts, 2'b00} : 16'd0;
@@ -708,7 +720,7 @@ module atoll_act_engine #(
     ppsum_q  <= j_psum;
     plast_q  <= j_last;
     pfirst_q <= j_first;
-    pidx_q   <= rk_q;
+    pidx_q   <= pidx_d;
     pbase_q  <= j_part;
     pwaddr_q <= pos_waddr;
     wk_q     <= wk_d;
@@ -831,7 +843,7 @@ module atoll_act_engine #(
       end
 
       // arithmetic
-      assign bias = f_act_pp ? prm_q[31:0] : 32'sd0;
+      assign bias = (f_act_pp && !f_act_nb) ? prm_q[31:0] : 32'sd0;
       assign mult = f_act_pp ? {8'd0, prm_q[55:32]} : f_act_mult;
       assign sh   = (op_q != OP_ACT) ? shift : f_act_pp ? prm_q[61:56] : f_act_shift;
 
@@ -929,7 +941,7 @@ module atoll_act_engine #(
   // checks keep partitions and addresses in range; all lanes' dividers
   // run in lockstep
   logic unused_bits;
-  assign unused_bits = ^{cmd_q[0 +: 8], cmd_q[13 +: 3], cmd_q[24 +: 8],
+  assign unused_bits = ^{cmd_q[0 +: 8], cmd_q[14 +: 2], cmd_q[24 +: 8],
                          cmd_q[32*12 + 6 +: 10], j_addr[31:AW],
                          waddr_q[31:AW], div_done_v};
 endmodule : atoll_act_engine

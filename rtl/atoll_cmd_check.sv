@@ -174,6 +174,9 @@ module atoll_cmd_check #(
   logic f_act_pp;
   assign f_act_pp = `ATOLL_FLD(cmd_i, `ATOLL_ACT_PP_WORD,
                                `ATOLL_ACT_PP_LSB, `ATOLL_ACT_PP_WIDTH);
+  logic f_act_nb;
+  assign f_act_nb = `ATOLL_FLD(cmd_i, `ATOLL_ACT_NB_WORD,
+                               `ATOLL_ACT_NB_LSB, `ATOLL_ACT_NB_WIDTH);
   logic [`ATOLL_ACT_NPARTS_WIDTH-1:0] f_act_nparts;
   assign f_act_nparts = `ATOLL_FLD(cmd_i, `ATOLL_ACT_NPARTS_WORD,
                                    `ATOLL_ACT_NPARTS_LSB, `ATOLL_ACT_NPARTS_WIDTH);
@@ -662,7 +665,8 @@ module atoll_cmd_check #(
           default: begin
             d_en   = f_act_pp;
             d_base = f_act_param_addr;
-            d_cnt[0 +: 16] = 16'(`ATOLL_PARAM_BYTES);
+            d_cnt[0 +: 16] = f_act_nb ? 16'(`ATOLL_PARAM_NB_BYTES)
+                                      : 16'(`ATOLL_PARAM_BYTES);
             d_str[0 +: 32] = 32'd1;
           end
         endcase

@@ -22,6 +22,8 @@
  * (cycles only) came with the double-buffered weights: LDW and MM
  * alone, and LDW / MM runs whose commands overlap the drain of the one
  * before, including an LDW that waits for the weight bank it loads.
+ * The ACT NB rows (4-byte parameter records) and the DMA of 4-byte
+ * records came with ACT NB.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -67,6 +69,27 @@ static void mk_act_psum(uint32_t *w)
 static void mk_act_pp(uint32_t *w)
 {
 	act(w, 0, 0, 1, 8, 32, 1);
+}
+
+/* NB: the 4-byte record, 4 cycles shorter than mk_act_pp. */
+static void mk_act_pp_nb(uint32_t *w)
+{
+	mk_act_pp(w);
+	SET(w, ACT_NB, 1);
+}
+
+/* One element, where the record read is most of the command. */
+static void mk_act_one_nb(uint32_t *w)
+{
+	act(w, 1, 2, 1, 3, 1, 1);
+	SET(w, ACT_NB, 1);
+}
+
+/* NB without PP is ignored: as mk_act_i8. */
+static void mk_act_i8_nb(uint32_t *w)
+{
+	act(w, 3, 1, 0, 5, 7, 3);
+	SET(w, ACT_NB, 1);
 }
 
 static void mk_act_i8(uint32_t *w)
@@ -226,6 +249,15 @@ static void mk_dma_in_records(uint32_t *w)
 {
 	dma(w, ATOLL_OP_DMA_IN, 0x10040, ATOLL_PARAM_BYTES, 8, 0, 0);
 	SET(w, DMA_DRAM_STRIDE1, ATOLL_PARAM_BYTES);
+	SET(w, DMA_SPM_STRIDE1, 0);
+	SET(w, DMA_PART_STRIDE1, 1);
+}
+
+/* The same with the 4-byte records of ACT NB (a product without bias). */
+static void mk_dma_in_records_nb(uint32_t *w)
+{
+	dma(w, ATOLL_OP_DMA_IN, 0x10040, ATOLL_PARAM_NB_BYTES, 8, 0, 0);
+	SET(w, DMA_DRAM_STRIDE1, ATOLL_PARAM_NB_BYTES);
 	SET(w, DMA_SPM_STRIDE1, 0);
 	SET(w, DMA_PART_STRIDE1, 1);
 }
@@ -434,6 +466,9 @@ static const struct busy_case {
 } busy_cases[] = {
 	{ "ACT PSUM -> uint8, 8 x 64", mk_act_psum },
 	{ "ACT PSUM, PP, 8 x 32", mk_act_pp },
+	{ "ACT PSUM, PP NB, 8 x 32", mk_act_pp_nb },
+	{ "ACT int32 -> int32, PP NB, one element", mk_act_one_nb },
+	{ "ACT int8 -> int8, NB without PP, 5 x 21", mk_act_i8_nb },
 	{ "ACT int8 -> int8, 5 x 21", mk_act_i8 },
 	{ "ACT uint8 -> int32, 3 x 18", mk_act_i8_i32 },
 	{ "ACT int32 -> uint8, 4 x 12", mk_act_i32_i8 },
@@ -450,6 +485,7 @@ static const struct busy_case {
 	{ "DMA_IN 50 x 7 partitions, unaligned", mk_dma_in_p },
 	{ "DMA_IN 2 x 300 SPM stride 2", mk_dma_in_narrow },
 	{ "DMA_IN 8 x 8-byte records", mk_dma_in_records },
+	{ "DMA_IN 8 x 4-byte records", mk_dma_in_records_nb },
 	{ "DMA_IN fill 9 x 37", mk_dma_in_fill },
 	{ "DMA_OUT 2 x 512 contiguous, unaligned", mk_dma_out_c },
 	{ "DMA_OUT 64 x 8 partitions", mk_dma_out_p },

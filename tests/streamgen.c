@@ -22,6 +22,7 @@
 #include <string.h>
 
 #include "atoll_isa.h"
+#include "isa.h"
 #include "streamgen.h"
 
 #define SG_ENGINES 4
@@ -607,8 +608,8 @@ static void sg_visit_act(struct sg_gen *g, const uint32_t *w)
 	for (i = 0; i < GETU(w, ACT_NPARTS); i++) {
 		if (GETU(w, ACT_PP))
 			sg_touch_bytes(g, GETU(w, ACT_DST_PART) + i,
-				GETU(w, ACT_PARAM_ADDR), ATOLL_PARAM_BYTES, 0,
-				-1);
+				GETU(w, ACT_PARAM_ADDR),
+				atoll_act_param_bytes(w), 0, -1);
 		for (i1 = 0; i1 < n1; i1++)
 			for (i0 = 0; i0 < n0; i0++)
 				sg_visit_act_elem(g, w, i,
@@ -875,6 +876,8 @@ static void sg_cover_act(struct sg_gen *g, const uint32_t *w)
 
 	g->cov->act_type[st][dt]++;
 	g->cov->act_pp[GETU(w, ACT_PP)]++;
+	if (GETU(w, ACT_NB))
+		g->cov->act_nb[GETU(w, ACT_PP)]++;
 	g->cov->act_in_place += st != 0 && (st == 1) == (dt == 2) &&
 		GETU(w, ACT_SRC_PART) == GETU(w, ACT_DST_PART) &&
 		GETU(w, ACT_SRC_ADDR) == GETU(w, ACT_DST_ADDR) &&
@@ -1803,7 +1806,7 @@ static int sg_act_src(struct sg_gen *g, int64_t st, int inj, int64_t n0,
 }
 
 static void sg_act_encode(struct sg_gen *g, uint32_t *w, int64_t st,
-	int64_t dt, int64_t pp)
+	int64_t dt, int64_t pp, int64_t nb)
 {
 	int64_t mult, shift, lo, hi;
 
@@ -1813,6 +1816,7 @@ static void sg_act_encode(struct sg_gen *g, uint32_t *w, int64_t st,
 	SET(w, ACT_SRC_TYPE, st);
 	SET(w, ACT_DST_TYPE, dt);
 	SET(w, ACT_PP, pp);
+	SET(w, ACT_NB, nb);
 	SET(w, ACT_MULT, mult);
 	SET(w, ACT_SHIFT, shift);
 	SET(w, ACT_SRC_ZP, sg_zp(g));
@@ -1822,15 +1826,17 @@ static void sg_act_encode(struct sg_gen *g, uint32_t *w, int64_t st,
 }
 
 /* ACT of any source and destination type, with or without per-partition
- * parameters, sometimes in place.
+ * parameters (8-byte records, or 4-byte ones with NB; NB also without PP,
+ * where it is ignored), sometimes in place.
  */
 static int sg_gen_act(struct sg_gen *g)
 {
 	uint32_t w[ATOLL_CMD_WORDS];
-	struct sg_box sb, pb;
+	struct sg_box sb, rb;
 	struct sg_pat sp, dp;
 	int64_t st = sg_below(g, 4), dt = sg_below(g, 3);
-	int64_t pp = sg_chance(g, 1, 3);
+	int64_t pp = sg_chance(g, 1, 3), nb = sg_chance(g, 1, 2);
+	int64_t pb = !pp ? 0 : nb ? ATOLL_PARAM_NB_BYTES : ATOLL_PARAM_BYTES;
 	int64_t dsz = dt == 2 ? 4 : 1, n0 = sg_range(g, 1, 16);
 	int64_t n1 = sg_range(g, 1, 6), nparts, spart, dpart;
 	int inplace = st != 0 && (st == 1) == (dt == 2) && sg_chance(g, 1, 5);
@@ -1839,13 +1845,13 @@ static int sg_gen_act(struct sg_gen *g)
 	    &sp) < 0)
 		return -1;
 	nparts = sg_min(sb.np, g->rows);
-	if (pp && sg_box_pick(g, &g->spm_boxes, 1, ATOLL_PARAM_BYTES, &pb) < 0)
+	if (pp && sg_box_pick(g, &g->spm_boxes, 1, pb, &rb) < 0)
 		return -1;
 	if (pp)
-		nparts = sg_min(nparts, pb.np);
+		nparts = sg_min(nparts, rb.np);
 	nparts = sg_upto(g, nparts);
 	spart = sb.p0 + sg_below(g, sb.np - nparts + 1);
-	dpart = pp ? pb.p0 + sg_below(g, pb.np - nparts + 1) :
+	dpart = pp ? rb.p0 + sg_below(g, rb.np - nparts + 1) :
 		sg_below(g, g->rows - nparts + 1);
 	if (inplace) {
 		dpart = spart;
@@ -1855,7 +1861,7 @@ static int sg_gen_act(struct sg_gen *g)
 		return -1;
 	}
 	memset(w, 0, sizeof(w));
-	sg_act_encode(g, w, st, dt, pp);
+	sg_act_encode(g, w, st, dt, pp, nb);
 	SET(w, ACT_NPARTS, nparts);
 	SET(w, ACT_SRC_ADDR, sp.base);
 	SET(w, ACT_SRC_PART, spart);
@@ -1868,8 +1874,7 @@ static int sg_gen_act(struct sg_gen *g)
 	SET(w, ACT_DS0, dp.s[0]);
 	SET(w, ACT_DS1, dp.s[1]);
 	if (pp)
-		SET(w, ACT_PARAM_ADDR, pb.a0 + sg_below(g, pb.na -
-			ATOLL_PARAM_BYTES + 1));
+		SET(w, ACT_PARAM_ADDR, rb.a0 + sg_below(g, rb.na - pb + 1));
 	return sg_emit(g, w);
 }
 
@@ -2282,6 +2287,7 @@ void atoll_stream_cov_add(atoll_stream_cov *sum, const atoll_stream_cov *c)
 	SG_SUM(mm_all_pad);
 	SG_SUM(act_type);
 	SG_SUM(act_pp);
+	SG_SUM(act_nb);
 	SG_SUM(act_in_place);
 	SG_SUM(add_signed);
 	SG_SUM(add_in_place);

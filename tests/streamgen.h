@@ -36,6 +36,8 @@ typedef struct atoll_stream_cov {
 	uint32_t mm_all_pad;		/* MM with only padding positions */
 	uint32_t act_type[4][3];	/* ACT by SRC_TYPE, DST_TYPE */
 	uint32_t act_pp[2];
+	uint32_t act_nb[2];		/* ACT with NB: without PP (ignored)
+					 * [0], with PP (4-byte record) [1] */
 	uint32_t act_in_place;
 	uint32_t add_signed[2];		/* ADD by A_SIGNED */
 	uint32_t add_in_place;

@@ -1978,6 +1978,7 @@ static void gen_act(uint32_t *w, const atoll_hwcfg *hw)
 	SET(w, ACT_SRC_TYPE, st);
 	SET(w, ACT_DST_TYPE, dt);
 	SET(w, ACT_PP, rng() & 1);
+	SET(w, ACT_NB, rng() & 1);
 	SET(w, ACT_NPARTS, np);
 	SET(w, ACT_SRC_PART, rng_in(0, slim - np));
 	SET(w, ACT_DST_PART, rng_in(0, hw->rows - np));
@@ -1991,7 +1992,8 @@ static void gen_act(uint32_t *w, const atoll_hwcfg *hw)
 	SET(w, ACT_SS1, ss1);
 	SET(w, ACT_DS0, ds0);
 	SET(w, ACT_DS1, ds1);
-	SET(w, ACT_PARAM_ADDR, rng_in(0, hw->spm_bytes - ATOLL_PARAM_BYTES));
+	SET(w, ACT_PARAM_ADDR, rng_in(0, hw->spm_bytes -
+		atoll_act_param_bytes(w)));
 	SET(w, ACT_MULT, rng());
 	SET(w, ACT_SHIFT, rng_in(0, 63));
 	SET(w, ACT_SRC_ZP, rng());

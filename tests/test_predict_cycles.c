@@ -244,6 +244,12 @@ static void mk_act_pp(uint32_t *w)
 	SET(w, ACT_N1, 1);
 }
 
+static void mk_act_pp_nb(uint32_t *w)
+{
+	mk_act_pp(w);
+	SET(w, ACT_NB, 1);
+}
+
 static void mk_act_i32(uint32_t *w)
 {
 	w[0] = ATOLL_OP_ACT;
@@ -372,6 +378,8 @@ static const struct busy_case {
 	 * PP reads, one position per cycle, the last write: 1 + 8 + 32 + 2
 	 */
 	{ "ACT PSUM, PP, 8 x 32", mk_act_pp, 43, 10 },
+	/* NB: a 4-byte record, 1 + 4 + 32 + 2; the check is the same */
+	{ "ACT PSUM, PP NB, 8 x 32", mk_act_pp_nb, 39, 10 },
 	/* 4 reads and 4 writes per position: 1 + 4 + 14 * 4 + 1 + 4 */
 	{ "ACT int32 -> int32, 2 x 15", mk_act_i32, 66, 9 },
 	/* A and B reads per position: 1 + 2 + 9 * 2 + 2 */

@@ -928,6 +928,67 @@ MODEL_TEST(t_act_pp_sat, 4)
 	return 0;
 }
 
+/* The 4-byte record of ACT with NB: partition i of the destination holds
+ * the word mult [23:0] | shift [29:24] (junk in bits [31:30] for i = 1)
+ * at PARAM_ADDR 800 and 1000 at 804, which an 8-byte read would take for
+ * the word (mult 1000, shift 0).  int32 source in SPM, int32 destination,
+ * bias 0.  By hand:
+ *  0: word 0x03000005 (mult 5, shift 3): 100 * 5/8 = 62.5 -> 62;
+ *     -7 * 5/8 = -4.375 -> -4; 12 * 5/8 = 7.5 -> 8.
+ *  1: word 0xc1000003 (mult 3, shift 1): 5 * 3/2 = 7.5 -> 8; -7.5 -> -8;
+ *     (2^31-1) * 3/2 -> 3221225470, stored as sat32: 2^31-1.
+ * Then NB without PP is ignored: MULT 3, SHIFT 0 on partition 0's source
+ * gives 300, -21, 36, and no parameter bytes are read.
+ */
+MODEL_TEST(t_act_nb, 4)
+{
+	static const int32_t src[2][3] = {
+		{ 100, -7, 12 },
+		{ 5, -5, INT32_MAX },
+	};
+	static const uint32_t word[2] = { 0x03000005u, 0xc1000003u };
+	static const int32_t want[2][3] = {
+		{ 62, -4, 8 },
+		{ 8, -8, INT32_MAX },
+	};
+	static const int32_t want_ign[3] = { 300, -21, 36 };
+	struct act_desc a = { 1, 2, 1, 2, 0, 0, 2, 64, 3, 1, 1, 0, 1, 0,
+		800, 99, 5, 77, 0, 0, 0 };
+	struct prog p = { .n = 0 };
+	atoll_run_status st;
+	uint32_t *w;
+	unsigned i, k;
+
+	for (i = 0; i < 2; i++) {
+		for (k = 0; k < 3; k++)
+			put32(spm_at(m, i, 4 * k), src[i][k]);
+		put32(spm_at(m, 2 + i, 800), (int32_t) word[i]);
+		put32(spm_at(m, 2 + i, 804), 1000);
+	}
+	w = act(&p, &a);
+	SET(w, ACT_NB, 1);
+	a.pp = 0;
+	a.nparts = 1;
+	a.dst_addr = 128;
+	a.mult = 3;
+	a.shift = 0;
+	w = act(&p, &a);
+	SET(w, ACT_NB, 1);
+	end(&p);
+	CHECK(run(m, &p, &st) == 0);
+	for (i = 0; i < 2; i++)
+		for (k = 0; k < 3; k++)
+			CHECKF(get32(spm_at(m, 2 + i, 64 + 4 * k)) ==
+				want[i][k], "i %u k %u: %d", i, k,
+				get32(spm_at(m, 2 + i, 64 + 4 * k)));
+	for (k = 0; k < 3; k++)
+		CHECKF(get32(spm_at(m, 2, 128 + 4 * k)) == want_ign[k],
+			"k %u: %d", k, get32(spm_at(m, 2, 128 + 4 * k)));
+	CHECK(st.counters[ATOLL_CNT_SPM_RD] == 6 * 4 + 2 * 4 + 3 * 4);
+	CHECK(st.counters[ATOLL_CNT_SPM_WR] == 6 * 4 + 3 * 4);
+	return 0;
+}
+
 /* Byte sources with SRC_ZP and 2-D strides, reversed destination:
  * uint8 {0, 128, 255, 200} - 128 -> int8 {-128, 0, 127, 72};
  * int8 {-1, -128, 127, 3} - (-5) -> uint8 {4, 0, 132, 8}.
@@ -1934,6 +1995,24 @@ static void f_act_pp(struct prog *p, atoll_run_params *prm)
 	end(p);
 }
 
+/* With NB the record is 4 bytes: SPM_BYTES - 4 is in range. */
+static void f_act_nb(struct prog *p, atoll_run_params *prm)
+{
+	struct act_desc a = act_ok();
+	uint32_t *w;
+
+	(void) prm;
+	a.pp = 1;
+	a.dst_addr = 100;
+	a.param_addr = SPM_BYTES - 4;
+	w = act(p, &a);
+	SET(w, ACT_NB, 1);
+	a.param_addr = SPM_BYTES - 3;
+	w = act(p, &a);
+	SET(w, ACT_NB, 1);
+	end(p);
+}
+
 static void f_add_b(struct prog *p, atoll_run_params *prm)
 {
 	uint32_t *w = add_ok(p);
@@ -2177,6 +2256,7 @@ static const struct fault_case fault_cases[] = {
 	{ "act spm int32 src", f_act_spm_src, ATOLL_ERR_SPM_RANGE, 1 },
 	{ "act int32 dst", f_act_dst, ATOLL_ERR_SPM_RANGE, 0 },
 	{ "act params", f_act_pp, ATOLL_ERR_SPM_RANGE, 1 },
+	{ "act params nb", f_act_nb, ATOLL_ERR_SPM_RANGE, 1 },
 	{ "add b part", f_add_b, ATOLL_ERR_SPM_RANGE, 0 },
 	{ "add dst addr", f_add_dst_addr, ATOLL_ERR_SPM_RANGE, 0 },
 	{ "pool box", f_pool_box, ATOLL_ERR_SPM_RANGE, 0 },
@@ -2330,6 +2410,7 @@ static const struct test_case tests[] = {
 	{ "act_rne_ties", t_act_rne_ties },
 	{ "act_rne_wide", t_act_rne_wide },
 	{ "act_pp_sat", t_act_pp_sat },
+	{ "act_nb", t_act_nb },
 	{ "act_bytes_strides", t_act_bytes_strides },
 	{ "add", t_add },
 	{ "pool", t_pool },

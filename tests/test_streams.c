@@ -728,6 +728,8 @@ static int test_streams_coverage(void)
 		c.wait_reached, c.queue_fill);
 	printf("  MOVE results read by %u commands, %u MOVEs with contiguous "
 		"runs\n", c.move_read_back, c.move_run);
+	printf("  ACT with PP %u (4-byte records, NB: %u), NB without PP %u\n",
+		c.act_pp[1], c.act_nb[1], c.act_nb[0]);
 	if (n < STREAM_SEEDS)
 		return 0;
 	CHECK(all_nonzero(c.op + ATOLL_OP_END, ATOLL_OP_MOVE -
@@ -744,7 +746,8 @@ static int test_streams_coverage(void)
 	CHECK(NONZERO(c.ldw_signed) && c.ldw_partial);
 	CHECK(NONZERO(c.mm_acc) && NONZERO(c.mm_signed) && c.mm_pad &&
 		c.mm_all_pad);
-	CHECK(NONZERO(c.act_type) && NONZERO(c.act_pp) && c.act_in_place);
+	CHECK(NONZERO(c.act_type) && NONZERO(c.act_pp) && NONZERO(c.act_nb) &&
+		c.act_in_place);
 	CHECK(NONZERO(c.add_signed) && c.add_in_place);
 	CHECK(NONZERO(c.pool_mode) && c.pool_pad);
 	CHECK(pairs && c.wait_reached && c.wait_multi);

@@ -208,6 +208,8 @@ static void gen_act(struct gen *g)
 	int ssz = st == 1 ? 4 : 1, dsz = dt == 2 ? 4 : 1;
 	int np = rnd(g, 1, st == 0 ? COLS : ROWS), n0 = rnd(g, 1, 8);
 	int n1 = rnd(g, 1, 4), ss0, ss1, ds0, ds1;
+	int pp = rnd(g, 0, 2) == 0, nb = rnd(g, 0, 1);
+	int pb = !pp ? 0 : nb ? ATOLL_PARAM_NB_BYTES : ATOLL_PARAM_BYTES;
 	int64_t sa, da;
 	uint32_t *w;
 
@@ -225,7 +227,8 @@ static void gen_act(struct gen *g)
 	w = bench_cmd(g->p, ATOLL_OP_ACT);
 	ATOLL_SET(w, ATOLL_ACT_SRC_TYPE, st);
 	ATOLL_SET(w, ATOLL_ACT_DST_TYPE, dt);
-	ATOLL_SET(w, ATOLL_ACT_PP, rnd(g, 0, 2) == 0);
+	ATOLL_SET(w, ATOLL_ACT_PP, pp);
+	ATOLL_SET(w, ATOLL_ACT_NB, nb);
 	ATOLL_SET(w, ATOLL_ACT_NPARTS, np);
 	ATOLL_SET(w, ATOLL_ACT_SRC_PART, rnd(g, 0, (st == 0 ? COLS : ROWS) -
 		np));
@@ -238,8 +241,7 @@ static void gen_act(struct gen *g)
 	ATOLL_SET(w, ATOLL_ACT_SS1, ss1);
 	ATOLL_SET(w, ATOLL_ACT_DS0, ds0);
 	ATOLL_SET(w, ATOLL_ACT_DS1, ds1);
-	ATOLL_SET(w, ATOLL_ACT_PARAM_ADDR,
-		rnd(g, 0, SPM_WIN - ATOLL_PARAM_BYTES));
+	ATOLL_SET(w, ATOLL_ACT_PARAM_ADDR, rnd(g, 0, SPM_WIN - pb));
 	ATOLL_SET(w, ATOLL_ACT_MULT, rnd_mult(g));
 	ATOLL_SET(w, ATOLL_ACT_SHIFT, rnd_shift(g));
 	ATOLL_SET(w, ATOLL_ACT_SRC_ZP, rnd(g, -200, 300));
