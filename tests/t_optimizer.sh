@@ -76,8 +76,9 @@ dumped() {
 		fail=$((fail + 1))
 	fi
 }
-# An Add writes its output over the operand it reads last (in place):
-# resnet_s's four residual Adds, resnet_ops's two.
+# An Add or activation writes its output over the operand it reads last
+# (in place): resnet_s's three residual Adds and a Relu after one,
+# resnet_ops's Add and a Relu in operator form.
 dumped resnet_s "# in place: " 4
 dumped resnet_ops "# in place: " 2
 # A Slice or Pad read only by convolutions is read in place in its
