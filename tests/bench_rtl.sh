@@ -88,8 +88,8 @@ prepare() {
 	fi
 	bin=$out/bench_speed_$n
 	srcs="$root/tests/rtl_bench/bench_speed.c $root/host/refmodel.c
-		$root/firmware/hwcfg.c $root/firmware/isa.c
-		$root/tests/streamgen.c"
+		$root/firmware/hwcfg.c $root/firmware/hwcfg_default.c
+		$root/firmware/isa.c $root/tests/streamgen.c"
 	stale=0
 	[ -x "$bin" ] || stale=1
 	for f in $srcs "$root/tests/rtl_bench/bench.h" "$h/libatoll_hwsim.a" \

@@ -16,7 +16,8 @@ for src in "$root"/tests/rtl_bench/rtl_bench_*.c; do
 	bin=$out/$name
 	extra=""
 	if grep -q '"refmodel.h"' "$src"; then
-		extra="$root/host/refmodel.c $root/firmware/hwcfg.c"
+		extra="$root/host/refmodel.c $root/firmware/hwcfg.c
+			$root/firmware/hwcfg_default.c"
 	fi
 	if [ ! -x "$bin" ] || [ "$src" -nt "$bin" ] ||
 	   [ "$root/tests/rtl_bench/bench.h" -nt "$bin" ] ||

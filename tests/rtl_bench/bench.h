@@ -36,23 +36,14 @@ struct bench_result {
 };
 
 /* The configuration this bench was built for (build/gen's
- * atoll_config.h), with "dram_bytes" of device memory, for the
- * functional model and the predictor.
+ * atoll_config.h, as firmware/hwcfg_default.c compiled with it gives),
+ * with "dram_bytes" of device memory, for the functional model and the
+ * predictor.
  */
 static inline void bench_config(atoll_hwcfg *cfg, uint32_t dram_bytes)
 {
-	memset(cfg, 0, sizeof(*cfg));
-	snprintf(cfg->name, sizeof(cfg->name), "%s", ATOLL_CFG_NAME);
-	cfg->rows = ATOLL_CFG_ROWS;
-	cfg->cols = ATOLL_CFG_COLS;
-	cfg->spm_partitions = ATOLL_CFG_SPM_PARTITIONS;
-	cfg->spm_bytes = ATOLL_CFG_SPM_BYTES;
-	cfg->psum_depth = ATOLL_CFG_PSUM_DEPTH;
-	cfg->dram_bus_bytes = ATOLL_CFG_DRAM_BUS_BYTES;
-	cfg->queue_depth = ATOLL_CFG_QUEUE_DEPTH;
-	cfg->semaphores = ATOLL_CFG_SEMAPHORES;
+	atoll_hwcfg_default(cfg);
 	cfg->dram_bytes = dram_bytes;
-	cfg->id = ATOLL_CFG_ID;
 }
 
 /* A fresh simulator: latency 8, 8 bytes per cycle; ATOLL_TRACE=path in
