@@ -590,14 +590,27 @@ static int maker(const struct compile_state *s, int x, int t)
 	return -1;
 }
 
-/* A fused tensor made by node "j", a channel Concat written in place
- * (resident.c): each part's producer makes its band into the band
- * buffer at the part's channels.
+/* The "q"-th node making the band of tensor "t" fused into node "x",
+ * or -1 past the last: t's producer, or for a channel Concat written in
+ * place (resident.c) the producer of each part, which makes its band at
+ * the part's channels of the band buffer ("*chan_off").
  */
-static int band_concat(const struct compile_state *s, int j)
+static int band_maker(const struct compile_state *s, int x, int t, int q,
+	int64_t *chan_off)
 {
-	return s->plan.alias_node[j] &&
-		!strcmp(s->g->nodes[j].op_type, "Concat");
+	int j = maker(s, x, t);
+	const atoll_node *cn;
+
+	*chan_off = 0;
+	if (j < 0)
+		return -1;
+	cn = &s->g->nodes[j];
+	if (!s->plan.alias_node[j] || strcmp(cn->op_type, "Concat"))
+		return q == 0 ? j : -1;
+	if (q >= cn->ninputs)
+		return -1;
+	*chan_off = s->plan.t[cn->inputs[q]].chan_off;
+	return maker(s, j, cn->inputs[q]);
 }
 
 /* Record the row geometry of node "x" and of the producers fused into
@@ -616,20 +629,13 @@ static int probe_tree(struct compile_state *s, int x, struct band_state *geo)
 	geo[x] = s->band;
 	for (k = 0; k < n->ninputs; k++) {
 		int t = n->inputs[k], j, q;
+		int64_t off;
 
 		if (t < 0 || s->plan.t[t].fused_by != x)
 			continue;
-		j = maker(s, x, t);
-		if (j >= 0 && band_concat(s, j)) {
-			const atoll_node *cn = &s->g->nodes[j];
-
-			for (q = 0; q < cn->ninputs; q++)
-				if (probe_tree(s, maker(s, j, cn->inputs[q]),
-						geo) < 0)
-					return -1;
-		} else if (j >= 0 && probe_tree(s, j, geo) < 0) {
-			return -1;
-		}
+		for (q = 0; (j = band_maker(s, x, t, q, &off)) >= 0; q++)
+			if (probe_tree(s, j, geo) < 0)
+				return -1;
 	}
 	return 0;
 }
@@ -652,7 +658,7 @@ static int lower_band(struct compile_state *s, int x, int64_t r0, int64_t r1,
 	b.r1 = r1;
 	for (k = 0; k < n->ninputs; k++) {
 		int t = n->inputs[k], slot = k ? 1 : 0;
-		int64_t b0, b1;
+		int64_t b0, b1, off;
 
 		if (t < 0 || s->plan.t[t].fused_by != x)
 			continue;
@@ -667,23 +673,12 @@ static int lower_band(struct compile_state *s, int x, int64_t r0, int64_t r1,
 			return -1;
 		}
 		band_res(s, t, &b.in_res[slot]);
-		j = maker(s, x, t);
-		if (j >= 0 && band_concat(s, j)) {
-			const atoll_node *cn = &s->g->nodes[j];
+		for (q = 0; (j = band_maker(s, x, t, q, &off)) >= 0; q++) {
+			atoll_res r = b.in_res[slot];
 
-			for (q = 0; q < cn->ninputs; q++) {
-				int part = cn->inputs[q];
-				atoll_res r = b.in_res[slot];
-
-				r.base += s->plan.t[part].chan_off /
-					s->o->hw->rows * r.tile;
-				if (lower_band(s, maker(s, j, part), b0, b1,
-						&r, geo) < 0)
-					return -1;
-			}
-		} else if (j >= 0 &&
-			   lower_band(s, j, b0, b1, &b.in_res[slot], geo) < 0) {
-			return -1;
+			r.base += off / s->o->hw->rows * r.tile;
+			if (lower_band(s, j, b0, b1, &r, geo) < 0)
+				return -1;
 		}
 		b.in_band[slot] = 1;
 		b.in_b0[slot] = b0;

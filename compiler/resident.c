@@ -610,22 +610,28 @@ static void group_lifetime(struct planner *pl, int r, int *first, int *last)
 		*last = *first;
 }
 
+/* Is "t" another buffer in the scratchpad whose lifetime overlaps r's? */
+static int live_with(const atoll_plan *p, int r, int t)
+{
+	const atoll_tplan *a = &p->t[r], *b = &p->t[t];
+
+	return t != r && (b->keep == ATOLL_KEEP_SPM ||
+		b->keep == ATOLL_KEEP_BAND) && b->root == t &&
+		b->first <= a->last && a->first <= b->last;
+}
+
 /* Does "r" overlap no buffer whose lifetime overlaps its own, except
  * "skip", when placed at "addr"?
  */
 static int free_at(const atoll_plan *p, int r, int64_t addr, int skip)
 {
-	const atoll_tplan *a = &p->t[r];
 	int t;
 
 	for (t = 0; t < p->ntensors; t++) {
 		const atoll_tplan *b = &p->t[t];
 
-		if (t == r || t == skip || (b->keep != ATOLL_KEEP_SPM &&
-		    b->keep != ATOLL_KEEP_BAND) || b->root != t ||
-		    b->last < a->first || a->last < b->first)
-			continue;
-		if (addr < b->base + b->bytes && b->base < addr + a->bytes)
+		if (t != skip && live_with(p, r, t) &&
+		    addr < b->base + b->bytes && b->base < addr + p->t[r].bytes)
 			return 0;
 	}
 	return 1;
@@ -660,9 +666,7 @@ static int64_t first_fit(atoll_plan *p, int r, int64_t limit,
 		for (t = 0; t < p->ntensors; t++) {
 			atoll_tplan *b = &p->t[t];
 
-			if (t == r || (b->keep != ATOLL_KEEP_SPM &&
-			    b->keep != ATOLL_KEEP_BAND) || b->root != t ||
-			    b->last < a->first || a->last < b->first)
+			if (!live_with(p, r, t))
 				continue;
 			if (addr < b->base + b->bytes &&
 			    b->base < addr + a->bytes) {
@@ -1028,17 +1032,15 @@ static int positive_steps(const atoll_graph *g, const atoll_node *n)
 {
 	const atoll_tensor *st = n->ninputs > 4 && n->inputs[4] >= 0 ?
 		&g->tensors[n->inputs[4]] : NULL;
-	int64_t k, v;
+	int64_t k;
 
 	if (!st)
 		return 1;
 	if (!st->data || st->dtype != ATOLL_DT_INT64)
 		return 0;
-	for (k = 0; k < atoll_tensor_numel(st); k++) {
-		memcpy(&v, (const char *) st->data + 8 * k, 8);
-		if (v <= 0)
+	for (k = 0; k < atoll_tensor_numel(st); k++)
+		if (const_int(g, n, 4, k, 0) <= 0)
 			return 0;
-	}
 	return 1;
 }
 
@@ -1583,6 +1585,17 @@ static int place_group(struct planner *pl, int c, int squeeze)
 	return failed;
 }
 
+/* The weights the group ending at node "c" (its band height planned)
+ * reads again in each band after its first.
+ */
+static int64_t group_reread(struct planner *pl, int c)
+{
+	int64_t oh = pl->g->tensors[pl->g->nodes[c].outputs[0]].dims[2];
+
+	return (atoll_ceil_div(oh, pl->p->band_rows[c]) - 1) *
+		group_weights(pl, c);
+}
+
 static int64_t nodes_traffic(struct planner *pl, int lo, int hi_node);
 
 /* The group ending at node "c" found no room beside the operators' own
@@ -1593,7 +1606,7 @@ static int64_t nodes_traffic(struct planner *pl, int lo, int hi_node);
  */
 static int squeeze_group(struct planner *pl, int c, int failed)
 {
-	int64_t before, after, oh;
+	int64_t before;
 	int lo = c, j;
 
 	for (j = 0; j < c; j++)		/* the band buffers live from lo */
@@ -1602,10 +1615,7 @@ static int squeeze_group(struct planner *pl, int c, int failed)
 	before = nodes_traffic(pl, lo, c);
 	if (place_group(pl, c, 1) >= 0)
 		return failed;
-	oh = pl->g->tensors[pl->g->nodes[c].outputs[0]].dims[2];
-	after = nodes_traffic(pl, lo, c) + (atoll_ceil_div(oh,
-		pl->p->band_rows[c]) - 1) * group_weights(pl, c);
-	if (after < before)
+	if (nodes_traffic(pl, lo, c) + group_reread(pl, c) < before)
 		return -1;
 	unplace_group(pl, c);
 	return failed;
@@ -1787,9 +1797,7 @@ static int64_t plan_cost(struct planner *pl)
 
 	for (c = 0; c < g->nnodes; c++)
 		if (p->emit_at[c] == c && p->band_rows[c] > 0)
-			n += (atoll_ceil_div(g->tensors[g->nodes[c].outputs[0]].
-				dims[2], p->band_rows[c]) - 1) *
-				group_weights(pl, c);
+			n += group_reread(pl, c);
 	return n;
 }
 
@@ -2268,6 +2276,23 @@ static int settle(struct planner *pl, int propose)
  * Each step tries the plan without each fusion of the current plan and
  * gives up the one that saves the most.  -1: out of memory.
  */
+/* What settle() decides for good between rounds, saved in "buf" (or
+ * restored from it with "back").
+ */
+static void decisions(struct planner *pl, char *buf, int back)
+{
+	size_t nt = pl->g->ntensors + 1, nn = pl->g->nnodes + 1;
+	char *v[4] = { pl->want_fuse, pl->nofuse, pl->nomove, pl->nospmview };
+	size_t len[4] = { nt, nt, nn, nn };
+	int k;
+
+	for (k = 0; k < 4; buf += len[k], k++)
+		if (back)
+			memcpy(v[k], buf, len[k]);
+		else
+			memcpy(buf, v[k], len[k]);
+}
+
 static int prune_fusions(struct planner *pl)
 {
 	const atoll_graph *g = pl->g;
@@ -2278,10 +2303,7 @@ static int prune_fusions(struct planner *pl)
 
 	if (!fused || !save)
 		goto done;
-	memcpy(save, pl->want_fuse, nt);
-	memcpy(save + nt, pl->nofuse, nt);
-	memcpy(save + 2 * nt, pl->nomove, nn);
-	memcpy(save + 2 * nt + nn, pl->nospmview, nn);
+	decisions(pl, save, 0);
 	while (drop >= 0) {
 		for (t = 0; t < g->ntensors; t++)
 			fused[t] = pl->p->t[t].keep == ATOLL_KEEP_BAND &&
@@ -2298,22 +2320,16 @@ static int prune_fusions(struct planner *pl)
 				best = cost;
 				drop = t;
 			}
-			memcpy(pl->want_fuse, save, nt);
-			memcpy(pl->nofuse, save + nt, nt);
-			memcpy(pl->nomove, save + 2 * nt, nn);
-			memcpy(pl->nospmview, save + 2 * nt + nn, nn);
+			decisions(pl, save, 1);
 		}
 		if (drop >= 0) {
 			pl->want_fuse[drop] = 0;
 			pl->nofuse[drop] = 1;
-			memcpy(save, pl->want_fuse, nt);
-			memcpy(save + nt, pl->nofuse, nt);
 		}
 		/* the plan of the fusions kept */
 		if (plan_reset(pl) < 0 || settle(pl, 0) < 0)
 			goto done;
-		memcpy(save + 2 * nt, pl->nomove, nn);
-		memcpy(save + 2 * nt + nn, pl->nospmview, nn);
+		decisions(pl, save, 0);
 	}
 	r = 0;
 done:
